@@ -1,0 +1,4 @@
+// Shared by the API, the worker and workflow code: keep it free of Node built-ins, the ORM and I/O.
+export * from './task-queues';
+export * from './jobs';
+export * from './audit-retention';

@@ -1,0 +1,40 @@
+import { Entity, Enum, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+export enum Role {
+  Viewer = 'viewer',
+  Operator = 'operator',
+  Admin = 'admin',
+}
+
+/** Roles are ordered: each includes the rights of those before it. */
+export const ROLE_RANK: Record<Role, number> = { [Role.Viewer]: 1, [Role.Operator]: 2, [Role.Admin]: 3 };
+
+/** An API key. Only the SHA-256 of the secret is stored; the prefix identifies the key in logs. */
+@Entity({ tableName: 'api_key' })
+export class ApiKey {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'string', length: 100 })
+  name!: string;
+
+  @Property({ type: 'string', length: 16 })
+  @Unique({ name: 'uq_api_key_prefix' })
+  prefix!: string;
+
+  @Property({ type: 'string', length: 64 })
+  @Unique({ name: 'uq_api_key_hash' })
+  keyHash!: string;
+
+  @Enum({ items: () => Role })
+  role!: Role;
+
+  @Property({ type: 'datetime', length: 3, onCreate: () => new Date() })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  lastUsedAt?: Date;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  revokedAt?: Date;
+}

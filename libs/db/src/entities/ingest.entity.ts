@@ -1,0 +1,88 @@
+import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+export enum IngestKind {
+  Vibration = 'vibration',
+  Capture = 'capture',
+  Tep = 'tep',
+}
+
+export enum IngestStatus {
+  Running = 'running',
+  Succeeded = 'succeeded',
+  Rejected = 'rejected',
+  Failed = 'failed',
+}
+
+/** The ingest ledger: one row per distinct file content; it reconciles read = inserted + duplicate + rejected. */
+@Entity({ tableName: 'ingest' })
+@Unique({ name: 'uq_ingest_checksum', properties: ['checksum'] })
+@Index({ name: 'ix_ingest_started', properties: ['startedAt'] })
+export class Ingest {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** SHA-256 of the file content, hex. */
+  @Property({ type: 'string', length: 64 })
+  checksum!: string;
+
+  @Property({ type: 'string', length: 255 })
+  fileName!: string;
+
+  @Enum({ items: () => IngestKind })
+  kind!: IngestKind;
+
+  @Property({ type: 'bigint' })
+  bytes!: string;
+
+  @Enum({ items: () => IngestStatus })
+  status: IngestStatus = IngestStatus.Running;
+
+  @Property({ type: 'integer', default: 0 })
+  rowsRead: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  rowsInserted: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  rowsDuplicate: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  rowsRejected: number = 0;
+
+  /** Options the file was ingested with (machine, sensor, collected_at, max_errors…). */
+  @Property({ type: 'json', nullable: true })
+  params?: Record<string, unknown>;
+
+  @Property({ type: 'text', nullable: true })
+  error?: string;
+
+  @Property({ type: 'string', length: 255 })
+  workflowId!: string;
+
+  @Property({ type: 'datetime', length: 3, onCreate: () => new Date() })
+  startedAt: Date = new Date();
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  finishedAt?: Date;
+}
+
+/** A line the ingest refused (only kept when an error budget let the good lines load). */
+@Entity({ tableName: 'ingest_rejection' })
+@Unique({ name: 'uq_ingest_rejection_line', properties: ['ingestId', 'lineNo'] })
+export class IngestRejection {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'integer' })
+  ingestId!: number;
+
+  @Property({ type: 'integer' })
+  lineNo!: number;
+
+  @Property({ type: 'string', length: 255 })
+  reason!: string;
+
+  /** The start of the raw line, for the engineer who has to fix the file. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  excerpt?: string;
+}

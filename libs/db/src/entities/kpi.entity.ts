@@ -1,0 +1,84 @@
+import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/** Daily KPI rollup per equipment; upserted, so any date range can be recomputed (backfill). */
+@Entity({ tableName: 'kpi_equipment_daily' })
+@Unique({ name: 'uq_kpi_equipment_day', properties: ['equipmentId', 'day'] })
+export class KpiEquipmentDaily {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'integer' })
+  equipmentId!: number;
+
+  @Property({ type: 'date' })
+  day!: string;
+
+  @Property({ type: 'integer', default: 0 })
+  windowsDiagnosed: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  countNormal: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  countUnbalance: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  countLooseness: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  countUnbalanceLooseness: number = 0;
+
+  @Property({ type: 'double', default: 0 })
+  faultRate: number = 0;
+
+  /** 0 (failing) … 100 (healthy). */
+  @Property({ type: 'double', nullable: true })
+  healthScore?: number;
+
+  @Property({ type: 'integer', default: 0 })
+  faultEpisodes: number = 0;
+
+  @Property({ type: 'double', nullable: true })
+  mtbfHours?: number;
+
+  @Property({ type: 'integer', default: 0 })
+  anomaliesLow: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  anomaliesMedium: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  anomaliesHigh: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  anomaliesCritical: number = 0;
+
+  @Property({ type: 'datetime', length: 3, onCreate: () => new Date(), onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}
+
+/** KPI rollup per lot: sample count, anomalies and yield. */
+@Entity({ tableName: 'kpi_lot' })
+export class KpiLot {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'integer', unique: 'uq_kpi_lot_lot' })
+  lotId!: number;
+
+  @Property({ type: 'integer', default: 0 })
+  samples: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  anomalyCount: number = 0;
+
+  @Property({ type: 'double', default: 0 })
+  anomalyRate: number = 0;
+
+  /** Share of samples without an anomaly. */
+  @Property({ type: 'double', nullable: true })
+  yield?: number;
+
+  @Property({ type: 'datetime', length: 3, onCreate: () => new Date(), onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -2,3 +2,4 @@
 export * from './task-queues';
 export * from './jobs';
 export * from './audit-retention';
+export * from './errors';

@@ -9,7 +9,7 @@ export enum Role {
 /** Roles are ordered: each includes the rights of those before it. */
 export const ROLE_RANK: Record<Role, number> = { [Role.Viewer]: 1, [Role.Operator]: 2, [Role.Admin]: 3 };
 
-/** An API key. Only the SHA-256 of the secret is stored; the prefix identifies the key in logs. */
+/** An API key. Only the SHA-256 of the key is stored: keys are long random secrets, so a fast hash suffices. */
 @Entity({ tableName: 'api_key' })
 export class ApiKey {
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -18,8 +18,8 @@ export class ApiKey {
   @Property({ type: 'string', length: 100 })
   name!: string;
 
+  /** The first characters of the key, shown in lists and the audit log to tell keys apart. */
   @Property({ type: 'string', length: 16 })
-  @Unique({ name: 'uq_api_key_prefix' })
   prefix!: string;
 
   @Property({ type: 'string', length: 64 })

@@ -1,7 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261122022343 } from './Migration20261122022343';
+import { Migration20261122022816 } from './Migration20261122022816';
 
 /** Applied in this order; `npm run db:migration:create` regenerates this list. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
-  { name: 'Migration20261122022343', class: Migration20261122022343 },
+  { name: 'Migration20261122022816', class: Migration20261122022816 },
 ];

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122022343 extends Migration {
+export class Migration20261122022816 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`anomaly\` (\`id\` bigint unsigned not null auto_increment primary key, \`equipment_id\` int not null, \`lot_id\` int null, \`detected_at\` datetime(3) not null, \`method\` enum('zscore', 'isolation_forest') not null, \`score\` double not null, \`severity\` enum('low', 'medium', 'high', 'critical') not null, \`top_tags\` json null, \`model_version\` varchar(64) null, \`job_id\` varchar(255) null, \`acknowledged_by\` varchar(100) null, \`acknowledged_at\` datetime(3) null, \`note\` varchar(500) null) default character set utf8mb4 engine = InnoDB;`);
@@ -9,7 +9,6 @@ export class Migration20261122022343 extends Migration {
     this.addSql(`alter table \`anomaly\` add unique \`uq_anomaly_point\`(\`equipment_id\`, \`method\`, \`detected_at\`);`);
 
     this.addSql(`create table \`api_key\` (\`id\` int unsigned not null auto_increment primary key, \`name\` varchar(100) not null, \`prefix\` varchar(16) not null, \`key_hash\` varchar(64) not null, \`role\` enum('viewer', 'operator', 'admin') not null, \`created_at\` datetime(3) not null, \`last_used_at\` datetime(3) null, \`revoked_at\` datetime(3) null) default character set utf8mb4 engine = InnoDB;`);
-    this.addSql(`alter table \`api_key\` add unique \`uq_api_key_prefix\`(\`prefix\`);`);
     this.addSql(`alter table \`api_key\` add unique \`uq_api_key_hash\`(\`key_hash\`);`);
 
     this.addSql(`create table \`audit_log\` (\`id\` bigint unsigned not null auto_increment primary key, \`at\` datetime(3) not null, \`api_key_id\` int null, \`actor\` varchar(100) null, \`role\` varchar(16) null, \`method\` varchar(10) not null, \`path\` varchar(500) not null, \`status_code\` smallint not null, \`ip\` varchar(64) null, \`request_id\` varchar(64) null, \`duration_ms\` int null) default character set utf8mb4 engine = InnoDB;`);

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122022343 extends Migration {
+export class Migration20261122022816 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`anomaly\` (\`id\` integer not null primary key autoincrement, \`equipment_id\` integer not null, \`lot_id\` integer null, \`detected_at\` datetime not null, \`method\` text check (\`method\` in ('zscore', 'isolation_forest')) not null, \`score\` double not null, \`severity\` text check (\`severity\` in ('low', 'medium', 'high', 'critical')) not null, \`top_tags\` json null, \`model_version\` text null, \`job_id\` text null, \`acknowledged_by\` text null, \`acknowledged_at\` datetime null, \`note\` text null);`);
@@ -9,7 +9,6 @@ export class Migration20261122022343 extends Migration {
     this.addSql(`create unique index \`uq_anomaly_point\` on \`anomaly\` (\`equipment_id\`, \`method\`, \`detected_at\`);`);
 
     this.addSql(`create table \`api_key\` (\`id\` integer not null primary key autoincrement, \`name\` text not null, \`prefix\` text not null, \`key_hash\` text not null, \`role\` text check (\`role\` in ('viewer', 'operator', 'admin')) not null, \`created_at\` datetime not null, \`last_used_at\` datetime null, \`revoked_at\` datetime null);`);
-    this.addSql(`create unique index \`uq_api_key_prefix\` on \`api_key\` (\`prefix\`);`);
     this.addSql(`create unique index \`uq_api_key_hash\` on \`api_key\` (\`key_hash\`);`);
 
     this.addSql(`create table \`audit_log\` (\`id\` integer not null primary key autoincrement, \`at\` datetime not null, \`api_key_id\` integer null, \`actor\` text null, \`role\` text null, \`method\` text not null, \`path\` text not null, \`status_code\` integer not null, \`ip\` text null, \`request_id\` text null, \`duration_ms\` integer null);`);

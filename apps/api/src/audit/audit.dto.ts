@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { AuditLog } from '@him/db';
+
+export class AuditSearchDto {
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 100;
+
+  @ApiPropertyOptional({ description: 'Only entries older than this id (for paging)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  before_id?: number;
+
+  @ApiPropertyOptional({ description: 'Only entries made with this API key' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  api_key_id?: number;
+}
+
+export class AuditEntryResponseDto {
+  @ApiProperty() id!: number;
+  @ApiProperty() at!: string;
+  @ApiProperty({ nullable: true, type: Number }) api_key_id!: number | null;
+  @ApiProperty({ nullable: true, type: String, example: 'line-2-operator' }) actor!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'operator' }) role!: string | null;
+  @ApiProperty({ example: 'POST' }) method!: string;
+  @ApiProperty({ example: '/api/v1/jobs/audit-retention' }) path!: string;
+  @ApiProperty({ example: 202 }) status_code!: number;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty({ nullable: true, type: String }) request_id!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) duration_ms!: number | null;
+}
+
+export function mapAuditEntry(e: AuditLog): AuditEntryResponseDto {
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    api_key_id: e.apiKeyId ?? null,
+    actor: e.actor ?? null,
+    role: e.role ?? null,
+    method: e.method,
+    path: e.path,
+    status_code: e.statusCode,
+    ip: e.ip ?? null,
+    request_id: e.requestId ?? null,
+    duration_ms: e.durationMs ?? null,
+  };
+}

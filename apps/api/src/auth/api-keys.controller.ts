@@ -1,0 +1,38 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Role } from '@him/db';
+import { IdParams } from '../common/id-params.dto';
+import { ApiKeyCreateDto, ApiKeyIssuedResponseDto, ApiKeyResponseDto, mapApiKey } from './api-keys.dto';
+import { ApiKeysService } from './api-keys.service';
+import { RequireRole } from './auth.decorators';
+
+@ApiTags('API keys')
+@ApiSecurity('api-key')
+@RequireRole(Role.Admin)
+@Controller('api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List API keys (never their secrets)' })
+  @ApiOkResponse({ type: [ApiKeyResponseDto] })
+  async list(): Promise<ApiKeyResponseDto[]> {
+    return (await this.keys.list()).map(mapApiKey);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Issue a new API key; the key is returned once' })
+  @ApiCreatedResponse({ type: ApiKeyIssuedResponseDto })
+  async create(@Body() body: ApiKeyCreateDto): Promise<ApiKeyIssuedResponseDto> {
+    const { entity, key } = await this.keys.issue(body.name, body.role);
+    return { ...mapApiKey(entity), key };
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke an API key (the last active admin key cannot be revoked)' })
+  @ApiOkResponse({ type: ApiKeyResponseDto })
+  async revoke(@Param() params: IdParams): Promise<ApiKeyResponseDto> {
+    return mapApiKey(await this.keys.revoke(params.id));
+  }
+}

@@ -1,0 +1,51 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError, type ErrorDetail } from '@him/contracts';
+import { defaultCode, errorBody } from './error-body';
+
+const STATUS_BY_DOMAIN_ERROR = new Map<Function, number>([
+  [InvalidInputError, 400],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [DependencyUnavailableError, 503],
+]);
+
+/** Maps every error to the one JSON error shape. Unexpected errors are logged with their stack, never sent. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly log = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const { status, code, message, details } = this.describe(exception);
+    if (status >= 500) this.log.error(`${req.method} ${req.url} [${req.id}]: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    void reply.status(status).type('application/json; charset=utf-8').send(errorBody(status, code, message, req, details));
+  }
+
+  private describe(exception: unknown): { status: number; code: string; message: string; details?: ErrorDetail[] } {
+    if (exception instanceof DomainError) {
+      const status = [...STATUS_BY_DOMAIN_ERROR].find(([cls]) => exception instanceof cls)?.[1] ?? 400;
+      return { status, code: exception.code, message: exception.message, details: exception.details };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const body = typeof res === 'object' && res !== null ? (res as Record<string, unknown>) : {};
+      const message = typeof res === 'string' ? res : typeof body.message === 'string' ? body.message : exception.message;
+      return {
+        status,
+        code: typeof body.code === 'string' ? body.code : defaultCode(status),
+        message,
+        details: Array.isArray(body.details) ? (body.details as ErrorDetail[]) : undefined,
+      };
+    }
+    // Fastify's own errors (body parsing, size limits) carry a 4xx statusCode.
+    const fst = exception as { statusCode?: number; code?: string; message?: string };
+    if (typeof fst?.statusCode === 'number' && fst.statusCode >= 400 && fst.statusCode < 500) {
+      return { status: fst.statusCode, code: defaultCode(fst.statusCode), message: fst.message ?? 'Bad request' };
+    }
+    return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+  }
+}

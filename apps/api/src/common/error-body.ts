@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ErrorDetail } from '@him/contracts';
+
+/** The one JSON shape of every 4xx/5xx answer. */
+export class ErrorBody {
+  @ApiProperty({ example: 400 })
+  status!: number;
+
+  @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable machine-readable code' })
+  code!: string;
+
+  @ApiProperty({ example: 'Request validation failed' })
+  message!: string;
+
+  @ApiPropertyOptional({ example: [{ field: 'older_than_days', message: 'older_than_days must not be less than 1' }] })
+  details?: ErrorDetail[];
+
+  @ApiProperty({ example: '/api/v1/jobs/audit-retention' })
+  path!: string;
+
+  @ApiProperty({ example: 'req-7f3c2a' })
+  request_id!: string;
+
+  @ApiProperty({ example: '2026-11-22T08:00:00.000Z' })
+  timestamp!: string;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+export function defaultCode(status: number): string {
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
+}
+
+export function errorBody(
+  status: number,
+  code: string,
+  message: string,
+  req: { url: string; id: string },
+  details?: ErrorDetail[],
+): ErrorBody {
+  return {
+    status,
+    code,
+    message,
+    ...(details?.length ? { details } : {}),
+    path: req.url.split('?')[0],
+    request_id: req.id,
+    timestamp: new Date().toISOString(),
+  };
+}

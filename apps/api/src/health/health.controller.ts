@@ -1,0 +1,30 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '../auth/auth.decorators';
+import { ErrorBody } from '../common/error-body';
+import { LivenessResponseDto, ReadinessResponseDto } from './health.dto';
+import { HealthService } from './health.service';
+
+@ApiTags('Health')
+@Public()
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the API process answers' })
+  @ApiOkResponse({ type: LivenessResponseDto })
+  live(): LivenessResponseDto {
+    return this.health.liveness();
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database and Temporal answer (503 naming what is down)' })
+  @ApiOkResponse({ type: ReadinessResponseDto })
+  @ApiServiceUnavailableResponse({ type: ErrorBody })
+  ready(): Promise<ReadinessResponseDto> {
+    return this.health.readiness();
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@him/config';
+import { AUDIT_RETENTION_JOB, TASK_QUEUES, type AuditRetentionInput } from '@him/contracts';
+import type { AuditRetentionJobDto } from './jobs.dto';
+import type { JobStart } from './jobs.service';
+
+const DAY_MS = 86_400_000;
+
+/** Turns a validated request into a workflow start: input, deterministic id and search attributes. */
+@Injectable()
+export class JobStarters {
+  constructor(private readonly config: AppConfig) {}
+
+  auditRetention(body: AuditRetentionJobDto, now = new Date()): JobStart {
+    const days = body.older_than_days ?? this.config.auditRetentionDays;
+    // Cut at midnight UTC so every request of a day maps to the same job.
+    const cutoff = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - days * DAY_MS);
+    const input: AuditRetentionInput = { cutoff: cutoff.toISOString(), batchSize: 5000 };
+    return {
+      type: AUDIT_RETENTION_JOB,
+      workflowType: 'auditRetention',
+      taskQueue: TASK_QUEUES.main,
+      workflowId: `${AUDIT_RETENTION_JOB}-before-${cutoff.toISOString().slice(0, 10)}`,
+      mainEntity: 'audit_log',
+      args: [input],
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { JOB_STATUSES, type JobStatus } from '@him/contracts';
+import { JOB_TYPES } from './job-types';
+
+export class JobStartedResponseDto {
+  @ApiProperty({ example: 'audit-retention-2026-11-22' }) workflow_id!: string;
+  @ApiProperty({ example: '0193a5f1-8d1c-7b3e-9a0e-4f2d5c6b7a81' }) run_id!: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/v1/jobs/audit-retention-2026-11-22' }) status_url!: string;
+  @ApiProperty({ example: 'http://localhost:8233/namespaces/default/workflows/audit-retention-2026-11-22/0193a5f1-.../history' })
+  temporal_ui_url!: string;
+}
+
+export class JobProgressDto {
+  @ApiProperty({ example: 'deleting' }) phase!: string;
+  @ApiProperty({ example: 1200 }) done!: number;
+  @ApiProperty({ example: 5000, nullable: true, type: Number }) total!: number | null;
+  @ApiProperty({ example: 'entries' }) unit!: string;
+  @ApiPropertyOptional() message?: string;
+}
+
+export class JobErrorDto {
+  @ApiProperty({ example: 'Activity task failed' }) message!: string;
+  @ApiPropertyOptional({ example: 'FileRejected', description: 'ApplicationFailure type, when the job failed on purpose' }) type?: string;
+}
+
+export class JobResponseDto {
+  @ApiProperty() workflow_id!: string;
+  @ApiProperty() run_id!: string;
+  @ApiProperty({ example: 'audit-retention', nullable: true, type: String }) type!: string | null;
+  @ApiProperty({ example: 'audit_log', nullable: true, type: String }) main_entity!: string | null;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
+  @ApiProperty() started_at!: string;
+  @ApiProperty({ nullable: true, type: String }) closed_at!: string | null;
+  @ApiProperty({ type: JobProgressDto, nullable: true }) progress!: JobProgressDto | null;
+  @ApiProperty({ nullable: true, description: 'Workflow result once completed', type: Object }) result!: unknown;
+  @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
+  @ApiProperty() temporal_ui_url!: string;
+}
+
+export class JobSummaryDto {
+  @ApiProperty() workflow_id!: string;
+  @ApiProperty() run_id!: string;
+  @ApiProperty({ nullable: true, type: String }) type!: string | null;
+  @ApiProperty({ nullable: true, type: String }) main_entity!: string | null;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
+  @ApiProperty() started_at!: string;
+  @ApiProperty({ nullable: true, type: String }) closed_at!: string | null;
+  @ApiProperty() status_url!: string;
+  @ApiProperty() temporal_ui_url!: string;
+}
+
+export class JobSearchDto {
+  @ApiPropertyOptional({ enum: JOB_TYPES })
+  @IsOptional()
+  @IsIn(JOB_TYPES)
+  type?: string;
+
+  @ApiPropertyOptional({ enum: JOB_STATUSES })
+  @IsOptional()
+  @IsIn(JOB_STATUSES)
+  status?: JobStatus;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+}
+
+export class WorkflowIdParams {
+  @ApiProperty({ example: 'audit-retention-2026-11-22' })
+  @IsString()
+  @Length(1, 255)
+  workflow_id!: string;
+}
+
+export class AuditRetentionJobDto {
+  @ApiPropertyOptional({ description: 'Delete audit entries older than this many days (default AUDIT_RETENTION_DAYS)', minimum: 1, maximum: 3650, example: 365 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  older_than_days?: number;
+}

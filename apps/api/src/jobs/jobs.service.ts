@@ -1,0 +1,193 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionDescription,
+  WorkflowExecutionInfo,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { AppConfig } from '@him/config';
+import { ConflictError, DependencyUnavailableError, NotFoundError, SEARCH_ATTRIBUTES, progressQuery, type JobStatus } from '@him/contracts';
+import { ensureSearchAttributes, temporalUiUrl } from '@him/temporal';
+import type { JobResponseDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto } from './jobs.dto';
+
+export interface JobStart {
+  type: string;
+  workflowType: string;
+  taskQueue: string;
+  /** Deterministic: the same job is never run twice at once. */
+  workflowId: string;
+  mainEntity: string;
+  args: unknown[];
+}
+
+const STATUS_BY_TEMPORAL: Record<string, JobStatus> = {
+  RUNNING: 'running',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+  CONTINUED_AS_NEW: 'continued_as_new',
+};
+
+const VISIBILITY_STATUS: Record<JobStatus, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Canceled',
+  terminated: 'Terminated',
+  timed_out: 'TimedOut',
+  continued_as_new: 'ContinuedAsNew',
+};
+
+const QUERY_TIMEOUT_MS = 3000;
+
+/** gRPC codes that mean "Temporal is not there right now" (UNAVAILABLE, DEADLINE_EXCEEDED). */
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: number })?.code;
+  return code === 14 || code === 4 || /UNAVAILABLE|ECONNREFUSED|DEADLINE_EXCEEDED|Failed to connect/i.test(String((err as Error)?.message));
+}
+
+/** Starts, lists, inspects and cancels job workflows through the Temporal client. */
+@Injectable()
+export class JobsService {
+  private readonly log = new Logger('jobs');
+  private searchAttributesReady?: Promise<void>;
+
+  constructor(
+    @Inject(Client) private readonly client: Client,
+    private readonly config: AppConfig,
+  ) {}
+
+  async start(job: JobStart): Promise<JobStartedResponseDto> {
+    return this.guard(async () => {
+      await this.ensureSearchAttributes();
+      const handle = await this.client.workflow.start(job.workflowType, {
+        taskQueue: job.taskQueue,
+        workflowId: job.workflowId,
+        args: job.args,
+        // A second request for a running job joins it instead of starting another.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SEARCH_ATTRIBUTES.jobType, value: job.type },
+          { key: SEARCH_ATTRIBUTES.mainEntity, value: job.mainEntity },
+        ]),
+      });
+      this.log.log(`started ${job.type} as ${handle.workflowId}`);
+      return {
+        workflow_id: handle.workflowId,
+        run_id: handle.firstExecutionRunId,
+        status_url: this.statusUrl(handle.workflowId),
+        temporal_ui_url: temporalUiUrl(this.config.temporal.uiUrl, this.config.temporal.namespace, handle.workflowId, handle.firstExecutionRunId),
+      };
+    });
+  }
+
+  async list(q: JobSearchDto): Promise<JobSummaryDto[]> {
+    const clauses = [`${SEARCH_ATTRIBUTES.jobType.name} IS NOT NULL`];
+    if (q.type) clauses.push(`${SEARCH_ATTRIBUTES.jobType.name} = '${q.type}'`);
+    if (q.status) clauses.push(`ExecutionStatus = '${VISIBILITY_STATUS[q.status]}'`);
+    return this.guard(async () => {
+      await this.ensureSearchAttributes();
+      const jobs: JobSummaryDto[] = [];
+      for await (const wf of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(q.limit, 100) })) {
+        jobs.push(this.summary(wf));
+        if (jobs.length >= q.limit) break;
+      }
+      return jobs;
+    });
+  }
+
+  async get(workflowId: string): Promise<JobResponseDto> {
+    return this.guard(async () => {
+      const handle = this.client.workflow.getHandle(workflowId);
+      const description = await this.describe(workflowId);
+      const status = STATUS_BY_TEMPORAL[description.status.name] ?? 'running';
+      const [progress, outcome] = await Promise.all([
+        this.client
+          .withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(progressQuery))
+          .catch(() => null),
+        status === 'running' ? Promise.resolve({ result: null, error: null }) : this.outcome(workflowId),
+      ]);
+      return {
+        ...this.summary(description),
+        progress: progress ?? null,
+        result: outcome.result,
+        error: outcome.error,
+      };
+    });
+  }
+
+  async cancel(workflowId: string): Promise<JobResponseDto> {
+    return this.guard(async () => {
+      const description = await this.describe(workflowId);
+      if (description.status.name !== 'RUNNING') {
+        throw new ConflictError(`Job ${workflowId} is not running (${STATUS_BY_TEMPORAL[description.status.name] ?? description.status.name})`);
+      }
+      await this.client.workflow.getHandle(workflowId).cancel();
+      return this.get(workflowId);
+    });
+  }
+
+  private async describe(workflowId: string): Promise<WorkflowExecutionDescription> {
+    try {
+      return await this.client.workflow.getHandle(workflowId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`Job ${workflowId} not found`);
+      throw err;
+    }
+  }
+
+  private async outcome(workflowId: string): Promise<{ result: unknown; error: JobResponseDto['error'] }> {
+    try {
+      return { result: await this.client.workflow.getHandle(workflowId).result(), error: null };
+    } catch (err) {
+      if (err instanceof WorkflowFailedError) {
+        // Report the root cause (e.g. the activity's ApplicationFailure), not the wrapper.
+        let cause: Error = err;
+        while (cause.cause instanceof Error) cause = cause.cause;
+        return { result: null, error: { message: cause.message, ...(cause instanceof ApplicationFailure && cause.type ? { type: cause.type } : {}) } };
+      }
+      throw err;
+    }
+  }
+
+  private summary(wf: WorkflowExecutionInfo | WorkflowExecutionDescription): JobSummaryDto {
+    return {
+      workflow_id: wf.workflowId,
+      run_id: wf.runId,
+      type: wf.typedSearchAttributes.get(SEARCH_ATTRIBUTES.jobType) ?? null,
+      main_entity: wf.typedSearchAttributes.get(SEARCH_ATTRIBUTES.mainEntity) ?? null,
+      status: STATUS_BY_TEMPORAL[wf.status.name] ?? 'running',
+      started_at: wf.startTime.toISOString(),
+      closed_at: wf.closeTime?.toISOString() ?? null,
+      status_url: this.statusUrl(wf.workflowId),
+      temporal_ui_url: temporalUiUrl(this.config.temporal.uiUrl, this.config.temporal.namespace, wf.workflowId, wf.runId),
+    };
+  }
+
+  private statusUrl(workflowId: string): string {
+    return `${this.config.publicUrl}/api/v1/jobs/${encodeURIComponent(workflowId)}`;
+  }
+
+  private ensureSearchAttributes(): Promise<void> {
+    this.searchAttributesReady ??= ensureSearchAttributes(this.client.connection as Connection, this.config.temporal.namespace).catch((err) => {
+      this.searchAttributesReady = undefined;
+      throw err;
+    });
+    return this.searchAttributesReady;
+  }
+
+  /** Turns "Temporal is down" into a 503 with a clear message instead of a 500. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isUnavailable(err)) throw new DependencyUnavailableError(`Temporal is not reachable at ${this.config.temporal.address}; try again shortly`);
+      throw err;
+    }
+  }
+}

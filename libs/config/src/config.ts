@@ -1,0 +1,114 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+
+/** Repository root (nearest folder with package.json): relative paths resolve from here, from source or from dist/. */
+export const REPO_ROOT = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
+
+export const APP_VERSION: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\/[^\s]+$/, 'must be mysql://user:password@host:port/database')
+    .optional(),
+  SQLITE_PATH: z.string().min(1).default('data/him-mes.sqlite'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+
+  DATA_DIR: z.string().min(1).default('data'),
+  BLOB_DIR: z.string().min(1).default('data/blobs'),
+
+  MES_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(8),
+  WORKER_BUNDLE_PATH: z.string().optional(),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  DB_DEBUG: bool.default('false'),
+});
+
+export type Env = z.input<typeof schema>;
+type Parsed = z.output<typeof schema>;
+
+export type DatabaseConfig =
+  | { kind: 'mysql'; url: string; poolMax: number; debug: boolean }
+  | { kind: 'sqlite'; file: string; debug: boolean };
+
+/** The one typed configuration object; built once at start from the environment. */
+export class AppConfig {
+  readonly env: Parsed['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly logLevel: Parsed['LOG_LEVEL'];
+  readonly database: DatabaseConfig;
+  readonly temporal: { address: string; namespace: string; uiUrl: string };
+  readonly dataDir: string;
+  readonly blobDir: string;
+  readonly adminApiKey?: string;
+  readonly rateLimitPerMinute: number;
+  readonly auditRetentionDays: number;
+  readonly worker: { maxConcurrentActivities: number; bundlePath?: string; shutdownGraceSeconds: number };
+
+  constructor(p: Parsed) {
+    const abs = (v: string) => path.resolve(REPO_ROOT, v);
+    this.env = p.NODE_ENV;
+    this.host = p.HOST;
+    this.port = p.PORT;
+    this.publicUrl = (p.PUBLIC_URL ?? `http://localhost:${p.PORT}`).replace(/\/$/, '');
+    this.logLevel = p.LOG_LEVEL;
+    this.database = p.DATABASE_URL
+      ? { kind: 'mysql', url: p.DATABASE_URL.replace(/^mariadb:/, 'mysql:'), poolMax: p.DB_POOL_MAX, debug: p.DB_DEBUG }
+      : { kind: 'sqlite', file: abs(p.SQLITE_PATH), debug: p.DB_DEBUG };
+    this.temporal = { address: p.TEMPORAL_ADDRESS, namespace: p.TEMPORAL_NAMESPACE, uiUrl: p.TEMPORAL_UI_URL.replace(/\/$/, '') };
+    this.dataDir = abs(p.DATA_DIR);
+    this.blobDir = abs(p.BLOB_DIR);
+    this.adminApiKey = p.MES_ADMIN_API_KEY;
+    this.rateLimitPerMinute = p.RATE_LIMIT_PER_MINUTE;
+    this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
+    this.worker = {
+      maxConcurrentActivities: p.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      bundlePath: p.WORKER_BUNDLE_PATH ? abs(p.WORKER_BUNDLE_PATH) : undefined,
+      shutdownGraceSeconds: p.SHUTDOWN_GRACE_SECONDS,
+    };
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // An empty variable means "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return new AppConfig(result.data);
+}

@@ -3,12 +3,11 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, RawRequestDefaultExpression } from 'fastify';
+import type { RawRequestDefaultExpression } from 'fastify';
 import { APP_VERSION, AppConfig } from '@him/config';
 import { AuditService } from './audit/audit.service';
 import { API_KEY_HEADER } from './auth/api-key.guard';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { defaultCode, errorBody } from './common/error-body';
 import { createValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
 
@@ -41,12 +40,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     reply.header('x-request-id', req.id);
     await audit.recordWrite(req, reply);
     return payload;
-  });
-  // Errors raised by Fastify itself, before Nest routing (malformed JSON, body too large, bad media type).
-  fastify.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const message = status === 500 ? 'Internal server error' : err.message;
-    void reply.status(status).send(errorBody(status, defaultCode(status), message, req));
   });
 
   setupSwagger(app, config);

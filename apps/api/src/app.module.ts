@@ -19,7 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule,
+        DatabaseModule.forRoot(config.database),
         TemporalModule,
         ThrottlerModule.forRoot([{ name: 'per-key', ttl: 60_000, limit: config.rateLimitPerMinute }]),
         AuthModule,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
-import { AppConfig, ConfigError, ConfigModule, loadConfig } from '@him/config';
+import { AppConfig, ConfigError, loadConfig } from '@him/config';
 import { createWorker } from './create-worker';
 import { WorkerModule } from './worker.module';
 
@@ -22,10 +22,7 @@ async function connectTemporal(config: AppConfig): Promise<NativeConnection> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(
-    { module: WorkerModule, imports: [ConfigModule.forRoot(config)] },
-    { logger: ['error', 'warn', 'log'] },
-  );
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
   const connection = await connectTemporal(config);
   const worker = await createWorker({ app, connection, bundlePath: config.worker.bundlePath });
 

@@ -1,10 +1,16 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@him/config';
 import { DatabaseModule } from '@him/db';
 import { ACTIVITY_CLASSES } from '../../../activities';
 
-/** The worker's providers: the database and every activity class. */
-@Module({
-  imports: [DatabaseModule],
-  providers: [...ACTIVITY_CLASSES],
-})
-export class WorkerModule {}
+/** The worker's providers: configuration, the database and every activity class. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database)],
+      providers: [...ACTIVITY_CLASSES],
+    };
+  }
+}

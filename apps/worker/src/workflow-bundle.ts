@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { REPO_ROOT } from '@him/config';
 
 /** The `@him/*` aliases of tsconfig.json, for webpack; workflows may import only contracts from libs. */
@@ -13,6 +13,6 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
       config.resolve = { ...config.resolve, alias: { ...(config.resolve?.alias as object), ...WORKFLOW_ALIASES } };
       return config;
     },
-    logger: undefined,
+    logger: new DefaultLogger('WARN'),
   });
 }

@@ -44,6 +44,8 @@ const VISIBILITY_STATUS: Record<JobStatus, string> = {
 };
 
 const QUERY_TIMEOUT_MS = 3000;
+/** Upper bound for one API call's Temporal round trips, so a client hears "unavailable" in seconds, not after gRPC's retries. */
+const RPC_DEADLINE_MS = 5000;
 
 /** gRPC codes that mean "Temporal is not there right now" (UNAVAILABLE, DEADLINE_EXCEEDED). */
 function isUnavailable(err: unknown): boolean {
@@ -184,7 +186,7 @@ export class JobsService {
   /** Turns "Temporal is down" into a 503 with a clear message instead of a 500. */
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await this.client.withDeadline(Date.now() + RPC_DEADLINE_MS, fn);
     } catch (err) {
       if (isUnavailable(err)) throw new DependencyUnavailableError(`Temporal is not reachable at ${this.config.temporal.address}; try again shortly`);
       throw err;

@@ -18,7 +18,7 @@ RUN apt-get update \
 
 # Manifests first so the dependency layer survives source edits.
 COPY package.json package-lock.json .npmrc ./
-RUN --mount=type=cache,target=/root/.npm npm ci
+RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps

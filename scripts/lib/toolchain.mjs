@@ -22,8 +22,10 @@ export function ensureDependencies() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  log('installing npm dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install`, not `npm ci`: the registry here omits some other platforms' optional packages from the
+  // lockfile, which `npm ci` refuses; `install` still takes every version from the lockfile.
+  log('installing npm dependencies…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 /** Type-checks everything, tests included. */

@@ -11,6 +11,7 @@ import { KeyThrottlerGuard } from './auth/key-throttler.guard';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { TemporalModule } from './temporal/temporal.module';
+import { VibrationModule } from './vibration/vibration.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         JobsModule,
+        VibrationModule,
       ],
       providers: [
         AdminBootstrap,

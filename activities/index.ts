@@ -1,6 +1,24 @@
+import type { Provider } from '@nestjs/common';
+import { AppConfig } from '@him/config';
 import { AuditRetentionActivities } from './audit/audit-retention.activities';
+import { BulkLoader } from './ingest/bulk-loader';
+import { IngestActivities } from './ingest/ingest.activities';
+import { MySqlBulkLoader } from './ingest/mysql-bulk-loader';
+import { SqliteBulkLoader } from './ingest/sqlite-bulk-loader';
 
-export { AuditRetentionActivities };
+export { AuditRetentionActivities, IngestActivities };
 
 /** Every injectable class whose public methods are Temporal activities. */
-export const ACTIVITY_CLASSES = [AuditRetentionActivities] as const;
+export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities] as const;
+
+/** What the activity classes need besides the ORM: the bulk loader of the configured database. */
+export const ACTIVITY_DEPENDENCIES: Provider[] = [
+  {
+    provide: BulkLoader,
+    inject: [AppConfig],
+    useFactory: (config: AppConfig): BulkLoader =>
+      config.database.kind === 'mysql'
+        ? new MySqlBulkLoader(config.database.url, config.worker.maxConcurrentActivities)
+        : new SqliteBulkLoader(config.database.file),
+  },
+];

@@ -1,2 +1,3 @@
 // Workflow code: deterministic orchestration only (README, "Architecture"). Every workflow is exported here.
 export { auditRetention } from './audit-retention.workflow';
+export { ingestWithDedupe } from './ingest.workflow';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { RawRequestDefaultExpression } from 'fastify';
@@ -29,6 +30,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     logger: loggerLevels(config.logLevel),
     bufferLogs: false,
   });
+  // Uploads are streamed to the file store, never buffered; IngestFilesService sets the size limit per request.
+  await app.register(multipart as never, { throwFileSizeLimit: false });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -9,6 +9,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
 import { KeyThrottlerGuard } from './auth/key-throttler.guard';
 import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { VibrationModule } from './vibration/vibration.module';
@@ -27,6 +28,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         JobsModule,
+        IngestModule,
         VibrationModule,
       ],
       providers: [

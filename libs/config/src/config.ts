@@ -42,6 +42,7 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
 
+  INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(8),
   WORKER_BUNDLE_PATH: z.string().optional(),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
@@ -69,6 +70,8 @@ export class AppConfig {
   readonly adminApiKey?: string;
   readonly rateLimitPerMinute: number;
   readonly auditRetentionDays: number;
+  /** Largest file the ingest accepts (upload or path). */
+  readonly ingestMaxBytes: number;
   readonly worker: { maxConcurrentActivities: number; bundlePath?: string; shutdownGraceSeconds: number };
 
   constructor(p: Parsed) {
@@ -87,6 +90,7 @@ export class AppConfig {
     this.adminApiKey = p.MES_ADMIN_API_KEY;
     this.rateLimitPerMinute = p.RATE_LIMIT_PER_MINUTE;
     this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
+    this.ingestMaxBytes = p.INGEST_MAX_BYTES;
     this.worker = {
       maxConcurrentActivities: p.WORKER_MAX_CONCURRENT_ACTIVITIES,
       bundlePath: p.WORKER_BUNDLE_PATH ? abs(p.WORKER_BUNDLE_PATH) : undefined,

@@ -3,3 +3,4 @@ export * from './task-queues';
 export * from './jobs';
 export * from './audit-retention';
 export * from './errors';
+export * from './ingest';

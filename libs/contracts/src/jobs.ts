@@ -14,6 +14,9 @@ export interface JobProgress {
   total: number | null;
   unit: string;
   message?: string;
+  /** For jobs that read a file. */
+  bytes_done?: number;
+  bytes_total?: number;
 }
 
 export const progressQuery = defineQuery<JobProgress>('progress');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import { AUDIT_RETENTION_JOB, TASK_QUEUES, type AuditRetentionInput } from '@him/contracts';
+import { AUDIT_RETENTION_JOB, INGEST_JOB, TASK_QUEUES, type AuditRetentionInput, type IngestInput } from '@him/contracts';
 import type { AuditRetentionJobDto } from './jobs.dto';
 import type { JobStart } from './jobs.service';
 
@@ -22,6 +22,18 @@ export class JobStarters {
       taskQueue: TASK_QUEUES.main,
       workflowId: `${AUDIT_RETENTION_JOB}-before-${cutoff.toISOString().slice(0, 10)}`,
       mainEntity: 'audit_log',
+      args: [input],
+    };
+  }
+
+  /** The id is the content's checksum: the same file is one job, however often and however fast it is sent. */
+  ingest(input: IngestInput): JobStart {
+    return {
+      type: INGEST_JOB,
+      workflowType: 'ingestWithDedupe',
+      taskQueue: TASK_QUEUES.main,
+      workflowId: `${INGEST_JOB}-${input.checksum}`,
+      mainEntity: input.fileName,
       args: [input],
     };
   }

@@ -23,6 +23,8 @@ export class JobProgressDto {
 export class JobErrorDto {
   @ApiProperty({ example: 'Activity task failed' }) message!: string;
   @ApiPropertyOptional({ example: 'FileRejected', description: 'ApplicationFailure type, when the job failed on purpose' }) type?: string;
+  @ApiPropertyOptional({ description: 'Structured reasons, e.g. the rejected lines of a file', example: { errors: [{ line: 7, reason: "column 'Type 2' is NaN, not a finite number" }], rejected_lines: 1 } })
+  details?: unknown;
 }
 
 export class JobResponseDto {

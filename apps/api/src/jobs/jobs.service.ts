@@ -151,7 +151,11 @@ export class JobsService {
         // Report the root cause (e.g. the activity's ApplicationFailure), not the wrapper.
         let cause: Error = err;
         while (cause.cause instanceof Error) cause = cause.cause;
-        return { result: null, error: { message: cause.message, ...(cause instanceof ApplicationFailure && cause.type ? { type: cause.type } : {}) } };
+        const failure = cause instanceof ApplicationFailure ? cause : undefined;
+        return {
+          result: null,
+          error: { message: cause.message, ...(failure?.type ? { type: failure.type } : {}), ...(failure?.details?.length ? { details: failure.details[0] } : {}) },
+        };
       }
       throw err;
     }

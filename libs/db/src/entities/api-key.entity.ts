@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 export enum Role {
   Viewer = 'viewer',
@@ -12,6 +12,8 @@ export const ROLE_RANK: Record<Role, number> = { [Role.Viewer]: 1, [Role.Operato
 /** An API key. Only the SHA-256 of the key is stored: keys are long random secrets, so a fast hash suffices. */
 @Entity({ tableName: 'api_key' })
 export class ApiKey {
+  [OptionalProps]?: 'createdAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 

@@ -1,10 +1,12 @@
-import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /** A live vibration capture: a few seconds of one signal from one sensor, sent periodically. */
 @Entity({ tableName: 'capture' })
 @Unique({ name: 'uq_capture_series_time', properties: ['machineName', 'sensorNo', 'capturedAt'] })
 @Index({ name: 'ix_capture_captured_at', properties: ['capturedAt'] })
 export class Capture {
+  [OptionalProps]?: 'sampleCount';
+
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
 

@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 export enum EquipmentKind {
   RotatingMachine = 'rotating_machine',
@@ -8,6 +8,8 @@ export enum EquipmentKind {
 /** A machine (g1…g5) or a process unit (TEP). `code` is the name the plant uses (machine_name). */
 @Entity({ tableName: 'equipment' })
 export class Equipment {
+  [OptionalProps]?: 'createdAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 

@@ -4,7 +4,7 @@ import { AuditLog } from './audit-log.entity';
 import { Capture } from './capture.entity';
 import { CaptureSample } from './capture-sample.entity';
 import { Equipment } from './equipment.entity';
-import { Ingest, IngestRejection } from './ingest.entity';
+import { Ingest, IngestChunkEntry, IngestRejection } from './ingest.entity';
 import { KpiEquipmentDaily, KpiLot } from './kpi.entity';
 import { Lot } from './lot.entity';
 import { ModelVersion } from './model-version.entity';
@@ -48,6 +48,7 @@ export const ENTITIES = [
   Report,
   Ingest,
   IngestRejection,
+  IngestChunkEntry,
   ModelVersion,
   ApiKey,
   AuditLog,

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 export enum IngestKind {
   Vibration = 'vibration',
@@ -18,6 +18,8 @@ export enum IngestStatus {
 @Unique({ name: 'uq_ingest_checksum', properties: ['checksum'] })
 @Index({ name: 'ix_ingest_started', properties: ['startedAt'] })
 export class Ingest {
+  [OptionalProps]?: 'status' | 'rowsRead' | 'rowsInserted' | 'rowsDuplicate' | 'rowsRejected' | 'startedAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
@@ -85,4 +87,42 @@ export class IngestRejection {
   /** The start of the raw line, for the engineer who has to fix the file. */
   @Property({ type: 'string', length: 255, nullable: true })
   excerpt?: string;
+}
+
+/**
+ * A chunk of a file committed in the same transaction as its rows. A retried chunk finds its row here and
+ * reports the committed counts instead of loading again, so the ledger is exact even across crashes.
+ */
+@Entity({ tableName: 'ingest_chunk' })
+@Unique({ name: 'uq_ingest_chunk_no', properties: ['ingestId', 'chunkNo'] })
+export class IngestChunkEntry {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'integer' })
+  ingestId!: number;
+
+  @Property({ type: 'integer' })
+  chunkNo!: number;
+
+  @Property({ type: 'bigint' })
+  byteStart!: string;
+
+  @Property({ type: 'bigint' })
+  byteEnd!: string;
+
+  @Property({ type: 'integer' })
+  rowsRead!: number;
+
+  @Property({ type: 'integer' })
+  rowsInserted!: number;
+
+  @Property({ type: 'integer' })
+  rowsDuplicate!: number;
+
+  @Property({ type: 'integer' })
+  rowsRejected!: number;
+
+  @Property({ type: 'datetime', length: 3 })
+  committedAt!: Date;
 }

@@ -1,9 +1,11 @@
-import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /** Daily KPI rollup per equipment; upserted, so any date range can be recomputed (backfill). */
 @Entity({ tableName: 'kpi_equipment_daily' })
 @Unique({ name: 'uq_kpi_equipment_day', properties: ['equipmentId', 'day'] })
 export class KpiEquipmentDaily {
+  [OptionalProps]?: 'windowsDiagnosed' | 'countNormal' | 'countUnbalance' | 'countLooseness' | 'countUnbalanceLooseness' | 'faultRate' | 'faultEpisodes' | 'anomaliesLow' | 'anomaliesMedium' | 'anomaliesHigh' | 'anomaliesCritical' | 'updatedAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
@@ -60,6 +62,8 @@ export class KpiEquipmentDaily {
 /** KPI rollup per lot: sample count, anomalies and yield. */
 @Entity({ tableName: 'kpi_lot' })
 export class KpiLot {
+  [OptionalProps]?: 'samples' | 'anomalyCount' | 'anomalyRate' | 'updatedAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Equipment } from './equipment.entity';
 
 export enum LotStatus {
@@ -9,6 +9,8 @@ export enum LotStatus {
 /** A production run of a process unit (one TEP file is one lot; its code is the file stem). */
 @Entity({ tableName: 'lot' })
 export class Lot {
+  [OptionalProps]?: 'status' | 'createdAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 

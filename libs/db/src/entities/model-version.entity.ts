@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 export enum ModelStatus {
   Candidate = 'candidate',
@@ -10,6 +10,8 @@ export enum ModelStatus {
 @Entity({ tableName: 'model_version' })
 @Unique({ name: 'uq_model_version', properties: ['name', 'version'] })
 export class ModelVersion {
+  [OptionalProps]?: 'status' | 'createdAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 

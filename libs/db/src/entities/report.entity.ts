@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 export enum ReportStatus {
   Pending = 'pending',
@@ -18,6 +18,8 @@ export interface ReportFile {
 @Entity({ tableName: 'report' })
 @Index({ name: 'ix_report_created', properties: ['createdAt'] })
 export class Report {
+  [OptionalProps]?: 'status' | 'createdAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 

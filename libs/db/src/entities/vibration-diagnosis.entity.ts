@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 export const FAULT_TYPES = { normal: 0, unbalance: 1, looseness: 2, unbalanceLooseness: 3 } as const;
 export type FaultType = (typeof FAULT_TYPES)[keyof typeof FAULT_TYPES];
@@ -8,6 +8,8 @@ export type FaultType = (typeof FAULT_TYPES)[keyof typeof FAULT_TYPES];
 @Unique({ name: 'uq_vibration_diagnosis_window', properties: ['machineName', 'detectedAt', 'sensorNo'] })
 @Index({ name: 'ix_vibration_diagnosis_job', properties: ['jobId'] })
 export class VibrationDiagnosis {
+  [OptionalProps]?: 'sensorNo';
+
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
 

@@ -1,0 +1,65 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ErrorBody } from '../common/error-body';
+import { IdParams } from '../common/id-params.dto';
+import { JobStarters } from '../jobs/job-starters';
+import { JobStartedResponseDto } from '../jobs/jobs.dto';
+import { JobsService } from '../jobs/jobs.service';
+import { IngestFilesService } from './ingest-files.service';
+import { IngestDetailResponseDto, IngestJobDto, IngestResponseDto, IngestSearchDto } from './ingest.dto';
+import { IngestLedgerService } from './ingest-ledger.service';
+
+@ApiTags('Ingest')
+@ApiSecurity('api-key')
+@Controller()
+export class IngestController {
+  constructor(
+    private readonly files: IngestFilesService,
+    private readonly ledger: IngestLedgerService,
+    private readonly jobs: JobsService,
+    private readonly starters: JobStarters,
+  ) {}
+
+  @Post('jobs/ingest')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Ingest a file exactly once (vibration recording, live capture or TEP run)',
+    description:
+      'Upload the file as multipart/form-data (`file` plus option fields) or name a file under the data directory with JSON `{"path": …}`. ' +
+      'The job id derives from the SHA-256 of the content: concurrent uploads of one file run one ingest, and a file ingested before ' +
+      'answers at once with `duplicate_file: true`. Bad lines reject the whole file (the job fails with their line numbers) unless `max_errors` allows them.',
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ type: IngestJobDto })
+  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  @ApiPayloadTooLargeResponse({ type: ErrorBody })
+  async start(@Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
+    return this.jobs.start(this.starters.ingest(await this.files.fromRequest(req)));
+  }
+
+  @Get('ingests')
+  @ApiOperation({ summary: 'The ingest ledger, newest first' })
+  @ApiOkResponse({ type: [IngestResponseDto] })
+  list(@Query() q: IngestSearchDto): Promise<IngestResponseDto[]> {
+    return this.ledger.list(q);
+  }
+
+  @Get('ingests/:id')
+  @ApiOperation({ summary: 'One ledger entry with the lines refused under an error budget' })
+  @ApiOkResponse({ type: IngestDetailResponseDto })
+  get(@Param() p: IdParams): Promise<IngestDetailResponseDto> {
+    return this.ledger.get(p.id);
+  }
+}

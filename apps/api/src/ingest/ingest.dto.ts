@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmpty, IsIn, IsISO8601, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { INGEST_KINDS, type IngestKindName, type IngestResult } from '@him/contracts';
+import type { IngestRejection } from '@him/db';
+
+/** Options of an ingest; with multipart they come as form fields beside `file`, with JSON beside `path`. */
+export class IngestJobDto {
+  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'multipart/form-data: the file to ingest' })
+  @IsEmpty({ message: 'file must be uploaded as multipart/form-data, not sent as a field' })
+  file?: unknown;
+
+  @ApiPropertyOptional({ example: 'generated/recordings/g1_sensor1.csv', description: 'application/json: a file under the data directory (DATA_DIR), instead of an upload' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  path?: string;
+
+  @ApiPropertyOptional({ enum: INGEST_KINDS, description: 'Detected from the file name or content when omitted' })
+  @IsOptional()
+  @IsIn(INGEST_KINDS)
+  kind?: IngestKindName;
+
+  @ApiPropertyOptional({ example: 'g1', description: 'Defaults to the file name (g1_sensor1.csv → g1)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.-]{1,50}$/, { message: 'machine_name must be 1–50 letters, digits, _ . -' })
+  machine_name?: string;
+
+  @ApiPropertyOptional({ example: '1', description: 'Defaults to the file name (g1_sensor1.csv → 1)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.-]{1,20}$/, { message: 'sensor_no must be 1–20 letters, digits, _ . -' })
+  sensor_no?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-01T03:00:00Z',
+    description: 'Recording: when it was collected (part of each row\'s key; omitted = undated, 1970-01-01). Capture: the capture time (default from the file name).',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  collected_at?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'TEP run: time of the first observation (default: an earlier ingest of the same lot, else this hour)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  start_time?: string;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000, description: 'Bad lines tolerated: within it good rows load and each bad line is recorded; beyond it the file is rejected' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  max_errors: number = 0;
+}
+
+export class IngestSearchDto {
+  @ApiPropertyOptional({ enum: ['running', 'succeeded', 'rejected', 'failed'] })
+  @IsOptional()
+  @IsIn(['running', 'succeeded', 'rejected', 'failed'])
+  status?: string;
+
+  @ApiPropertyOptional({ enum: INGEST_KINDS })
+  @IsOptional()
+  @IsIn(INGEST_KINDS)
+  kind?: IngestKindName;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 100;
+}
+
+export class IngestResponseDto implements Omit<IngestResult, 'duplicate_file'> {
+  @ApiProperty() ingest_id!: number;
+  @ApiProperty({ example: '3f2a…', description: 'SHA-256 of the content' }) checksum!: string;
+  @ApiProperty({ example: 'g1_sensor1.csv' }) file_name!: string;
+  @ApiProperty({ enum: INGEST_KINDS }) kind!: IngestKindName;
+  @ApiProperty({ enum: ['running', 'succeeded', 'rejected', 'failed'] }) status!: string;
+  @ApiProperty({ example: 190_000 }) rows_read!: number;
+  @ApiProperty({ example: 189_000 }) rows_inserted!: number;
+  @ApiProperty({ example: 1_000 }) rows_duplicate!: number;
+  @ApiProperty({ example: 0 }) rows_rejected!: number;
+  @ApiProperty() workflow_id!: string;
+  @ApiProperty() started_at!: string;
+  @ApiProperty({ nullable: true, type: String }) finished_at!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why the file was rejected or the ingest failed' }) error?: string | null;
+  @ApiPropertyOptional({ description: 'Options the file was ingested with' }) params?: Record<string, unknown> | null;
+}
+
+export class IngestRejectionDto {
+  @ApiProperty({ example: 7 }) line!: number;
+  @ApiProperty({ example: "column 'Type 2' is NaN, not a finite number" }) reason!: string;
+}
+
+export class IngestDetailResponseDto extends IngestResponseDto {
+  @ApiProperty({ type: [IngestRejectionDto], description: 'Lines refused under an error budget' }) rejected_lines!: IngestRejectionDto[];
+}
+
+export const mapRejection = (r: IngestRejection): IngestRejectionDto => ({ line: r.lineNo, reason: r.reason });

@@ -1,0 +1,7 @@
+export * from './file-names';
+export * from './formats';
+export * from './numbers';
+export * from './scanner';
+export * from './tep';
+export * from './validate';
+export * from './resolve';

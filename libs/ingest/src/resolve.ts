@@ -1,0 +1,62 @@
+import type { IngestKindName } from '@him/contracts';
+import { hintsFromFileName } from './file-names';
+
+export interface IngestRequestHints {
+  kind?: IngestKindName;
+  machineName?: string;
+  sensorNo?: string;
+  collectedAt?: string;
+  startTime?: string;
+}
+
+/** A recording sent without collected_at is "undated": one fixed timestamp, so re-sending any part of it dedupes. */
+export const UNDATED_RECORDING = '1970-01-01T00:00:00.000Z';
+
+export type ResolvedIngest =
+  | { kind: 'vibration'; machineName: string; sensorNo: string; collectedAt: string }
+  | { kind: 'capture'; machineName: string; sensorNo: string; capturedAt: string }
+  | { kind: 'tep'; lotCode: string; faultLabel?: number; startTime?: string };
+
+/** Tells the kind from the first data line when neither the request nor the file name does. */
+export function sniffKind(firstLine: string | undefined): IngestKindName | undefined {
+  if (!firstLine) return undefined;
+  const commas = firstLine.split(',').length;
+  if (commas === 5) return 'vibration';
+  if (commas === 2) return 'capture';
+  if (commas === 1 && firstLine.trim().split(/\s+/).length >= 52) return 'tep';
+  return undefined;
+}
+
+/**
+ * Combines what the request says with what the file name says (the request wins) into everything the
+ * ingest needs to know. Returns the problems instead when something is missing, naming the field.
+ */
+export function resolveIngest(
+  fileName: string,
+  req: IngestRequestHints,
+  firstLine?: string,
+): { ok: true; value: ResolvedIngest } | { ok: false; problems: { field: string; message: string }[] } {
+  const name = hintsFromFileName(fileName);
+  const kind = req.kind ?? name.kind ?? sniffKind(firstLine);
+  const problems: { field: string; message: string }[] = [];
+  if (!kind) {
+    problems.push({ field: 'kind', message: 'cannot tell the kind of file: pass kind (vibration, capture or tep) or name it like g1_sensor1.csv, g1_sensor1_20261101T030000Z.csv or d01.dat' });
+    return { ok: false, problems };
+  }
+  if (kind === 'tep') {
+    const lotCode = name.lotCode ?? fileName.replace(/\.[^.]*$/, '');
+    return { ok: true, value: { kind, lotCode, faultLabel: name.faultLabel, startTime: req.startTime } };
+  }
+  const machineName = req.machineName ?? name.machineName;
+  const sensorNo = req.sensorNo ?? name.sensorNo;
+  if (!machineName) problems.push({ field: 'machine_name', message: `machine_name is required: the file name '${fileName}' does not say it (g<machine>_sensor<n>…)` });
+  if (!sensorNo) problems.push({ field: 'sensor_no', message: `sensor_no is required: the file name '${fileName}' does not say it (g<machine>_sensor<n>…)` });
+  if (kind === 'capture') {
+    const capturedAt = req.collectedAt ?? name.capturedAt;
+    if (!capturedAt) problems.push({ field: 'collected_at', message: 'collected_at (capture time) is required: the file name does not say it (…_20261101T030000Z.csv)' });
+    if (problems.length) return { ok: false, problems };
+    return { ok: true, value: { kind, machineName: machineName!, sensorNo: sensorNo!, capturedAt: capturedAt! } };
+  }
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, value: { kind, machineName: machineName!, sensorNo: sensorNo!, collectedAt: req.collectedAt ?? UNDATED_RECORDING } };
+}

@@ -1,0 +1,91 @@
+import { isUtf8 } from 'node:buffer';
+import * as fs from 'node:fs';
+
+/** A problem with the file as a whole: no line of it can be trusted. */
+export class FileFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileFormatError';
+  }
+}
+
+export interface ScanOptions {
+  /** Byte offset of a line start (0 = file start). */
+  start?: number;
+  /** Byte offset to stop at (exclusive; a line start, or the file size). */
+  end?: number;
+  /** Line number of the line at `start`. */
+  firstLine?: number;
+  /** Called for every line without its line break; `next` is the byte offset of the following line. */
+  onLine: (text: string, lineNo: number, start: number, next: number) => void;
+  /** Called after each block of lines, with the offset reached (for progress and heartbeats). */
+  onProgress?: (offset: number) => void;
+}
+
+const READ_BLOCK = 1 << 20;
+const MAX_LINE_BYTES = 1 << 20;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+// Valid lines are ASCII; anything else needs a closer look.
+const SUSPECT = /[\x00\x80-\xff]/;
+
+/**
+ * Streams a file line by line with exact byte offsets (so a load can resume at any line start).
+ * Accepts a UTF-8 BOM and CRLF line ends; refuses binary content and text that is not UTF-8.
+ */
+export async function scanLines(file: string, opts: ScanOptions): Promise<void> {
+  const start = opts.start ?? 0;
+  let lineNo = opts.firstLine ?? 1;
+  let offset = start; // byte offset of pending[0]
+  let pending: Buffer = Buffer.alloc(0);
+  const stream = fs.createReadStream(file, { start, end: opts.end !== undefined ? opts.end - 1 : undefined, highWaterMark: READ_BLOCK });
+
+  const emit = (block: Buffer, isLast: boolean): number => {
+    // latin1 maps each byte to one character, so string indexes are byte offsets.
+    const text = block.toString('latin1');
+    let pos = 0;
+    if (offset === 0) {
+      if ((block[0] === 0xff && block[1] === 0xfe) || (block[0] === 0xfe && block[1] === 0xff)) {
+        throw new FileFormatError('the file is UTF-16 encoded; save it as UTF-8 (or plain ASCII) CSV');
+      }
+      if (UTF8_BOM.every((b, i) => block[i] === b)) pos = 3;
+    }
+    const suspect = SUSPECT.test(pos ? text.slice(pos) : text);
+    while (pos < text.length) {
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0) {
+        if (!isLast) break;
+        nl = text.length;
+      }
+      let line = text.slice(pos, nl);
+      if (suspect && SUSPECT.test(line)) line = decodeSuspectLine(block, pos, nl - pos, lineNo);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      opts.onLine(line, lineNo, offset + pos, offset + Math.min(nl + 1, text.length));
+      lineNo++;
+      pos = nl + 1;
+    }
+    return Math.min(pos, block.length);
+  };
+
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const block = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    const consumed = emit(block, false);
+    pending = block.subarray(consumed);
+    offset += consumed;
+    if (pending.length > MAX_LINE_BYTES) throw new FileFormatError(`line ${lineNo} is longer than ${MAX_LINE_BYTES} bytes: not a line-oriented text file`);
+    opts.onProgress?.(offset);
+  }
+  if (pending.length) {
+    emit(pending, true);
+    offset += pending.length;
+  }
+  opts.onProgress?.(offset);
+}
+
+function decodeSuspectLine(block: Buffer, at: number, length: number, lineNo: number): string {
+  const bytes = block.subarray(at, at + length);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new FileFormatError(`the file is binary, not CSV text (NUL byte on line ${lineNo})`);
+  if (!isUtf8(bytes)) throw new FileFormatError(`line ${lineNo} is not valid UTF-8: wrong encoding? Save the file as UTF-8 (or plain ASCII) CSV`);
+  return bytes.toString('utf8');
+}
+

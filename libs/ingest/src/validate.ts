@@ -1,0 +1,94 @@
+import type { IngestChunk, IngestKindName, RejectedLine } from '@him/contracts';
+import { FORMATS, isHeader, splitFields, type LineFormat } from './formats';
+import { describeBadNumber, parseDecimal } from './numbers';
+import { scanLines } from './scanner';
+
+/** A data line that passed: its fields as written (exact text goes to the database) and their values. */
+export interface CheckedLine {
+  fields: string[];
+  values: number[];
+}
+
+/** Checks one data line: column count and a finite decimal number in every column. */
+export function checkLine(text: string, format: LineFormat): CheckedLine | { reason: string } {
+  const fields = splitFields(text, format);
+  if (fields.length !== format.columns.length) {
+    return { reason: `expected ${format.columns.length} columns (${columnList(format)}), found ${fields.length}` };
+  }
+  const values = new Array<number>(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const v = parseDecimal(fields[i]);
+    if (v === null) {
+      if (isHeader(fields, format)) return { reason: 'header row repeated in the middle of the file' };
+      return { reason: `column '${format.columns[i]}' ${describeBadNumber(fields[i])}` };
+    }
+    values[i] = v;
+  }
+  return { fields, values };
+}
+
+function columnList(format: LineFormat): string {
+  return format.columns.length > 6 ? `${format.columns[0]} … ${format.columns[format.columns.length - 1]}` : format.columns.join(', ');
+}
+
+export interface ValidationReport {
+  /** Data lines (header and blank lines excluded). */
+  rowsRead: number;
+  rowsRejected: number;
+  /** The first rejected lines (all of them when within the error budget). */
+  rejected: RejectedLine[];
+  /** Line number of the header row, when the file has one. */
+  headerLine: number | null;
+  chunks: IngestChunk[];
+  /** Seconds between the first two data rows' Time values: the sampling interval of a capture. */
+  firstInterval: number | null;
+}
+
+export interface ValidateOptions {
+  /** Keep at most this many rejected lines in the report. */
+  keepRejected: number;
+  /** Data lines per chunk (one transaction each). */
+  chunkRows: number;
+  onProgress?: (offset: number) => void;
+}
+
+/**
+ * One pass over a CSV file (vibration recording or capture): counts and checks every line and cuts the file
+ * into chunks at line starts. Nothing is written anywhere; the caller decides whether the file is accepted.
+ */
+export async function validateCsvFile(file: string, kind: Exclude<IngestKindName, 'tep'>, opts: ValidateOptions): Promise<ValidationReport> {
+  const format = FORMATS[kind];
+  const report: ValidationReport = { rowsRead: 0, rowsRejected: 0, rejected: [], headerLine: null, chunks: [], firstInterval: null };
+  let seenData = false;
+  let rowsInChunk = 0;
+  const firstTimes: number[] = [];
+  let end = 0;
+  await scanLines(file, {
+    onProgress: opts.onProgress,
+    onLine: (text, lineNo, start, next) => {
+      end = next;
+      if (text.trim() === '') return;
+      if (!seenData && report.headerLine === null && isHeader(splitFields(text, format), format)) {
+        report.headerLine = lineNo;
+        return;
+      }
+      seenData = true;
+      if (rowsInChunk === 0) report.chunks.push({ chunkNo: report.chunks.length, byteStart: start, byteEnd: -1, firstLine: lineNo, rows: 0 });
+      rowsInChunk++;
+      report.chunks[report.chunks.length - 1].rows++;
+      report.rowsRead++;
+      const checked = checkLine(text, format);
+      if ('reason' in checked) {
+        report.rowsRejected++;
+        if (report.rejected.length < opts.keepRejected) report.rejected.push({ line: lineNo, reason: checked.reason });
+      } else if (firstTimes.length < 2) {
+        firstTimes.push(checked.values[0]);
+      }
+      if (rowsInChunk === opts.chunkRows) rowsInChunk = 0;
+    },
+  });
+  // Each chunk ends where the next begins; the last one at the end of the file.
+  report.chunks.forEach((c, i) => (c.byteEnd = report.chunks[i + 1]?.byteStart ?? end));
+  if (firstTimes.length === 2) report.firstInterval = firstTimes[1] - firstTimes[0];
+  return report;
+}

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@him/config';
 import { DatabaseModule } from '@him/db';
-import { ACTIVITY_CLASSES } from '../../../activities';
+import { ACTIVITY_CLASSES, ACTIVITY_DEPENDENCIES } from '../../../activities';
 
 /** The worker's providers: configuration, the database and every activity class. */
 @Module({})
@@ -10,7 +10,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database)],
-      providers: [...ACTIVITY_CLASSES],
+      providers: [...ACTIVITY_DEPENDENCIES, ...ACTIVITY_CLASSES],
     };
   }
 }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -34,7 +36,12 @@ export class TestStack {
   ) {}
 
   static async start(opts: StackOptions): Promise<TestStack> {
+    // Files of one suite stay apart from another's: its own data directory and file store.
+    const dataDir = path.join(process.env.TEST_TMP_DIR!, `data-${opts.namespace}-${process.pid}`);
+    fs.mkdirSync(dataDir, { recursive: true });
     const config = loadConfig({
+      DATA_DIR: dataDir,
+      BLOB_DIR: path.join(dataDir, 'blobs'),
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
@@ -68,6 +75,24 @@ export class TestStack {
       /* not JSON */
     }
     return { status: res.status, body, headers: res.headers };
+  }
+
+  /** Uploads a file to `POST /api/v1/jobs/ingest` as multipart/form-data, as the CLI does. */
+  async upload<T = any>(fileName: string, content: string | Buffer, fields: Record<string, string> = {}, key = ADMIN_KEY): Promise<HttpResult<T>> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([content]), fileName);
+    const res = await fetch(`${this.baseUrl}/api/v1/jobs/ingest`, { method: 'POST', headers: { 'x-api-key': key }, body: form });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : text, headers: res.headers };
+  }
+
+  /** Polls a job until it is no longer running and returns its final status body. */
+  async finishedJob(workflowId: string, timeoutMs = 60_000): Promise<any> {
+    return eventually(async () => {
+      const res = await this.http('GET', `/api/v1/jobs/${workflowId}`, { key: ADMIN_KEY });
+      return res.body.status && res.body.status !== 'running' ? res.body : undefined;
+    }, timeoutMs, `job ${workflowId} to finish`);
   }
 
   /** Issues a key of the given role through the API, as an admin would. */

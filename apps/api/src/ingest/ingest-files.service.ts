@@ -37,7 +37,8 @@ export class IngestFilesService {
     const fields: Record<string, string> = {};
     let stored: { path: string; checksum: string; bytes: number; fileName: string } | undefined;
     try {
-      for await (const part of req.parts({ limits: { fileSize: this.config.ingestMaxBytes, files: 1, fields: 20 } })) {
+      // preservePath: see the name as sent, so '../' is refused rather than silently cut off.
+      for await (const part of req.parts({ preservePath: true, limits: { fileSize: this.config.ingestMaxBytes, files: 1, fields: 20 } })) {
         if (part.type === 'file') {
           if (part.fieldname !== 'file') throw new InvalidInputError(`unexpected file field '${part.fieldname}'`, [{ field: part.fieldname, message: 'the file goes in the field `file`' }]);
           const unsafe = unsafeFileNameReason(part.filename);

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { ChunkResult } from '@him/contracts';
 
 export type ColumnType = 'number' | 'text' | 'datetime';
@@ -15,12 +16,20 @@ export interface BulkTable {
  */
 export type BulkRow = (string | number)[];
 
+/** Rows of one chunk, read from the file while they are loaded (parsing and loading overlap). */
+export interface RowSource {
+  batches: AsyncIterable<BulkRow[]> | Iterable<BulkRow[]>;
+  /** Lines refused while reading; final once `batches` is exhausted. */
+  rejected(): number;
+}
+
 export interface ChunkCommit {
   ingestId: number;
   chunkNo: number;
   byteStart: number;
   byteEnd: number;
-  rowsRejected: number;
+  /** Data lines validation counted in the chunk; anything else means the file changed under us. */
+  expectedRows: number;
 }
 
 /**
@@ -30,12 +39,19 @@ export interface ChunkCommit {
  */
 export abstract class BulkLoader {
   abstract committedChunk(ingestId: number, chunkNo: number): Promise<ChunkResult | null>;
-  abstract loadChunk(table: BulkTable, rows: BulkRow[], commit: ChunkCommit): Promise<ChunkResult>;
+  abstract loadChunk(table: BulkTable, source: RowSource, commit: ChunkCommit): Promise<ChunkResult>;
   abstract close(): Promise<void>;
 
   /** Nest calls this on shutdown: release the connections. */
   onApplicationShutdown(): Promise<void> {
     return this.close();
+  }
+}
+
+/** Refuses to commit a chunk whose line count differs from what validation saw. */
+export function checkChunkRows(commit: ChunkCommit, loaded: number, rejected: number): void {
+  if (loaded + rejected !== commit.expectedRows) {
+    throw ApplicationFailure.nonRetryable(`the file changed during the ingest: chunk ${commit.chunkNo} now has ${loaded + rejected} rows, validation counted ${commit.expectedRows}`);
   }
 }
 

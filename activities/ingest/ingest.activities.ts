@@ -19,12 +19,13 @@ import {
   FORMATS,
   readTepRun,
   resolveIngest,
+  scanBlocks,
   scanLines,
   TEP_SAMPLE_MS,
   validateCsvFile,
   type ResolvedIngest,
 } from '@him/ingest';
-import { BulkLoader, type BulkRow, type BulkTable } from './bulk-loader';
+import { BulkLoader, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
 
 /** Data lines per chunk: one transaction, a fraction of a second of loading, a few MB of memory. */
 export const CHUNK_ROWS = 50_000;
@@ -138,11 +139,14 @@ export class IngestActivities {
     const committed = await this.loader.committedChunk(plan.ingestId, chunk.chunkNo);
     if (committed) return committed;
     heartbeat({ phase: 'loading', chunk: chunk.chunkNo, offset: chunk.byteStart });
-    const { table, rows, rejected } = await this.readChunk(plan, chunk, path);
-    if (rows.length + rejected !== chunk.rows) {
-      throw ApplicationFailure.nonRetryable(`the file changed during the ingest: chunk ${chunk.chunkNo} now has ${rows.length + rejected} rows, validation counted ${chunk.rows}`);
-    }
-    const result = await this.loader.loadChunk(table, rows, { ingestId: plan.ingestId, chunkNo: chunk.chunkNo, byteStart: chunk.byteStart, byteEnd: chunk.byteEnd, rowsRejected: rejected });
+    const { table, source } = await this.chunkSource(plan, chunk, path);
+    const result = await this.loader.loadChunk(table, source, {
+      ingestId: plan.ingestId,
+      chunkNo: chunk.chunkNo,
+      byteStart: chunk.byteStart,
+      byteEnd: chunk.byteEnd,
+      expectedRows: chunk.rows,
+    });
     heartbeat({ phase: 'loaded', chunk: chunk.chunkNo, offset: chunk.byteEnd });
     return result;
   }
@@ -232,7 +236,8 @@ export class IngestActivities {
     return created;
   }
 
-  private async readChunk(plan: Pick<IngestPlan, 'target' | 'headerLine'>, chunk: IngestChunk, path: string): Promise<{ table: BulkTable; rows: BulkRow[]; rejected: number }> {
+  /** Where a chunk's rows go, and the rows themselves, read block by block as the loader consumes them. */
+  private async chunkSource(plan: Pick<IngestPlan, 'target' | 'headerLine'>, chunk: IngestChunk, path: string): Promise<{ table: BulkTable; source: RowSource }> {
     const target = plan.target;
     if (target.kind === 'tep') {
       const run = await readTepRun(path, 0);
@@ -246,25 +251,30 @@ export class IngestActivities {
           columns: [{ name: 'tag', type: 'text' }, { name: 'measured_at', type: 'datetime' }, { name: 'value', type: 'number' }],
           constants: [{ name: 'equipment_id', type: 'number', value: target.equipmentId }, { name: 'lot_id', type: 'number', value: target.lotId }],
         },
-        rows,
-        rejected: run.rejectedObservations * tags.length,
+        source: { batches: [rows], rejected: () => run.rejectedObservations * tags.length },
       };
     }
     const format = FORMATS[target.kind];
-    const rows: BulkRow[] = [];
     let rejected = 0;
-    await scanLines(path, {
-      start: chunk.byteStart,
-      end: chunk.byteEnd,
-      firstLine: chunk.firstLine,
-      onLine: (text, lineNo) => {
-        if (lineNo === plan.headerLine || text.trim() === '') return;
-        const checked = checkLine(text, format);
-        if ('reason' in checked) rejected++;
-        else rows.push(checked.fields);
-      },
-      onProgress: (offset) => heartbeat({ phase: 'reading', chunk: chunk.chunkNo, offset }),
-    });
+    async function* batches(): AsyncGenerator<BulkRow[]> {
+      let batch: BulkRow[] = [];
+      const lines = scanBlocks(path, {
+        start: chunk.byteStart,
+        end: chunk.byteEnd,
+        firstLine: chunk.firstLine,
+        onLine: (text, lineNo) => {
+          if (lineNo === plan.headerLine || text.trim() === '') return;
+          const checked = checkLine(text, format);
+          if ('reason' in checked) rejected++;
+          else batch.push(checked.fields);
+        },
+      });
+      for await (const offset of lines) {
+        heartbeat({ phase: 'loading', chunk: chunk.chunkNo, offset });
+        if (batch.length) yield batch;
+        batch = [];
+      }
+    }
     const table: BulkTable =
       target.kind === 'vibration'
         ? {
@@ -281,7 +291,7 @@ export class IngestActivities {
             columns: [{ name: 'measured_time', type: 'number' }, { name: 'value', type: 'number' }],
             constants: [{ name: 'capture_id', type: 'number', value: target.captureId }],
           };
-    return { table, rows, rejected };
+    return { table, source: { batches: batches(), rejected: () => rejected } };
   }
 }
 

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { ChunkResult } from '@him/contracts';
-import { BulkLoader, mysqlDatetime, type BulkRow, type BulkTable, type ChunkCommit } from './bulk-loader';
+import { BulkLoader, checkChunkRows, mysqlDatetime, type BulkRow, type BulkTable, type ChunkCommit, type RowSource } from './bulk-loader';
 
-/** mysql2 sends each stream chunk as one packet: stay well under max_allowed_packet. */
+/** mysql2 sends each stream chunk as one packet: stay well under max_allowed_packet (LOAD DATA does not need line-aligned packets). */
 const PACKET_BYTES = 60 * 1024;
 const STREAM_NAME = 'him-mes-chunk';
 
@@ -28,12 +28,13 @@ export class MySqlBulkLoader extends BulkLoader {
     return rows[0] ? { rows: rows[0].rows_read, inserted: rows[0].rows_inserted, duplicate: rows[0].rows_duplicate, rejected: rows[0].rows_rejected } : null;
   }
 
-  async loadChunk(table: BulkTable, rows: BulkRow[], commit: ChunkCommit): Promise<ChunkResult> {
+  async loadChunk(table: BulkTable, source: RowSource, commit: ChunkCommit): Promise<ChunkResult> {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const { inserted, duplicate } = rows.length ? await this.loadData(conn, table, rows) : { inserted: 0, duplicate: 0 };
-      const result: ChunkResult = { rows: rows.length + commit.rowsRejected, inserted, duplicate, rejected: commit.rowsRejected };
+      const { sent, inserted, duplicate } = await this.loadData(conn, table, source);
+      checkChunkRows(commit, sent, source.rejected());
+      const result: ChunkResult = { rows: commit.expectedRows, inserted, duplicate, rejected: source.rejected() };
       await conn.query(
         `insert into ingest_chunk (ingest_id, chunk_no, byte_start, byte_end, rows_read, rows_inserted, rows_duplicate, rows_rejected, committed_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -54,7 +55,7 @@ export class MySqlBulkLoader extends BulkLoader {
     }
   }
 
-  private async loadData(conn: PoolConnection, table: BulkTable, rows: BulkRow[]): Promise<{ inserted: number; duplicate: number }> {
+  private async loadData(conn: PoolConnection, table: BulkTable, source: RowSource): Promise<{ sent: number; inserted: number; duplicate: number }> {
     const datetimeAt = table.columns.map((c) => c.type === 'datetime');
     const sql =
       `load data local infile '${STREAM_NAME}' ignore into table \`${table.table}\` character set ascii ` +
@@ -62,22 +63,30 @@ export class MySqlBulkLoader extends BulkLoader {
       `(${table.columns.map((c) => `\`${c.name}\``).join(', ')})` +
       (table.constants.length ? ` set ${table.constants.map((c) => `\`${c.name}\` = ?`).join(', ')}` : '');
     const params = table.constants.map((c) => (c.type === 'datetime' ? mysqlDatetime(Number(c.value)) : c.value));
+    let sent = 0;
+    async function* packets(): AsyncGenerator<Buffer> {
+      for await (const batch of source.batches) {
+        sent += batch.length;
+        const tsv = Buffer.from(tsvLines(batch, datetimeAt), 'latin1');
+        for (let at = 0; at < tsv.length; at += PACKET_BYTES) yield tsv.subarray(at, at + PACKET_BYTES);
+      }
+    }
     const [header] = await conn.query<ResultSetHeader>({
       sql,
       values: params,
       // Allow-listed: the server may only read the stream we made for this statement.
       infileStreamFactory: (requested: string) => {
         if (requested !== STREAM_NAME) throw new Error(`refusing LOCAL INFILE request for ${requested}`);
-        return Readable.from(tsvPackets(rows, datetimeAt));
+        return Readable.from(packets(), { objectMode: false });
       },
     });
     const info = /Records: (\d+)\s+Deleted: (\d+)\s+Skipped: (\d+)\s+Warnings: (\d+)/.exec(header.info ?? '');
     if (!info) throw new Error(`LOAD DATA reported no counts (${header.info})`);
     const [records, , skipped, warnings] = info.slice(1).map(Number);
-    if (records !== rows.length || header.affectedRows + skipped !== records || warnings !== skipped) {
-      throw new Error(`LOAD DATA into ${table.table} did not reconcile: sent ${rows.length}, ${header.info}, affected ${header.affectedRows}`);
+    if (records !== sent || header.affectedRows + skipped !== records || warnings !== skipped) {
+      throw new Error(`LOAD DATA into ${table.table} did not reconcile: sent ${sent}, ${header.info}, affected ${header.affectedRows}`);
     }
-    return { inserted: header.affectedRows, duplicate: skipped };
+    return { sent, inserted: header.affectedRows, duplicate: skipped };
   }
 
   close(): Promise<void> {
@@ -85,20 +94,12 @@ export class MySqlBulkLoader extends BulkLoader {
   }
 }
 
-/** TSV in packet-sized Buffers (mysql2 writes each stream chunk as one packet and needs Buffers). */
-function* tsvPackets(rows: BulkRow[], datetimeAt: boolean[]): Generator<Buffer> {
-  let packet = '';
+/** Rows as TSV lines (datetimes as MySQL text; numbers exactly as the file wrote them). */
+function tsvLines(rows: BulkRow[], datetimeAt: boolean[]): string {
+  let out = '';
   for (const row of rows) {
-    let line = '';
-    for (let i = 0; i < row.length; i++) {
-      const v = row[i];
-      line += (i ? '\t' : '') + (datetimeAt[i] ? mysqlDatetime(Number(v)) : String(v));
-    }
-    packet += line + '\n';
-    if (packet.length >= PACKET_BYTES) {
-      yield Buffer.from(packet, 'latin1');
-      packet = '';
-    }
+    for (let i = 0; i < row.length; i++) out += (i ? '\t' : '') + (datetimeAt[i] ? mysqlDatetime(Number(row[i])) : row[i]);
+    out += '\n';
   }
-  if (packet) yield Buffer.from(packet, 'latin1');
+  return out;
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { ChunkResult } from '@him/contracts';
-import { BulkLoader, type BulkRow, type BulkTable, type ChunkCommit } from './bulk-loader';
+import { BulkLoader, checkChunkRows, type BulkTable, type ChunkCommit, type RowSource } from './bulk-loader';
 
 /**
  * SQLite: prepared `INSERT OR IGNORE` statements in one transaction per chunk (a statement per row is fast
@@ -8,6 +8,8 @@ import { BulkLoader, type BulkRow, type BulkTable, type ChunkCommit } from './bu
  */
 export class SqliteBulkLoader extends BulkLoader {
   private readonly db: Database.Database;
+  /** SQLite has one writer; chunks of concurrent activities take turns on this connection. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(file: string) {
     super();
@@ -24,31 +26,46 @@ export class SqliteBulkLoader extends BulkLoader {
     return row ? { rows: row.rows_read, inserted: row.rows_inserted, duplicate: row.rows_duplicate, rejected: row.rows_rejected } : null;
   }
 
-  async loadChunk(table: BulkTable, rows: BulkRow[], commit: ChunkCommit): Promise<ChunkResult> {
+  loadChunk(table: BulkTable, source: RowSource, commit: ChunkCommit): Promise<ChunkResult> {
+    const run = this.turn.then(() => this.load(table, source, commit));
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async load(table: BulkTable, source: RowSource, commit: ChunkCommit): Promise<ChunkResult> {
+    const committed = await this.committedChunk(commit.ingestId, commit.chunkNo);
+    if (committed) return committed;
     const names = [...table.columns.map((c) => c.name), ...table.constants.map((c) => c.name)];
     const insert = this.db.prepare(`insert or ignore into "${table.table}" (${names.map((n) => `"${n}"`).join(', ')}) values (${names.map(() => '?').join(', ')})`);
     const numeric = table.columns.map((c) => c.type !== 'text');
     const constants = table.constants.map((c) => (c.type === 'text' ? c.value : Number(c.value)));
-    const record = this.db.prepare(
-      `insert into ingest_chunk (ingest_id, chunk_no, byte_start, byte_end, rows_read, rows_inserted, rows_duplicate, rows_rejected, committed_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const load = this.db.transaction((): ChunkResult => {
-      const committed = this.db.prepare('select 1 from ingest_chunk where ingest_id = ? and chunk_no = ?').get(commit.ingestId, commit.chunkNo);
-      if (committed) return { rows: -1, inserted: 0, duplicate: 0, rejected: 0 };
-      let inserted = 0;
-      const values = new Array(names.length);
-      for (const row of rows) {
-        for (let i = 0; i < row.length; i++) values[i] = numeric[i] ? Number(row[i]) : row[i];
-        for (let j = 0; j < constants.length; j++) values[row.length + j] = constants[j];
-        inserted += insert.run(values).changes;
+    const values = new Array(names.length);
+    let loaded = 0;
+    let inserted = 0;
+    this.db.exec('begin immediate');
+    try {
+      for await (const batch of source.batches) {
+        for (const row of batch) {
+          for (let i = 0; i < row.length; i++) values[i] = numeric[i] ? Number(row[i]) : row[i];
+          for (let j = 0; j < constants.length; j++) values[row.length + j] = constants[j];
+          inserted += insert.run(values).changes;
+        }
+        loaded += batch.length;
       }
-      const result = { rows: rows.length + commit.rowsRejected, inserted, duplicate: rows.length - inserted, rejected: commit.rowsRejected };
-      record.run(commit.ingestId, commit.chunkNo, commit.byteStart, commit.byteEnd, result.rows, inserted, result.duplicate, result.rejected, Date.now());
+      checkChunkRows(commit, loaded, source.rejected());
+      const result: ChunkResult = { rows: commit.expectedRows, inserted, duplicate: loaded - inserted, rejected: source.rejected() };
+      this.db
+        .prepare(
+          `insert into ingest_chunk (ingest_id, chunk_no, byte_start, byte_end, rows_read, rows_inserted, rows_duplicate, rows_rejected, committed_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(commit.ingestId, commit.chunkNo, commit.byteStart, commit.byteEnd, result.rows, inserted, result.duplicate, result.rejected, Date.now());
+      this.db.exec('commit');
       return result;
-    });
-    const result = load.immediate();
-    return result.rows === -1 ? (await this.committedChunk(commit.ingestId, commit.chunkNo))! : result;
+    } catch (err) {
+      this.db.exec('rollback');
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

@@ -39,7 +39,7 @@ const schema = z.object({
   BLOB_DIR: z.string().min(1).default('data/blobs'),
 
   MES_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
 
   INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),

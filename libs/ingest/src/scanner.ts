@@ -18,7 +18,7 @@ export interface ScanOptions {
   firstLine?: number;
   /** Called for every line without its line break; `next` is the byte offset of the following line. */
   onLine: (text: string, lineNo: number, start: number, next: number) => void;
-  /** Called after each block of lines, with the offset reached (for progress and heartbeats). */
+  /** scanLines only: called after each block of lines with the offset reached (progress, heartbeats). */
   onProgress?: (offset: number) => void;
 }
 
@@ -28,11 +28,18 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 // Valid lines are ASCII; anything else needs a closer look.
 const SUSPECT = /[\x00\x80-\xff]/;
 
-/**
- * Streams a file line by line with exact byte offsets (so a load can resume at any line start).
- * Accepts a UTF-8 BOM and CRLF line ends; refuses binary content and text that is not UTF-8.
- */
+/** Streams a file line by line with exact byte offsets; see scanBlocks. */
 export async function scanLines(file: string, opts: ScanOptions): Promise<void> {
+  for await (const offset of scanBlocks(file, opts)) opts.onProgress?.(offset);
+}
+
+/**
+ * Streams a file line by line with exact byte offsets (so a load can resume at any line start), calling
+ * `onLine` for each line of a ~1 MiB block and then yielding the offset reached: a consumer can stop between
+ * blocks (backpressure) without the lines ever being collected. Accepts a UTF-8 BOM and CRLF line ends;
+ * refuses binary content and text that is not UTF-8.
+ */
+export async function* scanBlocks(file: string, opts: Omit<ScanOptions, 'onProgress'>): AsyncGenerator<number> {
   const start = opts.start ?? 0;
   let lineNo = opts.firstLine ?? 1;
   let offset = start; // byte offset of pending[0]
@@ -72,13 +79,13 @@ export async function scanLines(file: string, opts: ScanOptions): Promise<void> 
     pending = block.subarray(consumed);
     offset += consumed;
     if (pending.length > MAX_LINE_BYTES) throw new FileFormatError(`line ${lineNo} is longer than ${MAX_LINE_BYTES} bytes: not a line-oriented text file`);
-    opts.onProgress?.(offset);
+    yield offset;
   }
   if (pending.length) {
     emit(pending, true);
     offset += pending.length;
   }
-  opts.onProgress?.(offset);
+  yield offset;
 }
 
 function decodeSuspectLine(block: Buffer, at: number, length: number, lineNo: number): string {

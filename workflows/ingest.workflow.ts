@@ -34,9 +34,9 @@ export async function ingestWithDedupe(input: IngestInput): Promise<IngestResult
     const plan: IngestPlan = await reader.validateIngestFile(ingestId, input);
     progress.phase = 'loading';
     progress.total = plan.rowsRead;
-    const { target, headerLine } = plan;
+    const { target, headerLine, fileStamp } = plan;
     for (const chunk of plan.chunks) {
-      await reader.loadIngestChunk({ ingestId, target, headerLine }, chunk, input.path);
+      await reader.loadIngestChunk({ ingestId, target, headerLine, fileStamp }, chunk, input.path);
       progress.done += chunk.rows;
       progress.bytes_done = Math.min(chunk.byteEnd, input.bytes);
     }

@@ -16,12 +16,18 @@ export interface BulkTable {
  */
 export type BulkRow = (string | number)[];
 
-/** Rows of one chunk, read from the file while they are loaded (parsing and loading overlap). */
-export interface RowSource {
-  batches: AsyncIterable<BulkRow[]> | Iterable<BulkRow[]>;
-  /** Lines refused while reading; final once `batches` is exhausted. */
-  rejected(): number;
-}
+/**
+ * Rows of one chunk: parsed from the file while they are loaded (parsing and loading overlap), or, for a
+ * chunk validation found clean, the file's own CSV bytes for a loader that can take them as they are.
+ */
+export type RowSource =
+  | {
+      kind: 'rows';
+      batches: AsyncIterable<BulkRow[]> | Iterable<BulkRow[]>;
+      /** Lines refused while reading; final once `batches` is exhausted. */
+      rejected(): number;
+    }
+  | { kind: 'csv'; path: string; start: number; end: number };
 
 export interface ChunkCommit {
   ingestId: number;
@@ -38,6 +44,8 @@ export interface ChunkCommit {
  * recorded is not loaded again: its recorded counts are returned.
  */
 export abstract class BulkLoader {
+  /** Can load a validated byte range of a CSV file directly (no parsing in Node). */
+  abstract readonly loadsCsvBytes: boolean;
   abstract committedChunk(ingestId: number, chunkNo: number): Promise<ChunkResult | null>;
   abstract loadChunk(table: BulkTable, source: RowSource, commit: ChunkCommit): Promise<ChunkResult>;
   abstract close(): Promise<void>;

@@ -88,18 +88,19 @@ export class IngestActivities {
       kind = resolved.kind;
       const budget = input.maxErrors;
       const keep = Math.max(budget, REJECTIONS_SHOWN) + 1;
-      let plan: Omit<IngestPlan, 'ingestId' | 'target'> & { rejected: RejectedLine[] };
+      const stat = fs.statSync(input.path);
+      const fileStamp = { size: stat.size, mtimeMs: stat.mtimeMs };
+      let plan: Omit<IngestPlan, 'ingestId' | 'target' | 'fileStamp'> & { rejected: RejectedLine[] };
       let samplingRateHz: number | undefined;
       if (resolved.kind === 'tep') {
         const run = await readTepRun(input.path, keep);
         const values = FORMATS.tep.columns.length;
-        const size = fs.statSync(input.path).size;
         plan = {
           headerLine: null,
           rowsRead: (run.observations.length + run.rejectedObservations) * values,
           rowsRejected: run.rejectedObservations * values,
           rejected: run.rejected,
-          chunks: [{ chunkNo: 0, byteStart: 0, byteEnd: size, firstLine: 1, rows: (run.observations.length + run.rejectedObservations) * values }],
+          chunks: [{ chunkNo: 0, byteStart: 0, byteEnd: stat.size, firstLine: 1, rows: (run.observations.length + run.rejectedObservations) * values, clean: false }],
         };
       } else {
         const report = await validateCsvFile(input.path, resolved.kind, {
@@ -123,7 +124,7 @@ export class IngestActivities {
       }
       const target = await this.prepareTarget(resolved, ingestId, samplingRateHz);
       await this.recordRejections(ingestId, plan.rejected, resolved.kind, plan.rowsRead);
-      return { ingestId, target, headerLine: plan.headerLine, rowsRead: plan.rowsRead, rowsRejected: plan.rowsRejected, chunks: plan.chunks };
+      return { ingestId, target, headerLine: plan.headerLine, fileStamp, rowsRead: plan.rowsRead, rowsRejected: plan.rowsRejected, chunks: plan.chunks };
     } catch (err) {
       if (err instanceof FileFormatError) {
         const message = `file rejected: ${err.message}; nothing was stored`;
@@ -135,11 +136,15 @@ export class IngestActivities {
   }
 
   /** Loads one chunk in one transaction; a chunk already committed (a retry) is not loaded twice. */
-  async loadIngestChunk(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'headerLine'>, chunk: IngestChunk, path: string): Promise<ChunkResult> {
+  async loadIngestChunk(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'headerLine' | 'fileStamp'>, chunk: IngestChunk, path: string): Promise<ChunkResult> {
     const committed = await this.loader.committedChunk(plan.ingestId, chunk.chunkNo);
     if (committed) return committed;
     heartbeat({ phase: 'loading', chunk: chunk.chunkNo, offset: chunk.byteStart });
     const { table, source } = await this.chunkSource(plan, chunk, path);
+    const stat = fs.statSync(path);
+    if (stat.size !== plan.fileStamp.size || stat.mtimeMs !== plan.fileStamp.mtimeMs) {
+      throw ApplicationFailure.nonRetryable(`the file changed during the ingest (size or modification time differs from when it was validated)`);
+    }
     const result = await this.loader.loadChunk(table, source, {
       ingestId: plan.ingestId,
       chunkNo: chunk.chunkNo,
@@ -251,9 +256,11 @@ export class IngestActivities {
           columns: [{ name: 'tag', type: 'text' }, { name: 'measured_at', type: 'datetime' }, { name: 'value', type: 'number' }],
           constants: [{ name: 'equipment_id', type: 'number', value: target.equipmentId }, { name: 'lot_id', type: 'number', value: target.lotId }],
         },
-        source: { batches: [rows], rejected: () => run.rejectedObservations * tags.length },
+        source: { kind: 'rows', batches: [rows], rejected: () => run.rejectedObservations * tags.length },
       };
     }
+    const table = csvTable(target);
+    if (chunk.clean && this.loader.loadsCsvBytes) return { table, source: { kind: 'csv', path, start: chunk.byteStart, end: chunk.byteEnd } };
     const format = FORMATS[target.kind];
     let rejected = 0;
     async function* batches(): AsyncGenerator<BulkRow[]> {
@@ -275,24 +282,27 @@ export class IngestActivities {
         batch = [];
       }
     }
-    const table: BulkTable =
-      target.kind === 'vibration'
-        ? {
-            table: 'vibration_data',
-            columns: ['measured_time', 'normal', 'unbalance', 'looseness', 'unbalance_looseness'].map((name) => ({ name, type: 'number' as const })),
-            constants: [
-              { name: 'machine_name', type: 'text', value: target.machineName },
-              { name: 'sensor_no', type: 'text', value: target.sensorNo },
-              { name: 'collected_at', type: 'datetime', value: new Date(target.collectedAt).getTime() },
-            ],
-          }
-        : {
-            table: 'capture_sample',
-            columns: [{ name: 'measured_time', type: 'number' }, { name: 'value', type: 'number' }],
-            constants: [{ name: 'capture_id', type: 'number', value: target.captureId }],
-          };
-    return { table, source: { batches: batches(), rejected: () => rejected } };
+    return { table, source: { kind: 'rows', batches: batches(), rejected: () => rejected } };
   }
+}
+
+/** The table of a recording's or capture's rows, with the values every row of the file shares. */
+function csvTable(target: Exclude<IngestTarget, { kind: 'tep' }>): BulkTable {
+  return target.kind === 'vibration'
+    ? {
+        table: 'vibration_data',
+        columns: ['measured_time', 'normal', 'unbalance', 'looseness', 'unbalance_looseness'].map((name) => ({ name, type: 'number' as const })),
+        constants: [
+          { name: 'machine_name', type: 'text', value: target.machineName },
+          { name: 'sensor_no', type: 'text', value: target.sensorNo },
+          { name: 'collected_at', type: 'datetime', value: new Date(target.collectedAt).getTime() },
+        ],
+      }
+    : {
+        table: 'capture_sample',
+        columns: [{ name: 'measured_time', type: 'number' }, { name: 'value', type: 'number' }],
+        constants: [{ name: 'capture_id', type: 'number', value: target.captureId }],
+      };
 }
 
 function mapIngest(i: Ingest, duplicateFile: boolean): IngestResult {

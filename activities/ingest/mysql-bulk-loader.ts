@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { ChunkResult } from '@him/contracts';
@@ -13,6 +14,7 @@ const STREAM_NAME = 'him-mes-chunk';
  * validated before, and any warning other than a skipped duplicate fails the chunk.
  */
 export class MySqlBulkLoader extends BulkLoader {
+  readonly loadsCsvBytes = true;
   private readonly pool: Pool;
 
   constructor(url: string, connections: number) {
@@ -32,9 +34,10 @@ export class MySqlBulkLoader extends BulkLoader {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const { sent, inserted, duplicate } = await this.loadData(conn, table, source);
-      checkChunkRows(commit, sent, source.rejected());
-      const result: ChunkResult = { rows: commit.expectedRows, inserted, duplicate, rejected: source.rejected() };
+      const { records, inserted, duplicate } = await this.loadData(conn, table, source);
+      const rejected = source.kind === 'rows' ? source.rejected() : 0;
+      checkChunkRows(commit, records, rejected);
+      const result: ChunkResult = { rows: commit.expectedRows, inserted, duplicate, rejected };
       await conn.query(
         `insert into ingest_chunk (ingest_id, chunk_no, byte_start, byte_end, rows_read, rows_inserted, rows_duplicate, rows_rejected, committed_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -55,16 +58,17 @@ export class MySqlBulkLoader extends BulkLoader {
     }
   }
 
-  private async loadData(conn: PoolConnection, table: BulkTable, source: RowSource): Promise<{ sent: number; inserted: number; duplicate: number }> {
+  private async loadData(conn: PoolConnection, table: BulkTable, source: RowSource): Promise<{ records: number; inserted: number; duplicate: number }> {
     const datetimeAt = table.columns.map((c) => c.type === 'datetime');
     const sql =
       `load data local infile '${STREAM_NAME}' ignore into table \`${table.table}\` character set ascii ` +
-      `fields terminated by '\\t' escaped by '' lines terminated by '\\n' ` +
+      `fields terminated by '${source.kind === 'csv' ? ',' : '\\t'}' escaped by '' lines terminated by '\\n' ` +
       `(${table.columns.map((c) => `\`${c.name}\``).join(', ')})` +
       (table.constants.length ? ` set ${table.constants.map((c) => `\`${c.name}\` = ?`).join(', ')}` : '');
     const params = table.constants.map((c) => (c.type === 'datetime' ? mysqlDatetime(Number(c.value)) : c.value));
     let sent = 0;
     async function* packets(): AsyncGenerator<Buffer> {
+      if (source.kind !== 'rows') return;
       for await (const batch of source.batches) {
         sent += batch.length;
         const tsv = Buffer.from(tsvLines(batch, datetimeAt), 'latin1');
@@ -77,16 +81,19 @@ export class MySqlBulkLoader extends BulkLoader {
       // Allow-listed: the server may only read the stream we made for this statement.
       infileStreamFactory: (requested: string) => {
         if (requested !== STREAM_NAME) throw new Error(`refusing LOCAL INFILE request for ${requested}`);
-        return Readable.from(packets(), { objectMode: false });
+        return source.kind === 'csv'
+          ? fs.createReadStream(source.path, { start: source.start, end: source.end - 1, highWaterMark: PACKET_BYTES })
+          : Readable.from(packets(), { objectMode: false });
       },
     });
     const info = /Records: (\d+)\s+Deleted: (\d+)\s+Skipped: (\d+)\s+Warnings: (\d+)/.exec(header.info ?? '');
     if (!info) throw new Error(`LOAD DATA reported no counts (${header.info})`);
     const [records, , skipped, warnings] = info.slice(1).map(Number);
-    if (records !== sent || header.affectedRows + skipped !== records || warnings !== skipped) {
-      throw new Error(`LOAD DATA into ${table.table} did not reconcile: sent ${sent}, ${header.info}, affected ${header.affectedRows}`);
+    // Any warning that is not a skipped duplicate means a value was coerced: the chunk must not commit.
+    if ((source.kind === 'rows' && records !== sent) || header.affectedRows + skipped !== records || warnings !== skipped) {
+      throw new Error(`LOAD DATA into ${table.table} did not reconcile: sent ${source.kind === 'rows' ? sent : 'raw CSV'}, ${header.info}, affected ${header.affectedRows}`);
     }
-    return { sent, inserted: header.affectedRows, duplicate: skipped };
+    return { records, inserted: header.affectedRows, duplicate: skipped };
   }
 
   close(): Promise<void> {

@@ -7,6 +7,7 @@ import { BulkLoader, checkChunkRows, type BulkTable, type ChunkCommit, type RowS
  * here: no network). Datetimes are epoch milliseconds, as MikroORM stores them on SQLite.
  */
 export class SqliteBulkLoader extends BulkLoader {
+  readonly loadsCsvBytes = false;
   private readonly db: Database.Database;
   /** SQLite has one writer; chunks of concurrent activities take turns on this connection. */
   private turn: Promise<unknown> = Promise.resolve();
@@ -33,6 +34,7 @@ export class SqliteBulkLoader extends BulkLoader {
   }
 
   private async load(table: BulkTable, source: RowSource, commit: ChunkCommit): Promise<ChunkResult> {
+    if (source.kind !== 'rows') throw new Error('SQLite loads parsed rows only');
     const committed = await this.committedChunk(commit.ingestId, commit.chunkNo);
     if (committed) return committed;
     const names = [...table.columns.map((c) => c.name), ...table.constants.map((c) => c.name)];

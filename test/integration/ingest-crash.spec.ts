@@ -49,7 +49,7 @@ describeMysql('ingest survives a killed worker (MariaDB)', () => {
   });
 
   it('loses no row and duplicates none when the worker is SIGKILLed mid-ingest and restarted', async () => {
-    const rows = 600_000;
+    const rows = 800_000;
     worker = startWorker();
     const started = await stack.upload('g9_sensor1.csv', vibrationCsv(rows));
     expect(started.status).toBe(202);
@@ -57,8 +57,8 @@ describeMysql('ingest survives a killed worker (MariaDB)', () => {
     // Kill it once some chunks are committed and the ingest is still far from done.
     const committedAtKill = await eventually(async () => {
       const [r] = await sql.query<any[]>('select count(*) as n from ingest_chunk');
-      return r[0].n >= 2 ? Number(r[0].n) : undefined;
-    }, 60_000, 'two committed chunks');
+      return r[0].n >= 1 ? Number(r[0].n) : undefined;
+    }, 60_000, 'a committed chunk');
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
     const [[{ n: rowsAtKill }]] = await sql.query<any[]>('select count(*) as n from vibration_data');
@@ -78,7 +78,7 @@ describeMysql('ingest survives a killed worker (MariaDB)', () => {
     const [[chunks]] = await sql.query<any[]>('select count(*) as n, sum(rows_inserted) as inserted from ingest_chunk where ingest_id = ?', [job.result.ingest_id]);
     expect(Number(chunks.n)).toBe(Math.ceil(rows / 50_000));
     expect(Number(chunks.inserted)).toBe(rows);
-    expect(committedAtKill).toBeGreaterThanOrEqual(2);
+    expect(committedAtKill).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a file over the configured size limit with 413, storing nothing', async () => {

@@ -38,6 +38,8 @@ export interface IngestChunk {
   firstLine: number;
   /** Data lines in the chunk, good and rejected. */
   rows: number;
+  /** Every line is a good data line with LF ends: the bytes can go to the database as they are. */
+  clean: boolean;
 }
 
 export interface IngestPlan {
@@ -45,6 +47,8 @@ export interface IngestPlan {
   target: IngestTarget;
   /** Line number of the header row, skipped when loading. */
   headerLine: number | null;
+  /** Size and mtime when validated: a file given by path must not change before it is loaded. */
+  fileStamp: { size: number; mtimeMs: number };
   rowsRead: number;
   rowsRejected: number;
   chunks: IngestChunk[];

@@ -67,18 +67,26 @@ export async function validateCsvFile(file: string, kind: Exclude<IngestKindName
     onProgress: opts.onProgress,
     onLine: (text, lineNo, start, next) => {
       end = next;
-      if (text.trim() === '') return;
+      const chunk = report.chunks[report.chunks.length - 1];
+      if (text.trim() === '') {
+        if (chunk && seenData) chunk.clean = false;
+        return;
+      }
       if (!seenData && report.headerLine === null && isHeader(splitFields(text, format), format)) {
         report.headerLine = lineNo;
         return;
       }
       seenData = true;
-      if (rowsInChunk === 0) report.chunks.push({ chunkNo: report.chunks.length, byteStart: start, byteEnd: -1, firstLine: lineNo, rows: 0 });
+      if (rowsInChunk === 0) report.chunks.push({ chunkNo: report.chunks.length, byteStart: start, byteEnd: -1, firstLine: lineNo, rows: 0, clean: true });
+      const current = report.chunks[report.chunks.length - 1];
       rowsInChunk++;
-      report.chunks[report.chunks.length - 1].rows++;
+      current.rows++;
       report.rowsRead++;
+      // CR ends, padding or a missing final newline would reach a raw CSV load as junk: such chunks go row by row.
+      if (next - start !== text.length + 1 || text !== text.trim()) current.clean = false;
       const checked = checkLine(text, format);
       if ('reason' in checked) {
+        current.clean = false;
         report.rowsRejected++;
         if (report.rejected.length < opts.keepRejected) report.rejected.push({ line: lineNo, reason: checked.reason });
       } else if (firstTimes.length < 2) {

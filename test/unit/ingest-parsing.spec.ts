@@ -1,0 +1,97 @@
+// Pure ingest logic: numbers, lines, file names, kind resolution and the byte-exact line scanner.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkLine, FORMATS, hintsFromFileName, parseDecimal, resolveIngest, scanLines, unsafeFileNameReason, validateCsvFile, FileFormatError } from '@him/ingest';
+
+describe('parseDecimal', () => {
+  it.each([['0', 0], ['-1.5', -1.5], ['+.25', 0.25], ['1e-3', 0.001], ['12.', 12], ['3.0000000e+02', 300]])('reads %s', (text, value) => {
+    expect(parseDecimal(text)).toBe(value);
+  });
+
+  it.each(['', ' ', 'NaN', 'Infinity', '-inf', '0x1f', '1,5', '1.2.3', 'abc', '1e999', ' 1'])('refuses %j (Number() would not)', (text) => {
+    expect(parseDecimal(text)).toBeNull();
+  });
+});
+
+describe('checkLine', () => {
+  const vib = FORMATS.vibration;
+  it('keeps the exact field text and the values of a good line', () => {
+    expect(checkLine('0.000741,0.1,-0.2,3e-1,4', vib)).toEqual({ fields: ['0.000741', '0.1', '-0.2', '3e-1', '4'], values: [0.000741, 0.1, -0.2, 0.3, 4] });
+  });
+  it('names the column and the problem', () => {
+    expect(checkLine('0.1,0.2,0.3,NaN,0.5', vib)).toEqual({ reason: "column 'Type 2' is NaN, not a finite number" });
+    expect(checkLine('0.1,0.2', vib)).toEqual({ reason: 'expected 5 columns (Time, Normal, Type 1, Type 2, Type 3), found 2' });
+    expect(checkLine('Time,Normal,Type 1,Type 2,Type 3', vib)).toEqual({ reason: 'header row repeated in the middle of the file' });
+  });
+  it('reads whitespace-separated TEP lines', () => {
+    const line = Array.from({ length: 52 }, (_, i) => `   ${(i + 1).toExponential(7)}`).join('');
+    expect('values' in checkLine(line, FORMATS.tep) && (checkLine(line, FORMATS.tep) as { values: number[] }).values[51]).toBe(52);
+  });
+});
+
+describe('file names', () => {
+  it('reads machine, sensor, capture time and TEP lots from names', () => {
+    expect(hintsFromFileName('g1_sensor3.csv')).toEqual({ kind: 'vibration', machineName: 'g1', sensorNo: '3' });
+    expect(hintsFromFileName('g12_sensor1_20261101T030405Z.csv')).toEqual({ kind: 'capture', machineName: 'g12', sensorNo: '1', capturedAt: '2026-11-01T03:04:05.000Z' });
+    expect(hintsFromFileName('d05_te.dat')).toEqual({ kind: 'tep', lotCode: 'd05_te', faultLabel: 5 });
+    expect(hintsFromFileName('readings.csv')).toEqual({});
+  });
+  it.each(['../x.csv', 'a/b.csv', 'a\\b.csv', '..', 'x\u0000.csv', ''])('refuses the unsafe name %j', (name) => {
+    expect(unsafeFileNameReason(name)).not.toBeNull();
+  });
+  it('accepts a plain name', () => {
+    expect(unsafeFileNameReason('g1_sensor1.csv')).toBeNull();
+  });
+});
+
+describe('resolveIngest', () => {
+  it('lets the request override the name, and gives undated recordings a fixed collected_at', () => {
+    expect(resolveIngest('g1_sensor1.csv', { machineName: 'press-7' })).toEqual({ ok: true, value: { kind: 'vibration', machineName: 'press-7', sensorNo: '1', collectedAt: '1970-01-01T00:00:00.000Z' } });
+  });
+  it('tells the kind from the first line when nothing else does', () => {
+    expect(resolveIngest('x.csv', { machineName: 'a', sensorNo: '1', collectedAt: '2026-01-01T00:00:00.000Z' }, '0.1,0.2')).toMatchObject({ ok: true, value: { kind: 'capture' } });
+  });
+  it('names every missing field', () => {
+    expect(resolveIngest('x.csv', { kind: 'capture' })).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ field: 'machine_name' }), expect.objectContaining({ field: 'sensor_no' }), expect.objectContaining({ field: 'collected_at' })],
+    });
+  });
+});
+
+describe('scanLines and validateCsvFile', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'him-scan-'));
+  const write = (name: string, content: string | Buffer) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    return file;
+  };
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('gives exact byte offsets through a BOM and CRLF ends, and resumes from any line start', async () => {
+    const file = write('a.csv', '\ufeffx\r\nyy\r\n\r\nzzz');
+    const lines: [string, number, number, number][] = [];
+    await scanLines(file, { onLine: (t, n, s, e) => lines.push([t, n, s, e]) });
+    expect(lines).toEqual([['x', 1, 3, 6], ['yy', 2, 6, 10], ['', 3, 10, 12], ['zzz', 4, 12, 15]]);
+    const resumed: string[] = [];
+    await scanLines(file, { start: 6, end: 12, firstLine: 2, onLine: (t) => resumed.push(t) });
+    expect(resumed).toEqual(['yy', '']);
+  });
+
+  it('refuses binary content and text that is not UTF-8, naming the line', async () => {
+    await expect(scanLines(write('b.csv', Buffer.from('1,2\n3,\u00004\n')), { onLine: () => undefined })).rejects.toThrow(/binary.*line 2/);
+    await expect(scanLines(write('c.csv', Buffer.from('1,2\n3,caf\xe9\n', 'latin1')), { onLine: () => undefined })).rejects.toThrow(FileFormatError);
+  });
+
+  it('cuts chunks at line starts, counts rows, skips the header and marks chunks that can be loaded as raw bytes', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => `${i},${i},${i},${i},${i}`);
+    rows[17] = '17,17,x,17,17';
+    const file = write('g1_sensor1.csv', `Time,Normal,Type 1,Type 2,Type 3\n${rows.join('\n')}\n`);
+    const report = await validateCsvFile(file, 'vibration', { keepRejected: 5, chunkRows: 10 });
+    expect(report).toMatchObject({ rowsRead: 25, rowsRejected: 1, headerLine: 1, rejected: [{ line: 19, reason: "column 'Type 1' is not a number ('x')" }], firstInterval: 1 });
+    expect(report.chunks.map((c) => [c.firstLine, c.rows, c.clean])).toEqual([[2, 10, true], [12, 10, false], [22, 5, true]]);
+    expect(report.chunks[0].byteStart).toBe('Time,Normal,Type 1,Type 2,Type 3\n'.length);
+    expect(report.chunks[2].byteEnd).toBe(fs.statSync(file).size);
+  });
+});

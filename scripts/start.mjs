@@ -128,6 +128,28 @@ async function waitForReady(timeoutMs) {
   throw new Error(`the API was not ready within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * Demo data through the real ingest workflow: every sample file under data/samples, by path. Idempotent
+ * (the ledger answers files it has seen), so it runs on every start that knows an admin key.
+ */
+async function seedDemoData(adminKey) {
+  const samples = path.join(ROOT, 'data', 'samples');
+  const files = ['vibration', 'captures', 'tep']
+    .flatMap((dir) => fs.readdirSync(path.join(samples, dir)).map((f) => path.join('samples', dir, f)))
+    .filter((f) => /\.(csv|dat)$/.test(f) && !f.includes('truth'));
+  let started = 0;
+  for (const file of files) {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/jobs/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': adminKey },
+      body: JSON.stringify({ path: file }),
+    });
+    if (res.status === 202) started++;
+    else log(`demo file ${file} was refused: ${(await res.json()).message}`);
+  }
+  return `${started} demo files sent to the ingest workflow (already ingested ones are answered from the ledger)`;
+}
+
 async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stopAll(0));
   ensureDependencies();
@@ -135,9 +157,11 @@ async function main() {
   await startTemporal();
   log(runStep('migrations', ['dist/libs/db/src/cli.js', 'migrate']).split('\n').pop());
   const adminKeyLine = runStep('admin key', ['dist/apps/api/src/cli/keys.js', 'bootstrap']);
+  const adminKey = env.MES_ADMIN_API_KEY ?? /(hm_[\w-]+)/.exec(adminKeyLine)?.[1];
   startChild('worker', '33', process.execPath, ['dist/apps/worker/src/main.js']);
   startChild('api', '32', process.execPath, ['dist/apps/api/src/main.js']);
   await waitForReady(90_000);
+  const demo = adminKey ? await seedDemoData(adminKey) : 'demo data: seeded on the first start';
   const db = env.DATABASE_URL ? env.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@') : `SQLite ${env.SQLITE_PATH ?? 'data/him-mes.sqlite'}`;
   process.stdout.write(
     [
@@ -148,6 +172,7 @@ async function main() {
       `  Temporal UI  ${env.TEMPORAL_UI_URL}`,
       `  Database     ${db}`,
       `  ${adminKeyLine}`,
+      `  ${demo}`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n') + '\n',

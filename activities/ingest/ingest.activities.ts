@@ -17,6 +17,7 @@ import {
   checkLine,
   FileFormatError,
   FORMATS,
+  isPlainDataLine,
   readTepRun,
   resolveIngest,
   scanBlocks,
@@ -271,6 +272,7 @@ export class IngestActivities {
         firstLine: chunk.firstLine,
         onLine: (text, lineNo) => {
           if (lineNo === plan.headerLine || text.trim() === '') return;
+          if (isPlainDataLine(text, format)) return void batch.push(text.split(','));
           const checked = checkLine(text, format);
           if ('reason' in checked) rejected++;
           else batch.push(checked.fields);

@@ -9,6 +9,26 @@ export interface CheckedLine {
   values: number[];
 }
 
+/**
+ * Lines of plain decimals without exponents (what sensors write) match one regex per line: no
+ * per-field parsing. Such numbers are always finite when short. Anything else takes the field-by-field path.
+ */
+const PLAIN = '[+-]?(?:\\d+\\.?\\d*|\\.\\d+)';
+const plainLineRegex = new Map<LineFormat, RegExp | null>();
+const MAX_PLAIN_LINE = 250;
+
+function plainLine(format: LineFormat): RegExp | null {
+  if (!plainLineRegex.has(format)) {
+    plainLineRegex.set(format, format.separator ? new RegExp(`^${PLAIN}(?:${format.separator}${PLAIN}){${format.columns.length - 1}}$`) : null);
+  }
+  return plainLineRegex.get(format)!;
+}
+
+/** True when the line is certainly a good data line (the fast path of validation). */
+export function isPlainDataLine(text: string, format: LineFormat): boolean {
+  return text.length <= MAX_PLAIN_LINE && plainLine(format)?.test(text) === true;
+}
+
 /** Checks one data line: column count and a finite decimal number in every column. */
 export function checkLine(text: string, format: LineFormat): CheckedLine | { reason: string } {
   const fields = splitFields(text, format);
@@ -77,6 +97,7 @@ export async function validateCsvFile(file: string, kind: Exclude<IngestKindName
         return;
       }
       seenData = true;
+      if (rowsInChunk === opts.chunkRows) rowsInChunk = 0;
       if (rowsInChunk === 0) report.chunks.push({ chunkNo: report.chunks.length, byteStart: start, byteEnd: -1, firstLine: lineNo, rows: 0, clean: true });
       const current = report.chunks[report.chunks.length - 1];
       rowsInChunk++;
@@ -84,6 +105,7 @@ export async function validateCsvFile(file: string, kind: Exclude<IngestKindName
       report.rowsRead++;
       // CR ends, padding or a missing final newline would reach a raw CSV load as junk: such chunks go row by row.
       if (next - start !== text.length + 1 || text !== text.trim()) current.clean = false;
+      if (firstTimes.length === 2 && isPlainDataLine(text, format)) return;
       const checked = checkLine(text, format);
       if ('reason' in checked) {
         current.clean = false;
@@ -92,7 +114,6 @@ export async function validateCsvFile(file: string, kind: Exclude<IngestKindName
       } else if (firstTimes.length < 2) {
         firstTimes.push(checked.values[0]);
       }
-      if (rowsInChunk === opts.chunkRows) rowsInChunk = 0;
     },
   });
   // Each chunk ends where the next begins; the last one at the end of the file.

@@ -1,0 +1,163 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { FAULT_TYPES, type FaultType } from '@him/db';
+import type { DiagnosisRecord } from './vibration-diagnosis.repository';
+import { dbJson } from './vibration-sql';
+import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
+
+export const MAX_DIAGNOSIS_BULK_ROWS = 5000;
+const FAULT_TYPE_VALUES = Object.values(FAULT_TYPES);
+const FAULT_TYPE_DESCRIPTION = '0 normal, 1 mass unbalance, 2 support looseness, 3 both';
+
+/** What a single diagnosis and a bulk row share; they differ in whether detected_at may be left to the server. */
+abstract class VibrationDiagnosisFieldsDto {
+  @ApiProperty({ example: 'g1', maxLength: 50, pattern: '^[\\w.-]+$' })
+  @IsMachineName()
+  machine_name!: string;
+
+  @ApiProperty({ enum: FAULT_TYPE_VALUES, example: 1, description: FAULT_TYPE_DESCRIPTION })
+  @IsInt()
+  @IsIn(FAULT_TYPE_VALUES, { message: `fault_type must be one of ${FAULT_TYPE_VALUES.join(', ')} (${FAULT_TYPE_DESCRIPTION})` })
+  fault_type!: FaultType;
+
+  @ApiPropertyOptional({ example: 'sensor1', maxLength: 20, description: 'Omitted or empty for a machine-level diagnosis' })
+  @IsOptional()
+  @IsSensorNo(0)
+  sensor_no?: string;
+
+  @ApiPropertyOptional({ example: 0.93, minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsFiniteNumber()
+  @Min(0)
+  @Max(1)
+  confidence?: number;
+
+  @ApiPropertyOptional({ type: [Number], example: [0.02, 0.93, 0.04, 0.01], description: 'Class probabilities [p0, p1, p2, p3], each in [0, 1]' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(4)
+  @ArrayMaxSize(4)
+  @IsFiniteNumber({ each: true })
+  @Min(0, { each: true })
+  @Max(1, { each: true })
+  probabilities?: number[];
+
+  @ApiPropertyOptional({ example: 'vibration-mlp-7', maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  model_version?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-04-26T02:59:55.000Z', description: 'Start of the diagnosed window' })
+  @IsOptional()
+  @IsUtcDateTime()
+  window_start?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-04-26T03:00:00.000Z', description: 'End of the diagnosed window; not before window_start' })
+  @IsOptional()
+  @IsUtcDateTime()
+  @IsNotLessThanField('window_start')
+  window_end?: Date;
+}
+
+export class VibrationDiagnosisCreateDto extends VibrationDiagnosisFieldsDto {
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-04-26T03:00:00.000Z', description: 'When the fault was seen (UTC unless an offset is given); default now' })
+  @IsOptional()
+  @IsUtcDateTime()
+  detected_at?: Date;
+}
+
+/**
+ * A row of a bulk upload. detected_at is required here: rows left to "now" would share one timestamp, so all but one
+ * per machine would count as duplicates, and a retried upload could not be recognised.
+ */
+export class VibrationDiagnosisBulkRowDto extends VibrationDiagnosisFieldsDto {
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-04-26T03:00:00.000Z', description: 'When the fault was seen (UTC unless an offset is given)' })
+  @IsUtcDateTime()
+  detected_at!: Date;
+}
+
+/** The enveloped form of a bulk upload; a bare array of diagnoses is accepted too. */
+export class VibrationDiagnosisBulkDto {
+  @ApiProperty({ type: [VibrationDiagnosisBulkRowDto], maxItems: MAX_DIAGNOSIS_BULK_ROWS })
+  rows!: VibrationDiagnosisBulkRowDto[];
+}
+
+export class VibrationDiagnosisSearchDto {
+  @ApiPropertyOptional({ default: 1000, minimum: 1, maximum: 10_000 })
+  @IsOptional()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  limit: number = 1000;
+
+  @ApiPropertyOptional({ example: 'g1' })
+  @IsOptional()
+  @IsMachineName()
+  machine_name?: string;
+
+  @ApiPropertyOptional({ enum: FAULT_TYPE_VALUES, description: FAULT_TYPE_DESCRIPTION })
+  @IsOptional()
+  @ToNumber()
+  @IsInt()
+  @IsIn(FAULT_TYPE_VALUES)
+  fault_type?: FaultType;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Detected at or after', example: '2026-04-26T00:00:00Z' })
+  @IsOptional()
+  @IsUtcDateTime()
+  from?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Detected at or before; not before from', example: '2026-04-28T00:00:00Z' })
+  @IsOptional()
+  @IsUtcDateTime()
+  @IsNotLessThanField('from')
+  to?: Date;
+}
+
+export class VibrationDiagnosisGroupedRecentDto {
+  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 1000, description: 'Diagnoses per machine' })
+  @IsOptional()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 10;
+}
+
+export class VibrationDiagnosisResponseDto {
+  @ApiProperty({ example: 52871 }) id!: number;
+  @ApiProperty({ example: 'g1' }) machine_name!: string;
+  @ApiProperty({ example: 'sensor1', nullable: true, type: String, description: 'null for a machine-level diagnosis' }) sensor_no!: string | null;
+  @ApiProperty({ example: '2026-04-26T03:00:00.000Z', format: 'date-time' }) detected_at!: string;
+  @ApiProperty({ enum: FAULT_TYPE_VALUES, example: 1, description: FAULT_TYPE_DESCRIPTION }) fault_type!: FaultType;
+  @ApiProperty({ example: 0.93, nullable: true, type: Number }) confidence!: number | null;
+  @ApiProperty({ example: [0.02, 0.93, 0.04, 0.01], nullable: true, type: [Number] }) probabilities!: number[] | null;
+  @ApiProperty({ example: 'vibration-mlp-7', nullable: true, type: String }) model_version!: string | null;
+  @ApiProperty({ example: '2026-04-26T02:59:55.000Z', nullable: true, type: String, format: 'date-time' }) window_start!: string | null;
+  @ApiProperty({ example: '2026-04-26T03:00:00.000Z', nullable: true, type: String, format: 'date-time' }) window_end!: string | null;
+  @ApiProperty({ example: 'nightly-sweep-2026-04-26', nullable: true, type: String, description: 'Workflow that wrote it' }) job_id!: string | null;
+}
+
+export class VibrationDiagnosisCreatedResponseDto extends VibrationDiagnosisResponseDto {
+  @ApiProperty({ example: true, description: 'false: this diagnosis was already stored and is returned unchanged' })
+  created!: boolean;
+}
+
+export function mapVibrationDiagnosis(d: DiagnosisRecord): VibrationDiagnosisResponseDto {
+  return {
+    id: d.id,
+    machine_name: d.machineName,
+    sensor_no: d.sensorNo === '' ? null : d.sensorNo,
+    detected_at: d.detectedAt.toISOString(),
+    fault_type: d.faultType,
+    confidence: d.confidence ?? null,
+    // MariaDB's JSON is LONGTEXT, which the MySQL driver (and so the ORM) hands back as text.
+    probabilities: dbJson<number[]>(d.probabilities) ?? null,
+    model_version: d.modelVersion ?? null,
+    window_start: d.windowStart?.toISOString() ?? null,
+    window_end: d.windowEnd?.toISOString() ?? null,
+    job_id: d.jobId ?? null,
+  };
+}

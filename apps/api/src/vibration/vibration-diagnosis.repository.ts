@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/core';
+import { AppConfig } from '@him/config';
+import { VibrationDiagnosis, type FaultType } from '@him/db';
+import { dbDate, dbJson, dbOptionalDate, indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './vibration-sql';
+
+export type DiagnosisDraft = Omit<VibrationDiagnosis, 'id'>;
+/** A stored diagnosis as the API maps it: a managed entity, or a row read by raw SQL. */
+export type DiagnosisRecord = Pick<VibrationDiagnosis, keyof VibrationDiagnosis>;
+export type DiagnosisKey = Pick<VibrationDiagnosis, 'machineName' | 'detectedAt' | 'sensorNo'>;
+
+export interface DiagnosisFilter {
+  faultType?: FaultType;
+  from?: Date;
+  to?: Date;
+}
+
+const COLUMNS = [
+  'machine_name',
+  'sensor_no',
+  'detected_at',
+  'fault_type',
+  'window_start',
+  'window_end',
+  'confidence',
+  'probabilities',
+  'model_version',
+  'job_id',
+] as const;
+const SELECT_LIST = ['id', ...COLUMNS].join(', ');
+
+function toRecord(r: Record<string, unknown>): DiagnosisRecord {
+  return {
+    id: Number(r.id),
+    machineName: String(r.machine_name),
+    sensorNo: String(r.sensor_no),
+    detectedAt: dbDate(r.detected_at),
+    faultType: Number(r.fault_type) as FaultType,
+    windowStart: dbOptionalDate(r.window_start),
+    windowEnd: dbOptionalDate(r.window_end),
+    confidence: r.confidence === null ? undefined : Number(r.confidence),
+    probabilities: dbJson<number[]>(r.probabilities),
+    modelVersion: r.model_version === null ? undefined : String(r.model_version),
+    jobId: r.job_id === null ? undefined : String(r.job_id),
+  };
+}
+
+/**
+ * Typed queries on `vibration_diagnosis`. Bulk writes and every multi-row read are raw SQL: reads go machine by
+ * machine, each read backwards along uq_vibration_diagnosis_window, so their cost does not grow with the table.
+ */
+@Injectable()
+export class VibrationDiagnosisRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Stores the diagnoses not stored yet, in one transaction; returns how many were new. */
+  insertIgnore(drafts: readonly DiagnosisDraft[]): Promise<number> {
+    const rows = sortByKey(drafts, (d) => [d.machineName, d.detectedAt.getTime(), d.sensorNo]).map((d) => [
+      d.machineName,
+      d.sensorNo,
+      d.detectedAt,
+      d.faultType,
+      d.windowStart ?? null,
+      d.windowEnd ?? null,
+      d.confidence ?? null,
+      d.probabilities ? JSON.stringify(d.probabilities) : null,
+      d.modelVersion ?? null,
+      d.jobId ?? null,
+    ]);
+    return insertIgnore(this.em, this.config.database.kind, 'vibration_diagnosis', COLUMNS, rows);
+  }
+
+  findByKey(key: DiagnosisKey): Promise<VibrationDiagnosis> {
+    return this.em.findOneOrFail(VibrationDiagnosis, key);
+  }
+
+  /** The machines with diagnoses, in order: a loose index scan of uq_vibration_diagnosis_window on MariaDB/MySQL. */
+  async findMachines(): Promise<string[]> {
+    const rows: { machine_name: string }[] = await this.em.getConnection().execute('SELECT DISTINCT machine_name FROM vibration_diagnosis ORDER BY machine_name');
+    return rows.map((r) => r.machine_name);
+  }
+
+  /** The newest `limit` matching diagnoses of the machines together. */
+  async findNewest(machines: readonly string[], filter: DiagnosisFilter, limit: number): Promise<DiagnosisRecord[]> {
+    const rows = await unionOfGroups(this.em, this.newestOfEach(machines, filter, limit), 'detected_at DESC, machine_name, sensor_no DESC', limit);
+    return rows.map(toRecord);
+  }
+
+  /** Each machine's `limit` newest diagnoses: machines in order, newest first within one. */
+  async findNewestPerMachine(machines: readonly string[], limit: number): Promise<DiagnosisRecord[]> {
+    const rows = await unionOfGroups(this.em, this.newestOfEach(machines, {}, limit), 'machine_name, detected_at DESC, sensor_no DESC');
+    return rows.map(toRecord);
+  }
+
+  private newestOfEach(machines: readonly string[], filter: DiagnosisFilter, limit: number): GroupQuery[] {
+    const from = `vibration_diagnosis ${indexHint(this.config.database.kind, 'uq_vibration_diagnosis_window')}`;
+    const conditions: [sql: string, value: unknown][] = [];
+    if (filter.faultType !== undefined) conditions.push([' AND fault_type = ?', filter.faultType]);
+    if (filter.from) conditions.push([' AND detected_at >= ?', filter.from]);
+    if (filter.to) conditions.push([' AND detected_at <= ?', filter.to]);
+    const where = conditions.map(([sql]) => sql).join('');
+    return machines.map((machine) => ({
+      // Descending on every key column, so the unique index is read backwards with no sort.
+      sql: `SELECT ${SELECT_LIST} FROM ${from} WHERE machine_name = ?${where} ORDER BY detected_at DESC, sensor_no DESC LIMIT ?`,
+      params: [machine, ...conditions.map(([, value]) => value), limit],
+    }));
+  }
+}

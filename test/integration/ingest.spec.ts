@@ -60,6 +60,8 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
 
     const ledger = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}`, { key: ADMIN_KEY });
     expect(ledger.body).toMatchObject({ status: 'succeeded', rows_read: 3000, rows_inserted: 3000, file_name: 'g1_sensor1.csv', rejected_lines: [] });
+    // JSON columns read back as objects on MySQL, MariaDB (LONGTEXT underneath) and SQLite alike.
+    expect(ledger.body.params).toEqual({ kind: 'vibration', machine_name: m, max_errors: 0 });
   });
 
   it('loads only the new half of a file that overlaps an ingested one', async () => {

@@ -2,3 +2,4 @@ export * from './entities';
 export * from './orm-config';
 export * from './database';
 export * from './database.module';
+export * from './json-column.type';

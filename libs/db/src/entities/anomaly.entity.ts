@@ -1,4 +1,5 @@
 import { BigIntType, Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { JsonColumn } from '../json-column.type';
 
 export enum AnomalyMethod {
   ZScore = 'zscore',
@@ -44,7 +45,7 @@ export class Anomaly {
   @Enum({ items: () => Severity })
   severity!: Severity;
 
-  @Property({ type: 'json', nullable: true })
+  @Property({ type: JsonColumn, nullable: true })
   topTags?: TagContribution[];
 
   @Property({ type: 'string', length: 64, nullable: true })

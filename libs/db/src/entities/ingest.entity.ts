@@ -1,4 +1,5 @@
 import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { JsonColumn } from '../json-column.type';
 
 export enum IngestKind {
   Vibration = 'vibration',
@@ -52,7 +53,7 @@ export class Ingest {
   rowsRejected: number = 0;
 
   /** Options the file was ingested with (machine, sensor, collected_at, max_errors…). */
-  @Property({ type: 'json', nullable: true })
+  @Property({ type: JsonColumn, nullable: true })
   params?: Record<string, unknown>;
 
   @Property({ type: 'text', nullable: true })

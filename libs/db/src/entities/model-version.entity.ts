@@ -1,4 +1,5 @@
 import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { JsonColumn } from '../json-column.type';
 
 export enum ModelStatus {
   Candidate = 'candidate',
@@ -28,10 +29,10 @@ export class ModelVersion {
   @Property({ type: 'string', length: 500 })
   filePath!: string;
 
-  @Property({ type: 'json', nullable: true })
+  @Property({ type: JsonColumn, nullable: true })
   metrics?: Record<string, unknown>;
 
-  @Property({ type: 'json', nullable: true })
+  @Property({ type: JsonColumn, nullable: true })
   trainingWindow?: Record<string, unknown>;
 
   @Enum({ items: () => ModelStatus })

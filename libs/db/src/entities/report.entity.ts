@@ -1,4 +1,5 @@
 import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { JsonColumn } from '../json-column.type';
 
 export enum ReportStatus {
   Pending = 'pending',
@@ -35,17 +36,17 @@ export class Report {
   @Property({ type: 'date' })
   periodTo!: string;
 
-  @Property({ type: 'json' })
+  @Property({ type: JsonColumn })
   params!: Record<string, unknown>;
 
-  @Property({ type: 'json', nullable: true })
+  @Property({ type: JsonColumn, nullable: true })
   files?: ReportFile[];
 
   /** The data actually covered (first/last timestamps) and the model versions the figures came from. */
-  @Property({ type: 'json', nullable: true })
+  @Property({ type: JsonColumn, nullable: true })
   dataWindow?: { from: string | null; to: string | null };
 
-  @Property({ type: 'json', nullable: true })
+  @Property({ type: JsonColumn, nullable: true })
   modelVersions?: Record<string, string>;
 
   @Property({ type: 'string', length: 255, nullable: true })

@@ -1,4 +1,5 @@
 import { BigIntType, Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { JsonColumn } from '../json-column.type';
 
 export const FAULT_TYPES = { normal: 0, unbalance: 1, looseness: 2, unbalanceLooseness: 3 } as const;
 export type FaultType = (typeof FAULT_TYPES)[keyof typeof FAULT_TYPES];
@@ -37,7 +38,7 @@ export class VibrationDiagnosis {
   confidence?: number;
 
   /** Class probabilities [p0, p1, p2, p3]. */
-  @Property({ type: 'json', nullable: true })
+  @Property({ type: JsonColumn, nullable: true })
   probabilities?: number[];
 
   @Property({ type: 'string', length: 64, nullable: true })

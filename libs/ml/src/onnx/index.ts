@@ -1,0 +1,4 @@
+export * from './graph';
+export * from './loader';
+export * from './mlp';
+export * from './trees';

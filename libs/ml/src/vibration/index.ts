@@ -1,0 +1,2 @@
+export * from './windowing';
+export * from './features';

@@ -1,2 +1,3 @@
 export * from './windowing';
 export * from './features';
+export * from './classifier';

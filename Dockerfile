@@ -43,6 +43,8 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Shipped models: a fresh deployment serves predictions without training.
+COPY data/models ./data/models
 RUN mkdir -p /app/data/blobs && chown -R node:node /app/data
 
 USER node

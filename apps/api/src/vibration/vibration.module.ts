@@ -5,10 +5,12 @@ import { VibrationDataService } from './vibration-data.service';
 import { VibrationDiagnosisController } from './vibration-diagnosis.controller';
 import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
 import { VibrationDiagnosisService } from './vibration-diagnosis.service';
+import { VibrationPredictController } from './vibration-predict.controller';
+import { VibrationPredictService } from './vibration-predict.service';
 
-/** The seed's routes: vibration-data and vibration-diagnosis. */
+/** The seed's routes (vibration-data, vibration-diagnosis) and synchronous diagnosis of a signal. */
 @Module({
-  controllers: [VibrationDataController, VibrationDiagnosisController],
-  providers: [VibrationDataService, VibrationDataRepository, VibrationDiagnosisService, VibrationDiagnosisRepository],
+  controllers: [VibrationDataController, VibrationDiagnosisController, VibrationPredictController],
+  providers: [VibrationDataService, VibrationDataRepository, VibrationDiagnosisService, VibrationDiagnosisRepository, VibrationPredictService],
 })
 export class VibrationModule {}

@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsOptional, Max, Min } from 'class-validator';
+
+/** Largest signal one request may carry (≈12 minutes at 1.4 kHz; the JSON body limit is 10 MB anyway). */
+export const MAX_PREDICT_SAMPLES = 1_000_000;
+
+export class VibrationPredictDto {
+  @ApiPropertyOptional({ example: 1350, description: 'Samples per second; or send `time` and it is estimated from it' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(100)
+  @Max(100_000)
+  sampling_rate_hz?: number;
+
+  @ApiPropertyOptional({ type: [Number], example: [0, 0.000741, 0.001481], description: 'Seconds of each sample (same length as value)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_PREDICT_SAMPLES)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  time?: number[];
+
+  @ApiProperty({ type: [Number], example: [0.012, -0.034, 0.051], description: 'One vibration signal; at least one window (1 s) of samples' })
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(MAX_PREDICT_SAMPLES)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  value!: number[];
+}
+
+export class PredictedWindowDto {
+  @ApiProperty({ example: 0, description: 'Seconds from the first sample' }) start!: number;
+  @ApiProperty({ example: 1 }) end!: number;
+  @ApiProperty({ example: 1, enum: [0, 1, 2, 3] }) fault_type!: number;
+  @ApiProperty({ example: 0.998 }) confidence!: number;
+}
+
+export class VibrationPredictionResponseDto {
+  @ApiProperty({ example: 1, enum: [0, 1, 2, 3], description: '0 normal, 1 mass unbalance, 2 support looseness, 3 both' }) fault_type!: number;
+  @ApiProperty({ example: 'unbalance' }) fault_name!: string;
+  @ApiProperty({ example: 0.997, description: 'Probability of fault_type (mean over the windows)' }) confidence!: number;
+  @ApiProperty({ type: [Number], example: [0.001, 0.997, 0.001, 0.001], description: 'Mean class probabilities over the windows' }) probabilities!: number[];
+  @ApiProperty({ example: 'vibration-classifier@1' }) model_version!: string;
+  @ApiProperty({ example: 1350 }) sampling_rate_hz!: number;
+  @ApiProperty({ type: [PredictedWindowDto] }) windows!: PredictedWindowDto[];
+}

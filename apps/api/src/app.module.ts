@@ -11,6 +11,7 @@ import { KeyThrottlerGuard } from './auth/key-throttler.guard';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
+import { ModelsModule } from './models/models.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { VibrationModule } from './vibration/vibration.module';
 
@@ -29,6 +30,7 @@ export class AppModule {
         HealthModule,
         JobsModule,
         IngestModule,
+        ModelsModule,
         VibrationModule,
       ],
       providers: [

@@ -1,2 +1,4 @@
 export * from './onnx';
 export * from './vibration';
+export * from './tep';
+export * from './model-signatures';

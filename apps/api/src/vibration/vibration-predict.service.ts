@@ -1,26 +1,23 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { InferenceSession } from 'onnxruntime-node';
-import { REPO_ROOT } from '@him/config';
-import { InvalidInputError } from '@him/contracts';
+import { DependencyUnavailableError, InvalidInputError } from '@him/contracts';
 import {
   cutWindows,
+  DEFAULT_WINDOW_SECONDS,
   estimateSamplingRateHz,
   loadOnnxModel,
   predictWindows,
+  MAX_MODEL_BYTES,
+  MODEL_SIGNATURES,
   VIBRATION_CLASSES,
   VIBRATION_CLASS_COUNT,
-  VIBRATION_CLASSIFIER_INPUT,
   VIBRATION_CLASSIFIER_NAME,
   VIBRATION_FEATURE_COUNT,
   vibrationFeatures,
 } from '@him/ml';
+import { ModelRegistryService } from '../models/model-registry.service';
 import type { VibrationPredictDto, VibrationPredictionResponseDto } from './vibration-predict.dto';
-
-/** Until the model registry exists, the classifier served is the newest version shipped in data/models. */
-const SHIPPED_MODELS = path.join(REPO_ROOT, 'data', 'models', VIBRATION_CLASSIFIER_NAME);
-const MAX_MODEL_BYTES = 50 * 1024 * 1024;
 
 interface ServedModel {
   session: InferenceSession;
@@ -31,7 +28,10 @@ interface ServedModel {
 /** Synchronous inference for ML engineers: one signal in, the fault type per window and overall. */
 @Injectable()
 export class VibrationPredictService {
-  private model?: Promise<ServedModel>;
+  /** Sessions by registry id: a promotion or rollback is picked up by the next request, without a restart. */
+  private readonly sessions = new Map<number, Promise<ServedModel>>();
+
+  constructor(private readonly registry: ModelRegistryService) {}
 
   async predict(dto: VibrationPredictDto): Promise<VibrationPredictionResponseDto> {
     if (dto.time && dto.time.length !== dto.value.length) {
@@ -69,24 +69,22 @@ export class VibrationPredictService {
     };
   }
 
-  /** Loaded once, on first use (the API starts without waiting for ONNX Runtime). */
-  private served(): Promise<ServedModel> {
-    this.model ??= (async () => {
-      const versions = fs
-        .readdirSync(SHIPPED_MODELS)
-        .map((f) => /^v(\d+)\.onnx$/.exec(f)?.[1])
-        .filter((v): v is string => v !== undefined)
-        .map(Number)
-        .sort((a, b) => b - a);
-      if (versions.length === 0) throw new Error(`no classifier in ${SHIPPED_MODELS}`);
-      const meta = JSON.parse(fs.readFileSync(path.join(SHIPPED_MODELS, `v${versions[0]}.json`), 'utf8')) as { window_seconds: number };
-      const { session } = await loadOnnxModel(fs.readFileSync(path.join(SHIPPED_MODELS, `v${versions[0]}.onnx`)), {
-        maxBytes: MAX_MODEL_BYTES,
-        expectInputs: [{ name: VIBRATION_CLASSIFIER_INPUT, shape: [null, VIBRATION_FEATURE_COUNT] }],
-        expectOutputs: [{ name: 'probabilities', shape: [null, VIBRATION_CLASS_COUNT] }],
-      });
-      return { session, version: `${VIBRATION_CLASSIFIER_NAME}@${versions[0]}`, windowSeconds: meta.window_seconds };
-    })();
-    return this.model;
+  /** The active classifier, loaded into ONNX Runtime on first use of that version. */
+  private async served(): Promise<ServedModel> {
+    const active = await this.registry.active(VIBRATION_CLASSIFIER_NAME);
+    if (!active) throw new DependencyUnavailableError(`no active ${VIBRATION_CLASSIFIER_NAME}: promote a version first`);
+    let served = this.sessions.get(active.id);
+    if (!served) {
+      const { inputs, outputs } = MODEL_SIGNATURES[VIBRATION_CLASSIFIER_NAME];
+      served = loadOnnxModel(fs.readFileSync(active.filePath), { maxBytes: MAX_MODEL_BYTES, expectInputs: inputs, expectOutputs: outputs }).then(({ session, metadata }) => ({
+        session,
+        version: `${active.name}@${active.version}`,
+        // The window the model was trained on travels in its metadata; uploads without it use 1 s.
+        windowSeconds: Number(metadata.properties.window_seconds ?? DEFAULT_WINDOW_SECONDS),
+      }));
+      served.catch(() => this.sessions.delete(active.id));
+      this.sessions.set(active.id, served);
+    }
+    return served;
   }
 }

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { AppConfig, REPO_ROOT } from '@him/config';
+import { ConflictError, InvalidInputError, NotFoundError } from '@him/contracts';
+import { ModelStatus, ModelVersion } from '@him/db';
+import { loadOnnxModel, MAX_MODEL_BYTES, MODEL_SIGNATURES, OnnxModelRejectedError } from '@him/ml';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * The model registry: versions per model name, at most one active. Promotion and rollback swap the active
+ * version in one transaction; the services that serve a model read the active version per request, so a
+ * promotion takes effect without a restart.
+ */
+@Injectable()
+export class ModelRegistryService implements OnApplicationBootstrap {
+  private readonly log = new Logger('models');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A fresh installation serves the models shipped in data/models: they become the first versions. */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const name of Object.keys(MODEL_SIGNATURES)) {
+      const dir = path.join(REPO_ROOT, 'data', 'models', name);
+      const em = this.orm.em.fork();
+      if (!fs.existsSync(dir) || (await em.count(ModelVersion, { name })) > 0) continue;
+      const versions = fs.readdirSync(dir).map((f) => Number(/^v(\d+)\.onnx$/.exec(f)?.[1])).filter((v) => v > 0).sort((a, b) => a - b);
+      for (const version of versions) {
+        const file = path.join(dir, `v${version}.onnx`);
+        const report = path.join(dir, `v${version}.json`);
+        const { feature_names: _names, ...metrics } = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : {};
+        em.create(ModelVersion, {
+          name,
+          version,
+          checksum: sha256(fs.readFileSync(file)),
+          filePath: file,
+          metrics,
+          status: version === versions[versions.length - 1] ? ModelStatus.Active : ModelStatus.Retired,
+          createdBy: 'shipped',
+          createdAt: new Date(),
+          promotedAt: new Date(),
+        });
+      }
+      try {
+        await em.flush();
+        this.log.log(`registered shipped ${name} version(s) ${versions.join(', ')}`);
+      } catch (err) {
+        // Another API instance registered them first.
+        if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      }
+    }
+  }
+
+  list(): Promise<ModelVersion[]> {
+    return this.orm.em.fork().find(ModelVersion, {}, { orderBy: { name: 'asc', version: 'desc' } });
+  }
+
+  async get(name: string, version: number): Promise<ModelVersion> {
+    const found = await this.orm.em.fork().findOne(ModelVersion, { name, version });
+    if (!found) throw new NotFoundError(`${name} version ${version} is not registered`);
+    return found;
+  }
+
+  active(name: string): Promise<ModelVersion | null> {
+    return this.orm.em.fork().findOne(ModelVersion, { name, status: ModelStatus.Active });
+  }
+
+  async promote(name: string, version: number): Promise<ModelVersion> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const target = await em.findOne(ModelVersion, { name, version });
+      if (!target) throw new NotFoundError(`${name} version ${version} is not registered`);
+      if (target.status === ModelStatus.Active) throw new ConflictError(`${name} version ${version} is already active`);
+      await em.nativeUpdate(ModelVersion, { name, status: ModelStatus.Active }, { status: ModelStatus.Retired });
+      em.assign(target, { status: ModelStatus.Active, promotedAt: new Date() });
+      return target;
+    });
+  }
+
+  /** Puts back the version that was active before the current one. */
+  async rollback(name: string): Promise<ModelVersion> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const current = await em.findOne(ModelVersion, { name, status: ModelStatus.Active });
+      const previous = await em.findOne(
+        ModelVersion,
+        { name, status: ModelStatus.Retired, promotedAt: { $ne: null }, ...(current ? { id: { $ne: current.id } } : {}) },
+        { orderBy: { promotedAt: 'desc', version: 'desc' } },
+      );
+      if (!previous) throw new ConflictError(`${name} has no earlier active version to roll back to`);
+      if (current) current.status = ModelStatus.Retired;
+      em.assign(previous, { status: ModelStatus.Active, promotedAt: new Date() });
+      return previous;
+    });
+  }
+
+  /**
+   * Registers an externally trained ONNX model as a candidate, after checking it the way it will be served:
+   * size, a real ONNX model, no external data files, the inputs and outputs the platform uses, loadable by ORT.
+   */
+  async upload(name: string, bytes: Uint8Array, createdBy: string | undefined): Promise<ModelVersion> {
+    const signature = MODEL_SIGNATURES[name];
+    try {
+      const { session } = await loadOnnxModel(bytes, { maxBytes: MAX_MODEL_BYTES, expectInputs: signature.inputs, expectOutputs: signature.outputs });
+      await session.release();
+    } catch (err) {
+      if (err instanceof OnnxModelRejectedError) throw new InvalidInputError(`model refused: ${err.message}`, [{ field: 'file', message: err.message, reason: err.reason }]);
+      throw err;
+    }
+    const checksum = sha256(bytes);
+    const em = this.orm.em.fork();
+    const same = await em.findOne(ModelVersion, { name, checksum });
+    if (same) throw new ConflictError(`this file is already registered as ${name} version ${same.version}`);
+    const last = await em.findOne(ModelVersion, { name }, { orderBy: { version: 'desc' } });
+    const version = (last?.version ?? 0) + 1;
+    const file = path.join(this.config.blobDir, 'models', name, `v${version}.onnx`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, bytes);
+    const created = em.create(ModelVersion, { name, version, checksum, filePath: file, createdBy, createdAt: new Date() });
+    await em.flush();
+    return created;
+  }
+}

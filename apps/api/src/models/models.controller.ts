@@ -1,0 +1,69 @@
+import { Controller, Get, HttpCode, Param, PayloadTooLargeException, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { InvalidInputError } from '@him/contracts';
+import { Role } from '@him/db';
+import { MAX_MODEL_BYTES } from '@him/ml';
+import { RequireRole } from '../auth/auth.decorators';
+import { ErrorBody } from '../common/error-body';
+import { mapModelVersion, ModelNameParams, ModelVersionParams, ModelVersionResponseDto } from './models.dto';
+import { ModelRegistryService } from './model-registry.service';
+
+@ApiTags('Models')
+@ApiSecurity('api-key')
+@Controller('models')
+export class ModelsController {
+  constructor(private readonly registry: ModelRegistryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every registered model version, with its status and metrics' })
+  @ApiOkResponse({ type: [ModelVersionResponseDto] })
+  async list(): Promise<ModelVersionResponseDto[]> {
+    return (await this.registry.list()).map(mapModelVersion);
+  }
+
+  @Get(':name/:version')
+  @ApiOperation({ summary: 'One model version' })
+  @ApiOkResponse({ type: ModelVersionResponseDto })
+  async get(@Param() p: ModelVersionParams): Promise<ModelVersionResponseDto> {
+    return mapModelVersion(await this.registry.get(p.name, p.version));
+  }
+
+  @Post(':name/:version/promote')
+  @HttpCode(200)
+  @RequireRole(Role.Admin)
+  @ApiOperation({ summary: 'Make this version the active one (admin); the one active before is retired' })
+  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiConflictResponse({ type: ErrorBody })
+  async promote(@Param() p: ModelVersionParams): Promise<ModelVersionResponseDto> {
+    return mapModelVersion(await this.registry.promote(p.name, p.version));
+  }
+
+  @Post(':name/rollback')
+  @HttpCode(200)
+  @RequireRole(Role.Admin)
+  @ApiOperation({ summary: 'Put back the version that was active before the current one (admin)' })
+  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiConflictResponse({ type: ErrorBody })
+  async rollback(@Param() p: ModelNameParams): Promise<ModelVersionResponseDto> {
+    return mapModelVersion(await this.registry.rollback(p.name));
+  }
+
+  @Post(':name')
+  @ApiOperation({
+    summary: 'Upload an externally trained ONNX model as a candidate version',
+    description: `multipart/form-data with the file in \`file\` (at most ${MAX_MODEL_BYTES} bytes). Refused: files that are not ONNX, use external data files, have other inputs/outputs than the platform feeds and reads, or that ONNX Runtime cannot load.`,
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiCreatedResponse({ type: ModelVersionResponseDto })
+  @ApiConflictResponse({ type: ErrorBody, description: 'The same file is already registered' })
+  async upload(@Param() p: ModelNameParams, @Req() req: FastifyRequest): Promise<ModelVersionResponseDto> {
+    if (!req.isMultipart()) throw new InvalidInputError('upload the model as multipart/form-data', [{ field: 'file', message: 'required' }]);
+    const file = await req.file({ limits: { fileSize: MAX_MODEL_BYTES, files: 1 } });
+    if (!file || file.fieldname !== 'file') throw new InvalidInputError('no model in the upload', [{ field: 'file', message: 'upload the model in the field `file`' }]);
+    const bytes = await file.toBuffer();
+    if (file.file.truncated) throw new PayloadTooLargeException({ code: 'PAYLOAD_TOO_LARGE', message: `the model is larger than ${MAX_MODEL_BYTES} bytes` });
+    return mapModelVersion(await this.registry.upload(p.name, bytes, req.principal?.name));
+  }
+}

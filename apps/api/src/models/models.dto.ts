@@ -1,0 +1,47 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, Min } from 'class-validator';
+import { MODEL_SIGNATURES } from '@him/ml';
+import { ModelStatus, type ModelVersion } from '@him/db';
+
+const MODEL_NAMES = Object.keys(MODEL_SIGNATURES);
+
+export class ModelNameParams {
+  @ApiProperty({ enum: MODEL_NAMES, example: 'vibration-classifier' })
+  @IsIn(MODEL_NAMES)
+  name!: string;
+}
+
+export class ModelVersionParams extends ModelNameParams {
+  @ApiProperty({ example: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version!: number;
+}
+
+export class ModelVersionResponseDto {
+  @ApiProperty({ example: 'vibration-classifier' }) name!: string;
+  @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty({ enum: ModelStatus }) status!: ModelStatus;
+  @ApiProperty({ example: 'd9eae94c…', description: 'SHA-256 of the ONNX file' }) checksum!: string;
+  @ApiProperty({ nullable: true, type: Object, description: 'Evaluation figures recorded with the version' }) metrics!: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: Object }) training_window!: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: String, example: 'shipped' }) created_by!: string | null;
+  @ApiProperty() created_at!: string;
+  @ApiProperty({ nullable: true, type: String }) promoted_at!: string | null;
+}
+
+export function mapModelVersion(m: ModelVersion): ModelVersionResponseDto {
+  return {
+    name: m.name,
+    version: m.version,
+    status: m.status,
+    checksum: m.checksum,
+    metrics: m.metrics ?? null,
+    training_window: m.trainingWindow ?? null,
+    created_by: m.createdBy ?? null,
+    created_at: m.createdAt.toISOString(),
+    promoted_at: m.promotedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,20 @@
+import type { TensorSignature } from './onnx/loader';
+import { MLP_PROBABILITIES } from './onnx/mlp';
+import { VIBRATION_CLASS_COUNT, VIBRATION_CLASSIFIER_INPUT, VIBRATION_CLASSIFIER_NAME } from './vibration/classifier';
+import { VIBRATION_FEATURE_COUNT } from './vibration/features';
+
+export interface ModelSignature {
+  inputs: TensorSignature[];
+  outputs: TensorSignature[];
+}
+
+/** The models the platform serves, by registry name, and the tensors it feeds and reads (null = any size). */
+export const MODEL_SIGNATURES: Record<string, ModelSignature> = {
+  [VIBRATION_CLASSIFIER_NAME]: {
+    inputs: [{ name: VIBRATION_CLASSIFIER_INPUT, shape: [null, VIBRATION_FEATURE_COUNT] }],
+    outputs: [{ name: MLP_PROBABILITIES, shape: [null, VIBRATION_CLASS_COUNT] }],
+  },
+};
+
+/** Largest ONNX file the registry takes. */
+export const MAX_MODEL_BYTES = 50 * 1024 * 1024;

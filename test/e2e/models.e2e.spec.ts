@@ -1,0 +1,88 @@
+/** @jest-environment ./test/support/onnx-environment.ts */
+// The model registry through the HTTP API: the shipped classifier is version 1 and active; an uploaded model
+// is checked and becomes a candidate; promotion (admin) and rollback change what /predict serves at once.
+import { captureRows, FaultType } from '@him/datagen';
+import { mlpClassifier, VIBRATION_CLASSIFIER_INPUT, VIBRATION_FEATURE_COUNT } from '@him/ml';
+import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { ADMIN_KEY, TestStack } from '../support/stack';
+
+/** A valid classifier that always answers "looseness": all weights 0, the bias picks class 2. */
+function constantLoosenessModel(): Uint8Array {
+  return mlpClassifier([{ weights: new Float32Array(4 * VIBRATION_FEATURE_COUNT), bias: Float32Array.from([0, 0, 5, 0]) }], {
+    inputName: VIBRATION_CLASSIFIER_INPUT,
+    featureCount: VIBRATION_FEATURE_COUNT,
+    classes: 4,
+  });
+}
+
+describe('model registry', () => {
+  let db: TestDatabase;
+  let stack: TestStack;
+  let operator: string;
+  const unbalance = [...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'registry-e2e', seconds: 2 })];
+  const predict = () => stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: operator, body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) } });
+
+  async function upload(bytes: Uint8Array, key = operator) {
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), 'model.onnx');
+    const res = await fetch(`${stack.baseUrl}/api/v1/models/vibration-classifier`, { method: 'POST', headers: { 'x-api-key': key }, body: form });
+    return { status: res.status, body: await res.json() };
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite', 'models');
+    stack = await TestStack.start({ db, namespace: 'vibration', worker: false });
+    operator = await stack.issueKey('operator');
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+  });
+
+  it('registers the shipped classifier as version 1, active, with its metrics', async () => {
+    const res = await stack.http('GET', '/api/v1/models', { key: operator });
+    expect(res.body).toEqual([
+      expect.objectContaining({ name: 'vibration-classifier', version: 1, status: 'active', created_by: 'shipped', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+    ]);
+    expect(res.body[0].metrics.held_out_recordings.accuracy).toBeGreaterThanOrEqual(0.99);
+    expect((await predict()).body).toMatchObject({ fault_type: 1, model_version: 'vibration-classifier@1' });
+  });
+
+  it('refuses malformed and mismatched models with a clear error, storing nothing', async () => {
+    const cases: [Uint8Array, RegExp][] = [
+      [Buffer.from('definitely not onnx'), /not an ONNX model|could not be decoded|not_onnx|ONNX/i],
+      [constantLoosenessModel().subarray(0, 100), /ONNX|decode|truncat/i],
+      [mlpClassifier([{ weights: new Float32Array(4 * 3), bias: new Float32Array(4) }], { inputName: 'features', featureCount: 3, classes: 4 }), /shape|features/i],
+      [mlpClassifier([{ weights: new Float32Array(4 * VIBRATION_FEATURE_COUNT), bias: new Float32Array(4) }], { inputName: 'x', featureCount: VIBRATION_FEATURE_COUNT, classes: 4 }), /input/i],
+    ];
+    for (const [bytes, message] of cases) {
+      const res = await upload(bytes);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/^model refused: /);
+      expect(res.body.message).toMatch(message);
+      expect(res.body.details[0].field).toBe('file');
+    }
+    expect((await stack.http('GET', '/api/v1/models', { key: operator })).body).toHaveLength(1);
+  });
+
+  it('takes a valid upload as a candidate; only an admin promotes; predictions switch at once; rollback restores', async () => {
+    const uploaded = await upload(constantLoosenessModel());
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({ name: 'vibration-classifier', version: 2, status: 'candidate' });
+    expect((await upload(constantLoosenessModel())).status).toBe(409); // the same file twice
+
+    expect((await stack.http('POST', '/api/v1/models/vibration-classifier/2/promote', { key: operator })).status).toBe(403);
+    const promoted = await stack.http('POST', '/api/v1/models/vibration-classifier/2/promote', { key: ADMIN_KEY });
+    expect(promoted.body).toMatchObject({ version: 2, status: 'active' });
+    expect((await stack.http('GET', '/api/v1/models/vibration-classifier/1', { key: operator })).body.status).toBe('retired');
+    expect((await predict()).body).toMatchObject({ fault_type: 2, model_version: 'vibration-classifier@2' });
+
+    const rolledBack = await stack.http('POST', '/api/v1/models/vibration-classifier/rollback', { key: ADMIN_KEY });
+    expect(rolledBack.body).toMatchObject({ version: 1, status: 'active' });
+    expect((await predict()).body).toMatchObject({ fault_type: 1, model_version: 'vibration-classifier@1' });
+    expect((await stack.http('POST', '/api/v1/models/vibration-classifier/1/promote', { key: ADMIN_KEY })).status).toBe(409);
+    expect((await stack.http('GET', '/api/v1/models/vibration-classifier/9', { key: operator })).status).toBe(404);
+    expect((await stack.http('GET', '/api/v1/models/no-such-model/1', { key: operator })).body.details[0].field).toBe('name');
+  });
+});

@@ -26,7 +26,7 @@ describe('model registry', () => {
     const form = new FormData();
     form.append('file', new Blob([bytes]), 'model.onnx');
     const res = await fetch(`${stack.baseUrl}/api/v1/models/vibration-classifier`, { method: 'POST', headers: { 'x-api-key': key }, body: form });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as any };
   }
 
   beforeAll(async () => {

@@ -1,0 +1,142 @@
+import { DEFAULT_ISOLATION_FOREST, isolationScore, meanPathLength, trainIsolationForest, type IsolationForest, type IsolationForestOptions } from './isolation-forest';
+import { fitStandardiser, quantile, standardise, type Standardiser } from './standardise';
+
+/**
+ * The platform's TEP anomaly detector: an isolation forest and a z-score detector over per-tag features of
+ * one run, both fitted on normal operation only.
+ *
+ * Four features per observation and tag, each standardised against its own spread in normal operation:
+ * - the value, so step faults alarm at once;
+ * - its rolling mean over the last `window` observations, which averages sampling noise away so small
+ *   sustained shifts (drifts, random-variation faults) stand out;
+ * - its rolling standard deviation over the same window, for faults that add variance but no shift
+ *   (sticking valves, oscillations);
+ * - its change since the previous *new* reading: one row for continuous tags, the hold period for the
+ *   sampled-and-held analysers (a one-row difference of a held value is zero most of the time).
+ */
+export interface TepDetector {
+  window: number;
+  holdPeriods: number[];
+  tagCount: number;
+  standardiser: Standardiser;
+  /** Normal spread of every derived feature (FEATURE_KINDS × tagCount, grouped by kind). */
+  featureStandardiser: Standardiser;
+  forest: IsolationForest;
+  /** Divisors that make the two components comparable: 99th percentiles on the training runs until calibrated. */
+  isolationScale: number;
+  zScale: number;
+  /** Alarm when the combined score exceeds this; set by `calibrateTepDetector`, +∞ until then. */
+  threshold: number;
+}
+
+export const FEATURE_KINDS = ['value', 'rolling_mean', 'rolling_std', 'difference'] as const;
+
+export interface TepDetectorOptions {
+  window: number;
+  /** Rows each tag's reading is held for (1 for continuous tags); all 1 when omitted. */
+  holdPeriods?: readonly number[];
+  forest: IsolationForestOptions;
+}
+
+/** Braatz set: XMEAS 23–36 are held for 2 rows, XMEAS 37–41 for 5, everything else is new every row. */
+export const TEP_HOLD_PERIODS: readonly number[] = Array.from({ length: 52 }, (_, k) => (k >= 22 && k <= 35 ? 2 : k >= 36 && k <= 40 ? 5 : 1));
+
+/** A 10-row (30 min) window spans two updates of the slowest analyser. */
+export const DEFAULT_TEP_DETECTOR: TepDetectorOptions = { window: 10, holdPeriods: TEP_HOLD_PERIODS, forest: DEFAULT_ISOLATION_FOREST };
+
+export interface TepScores {
+  isolation: Float64Array;
+  zscore: Float64Array;
+  /** max(isolation / its scale, z-score / its scale): an alarm from either detector is an alarm. */
+  combined: Float64Array;
+  /** contributions[r][k]: the sum of tag k's squared feature z-scores at row r — the z-score detector's terms. */
+  contributions: number[][];
+}
+
+/** Per row: the tag features in FEATURE_KINDS order, each kind a block of `tagCount` values. */
+function rawFeatures(d: Pick<TepDetector, 'standardiser' | 'window' | 'holdPeriods'>, observations: readonly (readonly number[])[]): number[][] {
+  const z = standardise(d.standardiser, observations);
+  const width = z[0]?.length ?? 0;
+  const sum = new Array<number>(width).fill(0);
+  const sumSq = new Array<number>(width).fill(0);
+  return z.map((row, r) => {
+    const n = Math.min(r + 1, d.window);
+    const out = new Array<number>(FEATURE_KINDS.length * width);
+    for (let k = 0; k < width; k++) {
+      const old = r >= d.window ? z[r - d.window][k] : 0;
+      sum[k] += row[k] - old;
+      sumSq[k] += row[k] * row[k] - old * old;
+      const m = sum[k] / n;
+      const lag = d.holdPeriods[k];
+      out[k] = row[k];
+      out[width + k] = m;
+      out[2 * width + k] = Math.sqrt(Math.max(0, sumSq[k] / n - m * m));
+      out[3 * width + k] = r >= lag ? row[k] - z[r - lag][k] : 0;
+    }
+    return out;
+  });
+}
+
+export function tepFeatureRows(d: TepDetector, observations: readonly (readonly number[])[]): Float32Array {
+  return Float32Array.from(standardise(d.featureStandardiser, rawFeatures(d, observations)).flat());
+}
+
+/** Fits the detector on one or more normal-operation training runs (each a list of observations in time order). */
+export function fitTepDetector(normalRuns: readonly (readonly (readonly number[])[])[], opts: TepDetectorOptions = DEFAULT_TEP_DETECTOR): TepDetector {
+  const standardiser = fitStandardiser(normalRuns.flat());
+  const tagCount = standardiser.mean.length;
+  const holdPeriods = [...(opts.holdPeriods ?? new Array<number>(tagCount).fill(1))];
+  if (holdPeriods.length !== tagCount) throw new RangeError(`${holdPeriods.length} hold periods for ${tagCount} tags`);
+  const partial = { standardiser, window: opts.window, holdPeriods };
+  const featureStandardiser = fitStandardiser(normalRuns.flatMap((run) => rawFeatures(partial, run)));
+  const detector: TepDetector = { ...partial, tagCount, featureStandardiser, forest: { trees: [], featureCount: 0, subsample: 0 }, isolationScale: 1, zScale: 1, threshold: Infinity };
+  const rows = concat(normalRuns.map((run) => tepFeatureRows(detector, run)));
+  detector.forest = trainIsolationForest(rows, FEATURE_KINDS.length * tagCount, opts.forest);
+  const training = normalRuns.map((run) => scoreTepRun(detector, run));
+  detector.isolationScale = quantile(concat(training.map((s) => s.isolation)), 0.99);
+  detector.zScale = quantile(concat(training.map((s) => s.zscore)), 0.99);
+  return detector;
+}
+
+export function scoreTepRun(d: TepDetector, observations: readonly (readonly number[])[]): TepScores {
+  const rows = tepFeatureRows(d, observations);
+  const width = FEATURE_KINDS.length * d.tagCount;
+  const isolation = meanPathLength(d.forest, rows).map((h) => isolationScore(d.forest, h));
+  const zscore = new Float64Array(observations.length);
+  const contributions = Array.from({ length: observations.length }, (_, r) => {
+    const c = new Array<number>(d.tagCount).fill(0);
+    for (let f = 0; f < width; f++) c[f % d.tagCount] += rows[r * width + f] ** 2;
+    zscore[r] = c.reduce((a, b) => a + b, 0) / width;
+    return c;
+  });
+  const combined = isolation.map((s, r) => Math.max(s / d.isolationScale, zscore[r] / d.zScale));
+  return { isolation, zscore, combined, contributions };
+}
+
+/**
+ * Calibrates on normal runs so that a fraction `falseAlarmRate` of their observations alarm. Each component is
+ * first rescaled by its own (1 − rate) quantile there, so both get the same share of the false-alarm budget:
+ * with training-run scales the isolation score (which varies little) never reached the combined threshold.
+ */
+export function calibrateTepDetector(d: TepDetector, normalRuns: readonly (readonly (readonly number[])[])[], falseAlarmRate = 0.05): void {
+  const normal = normalRuns.map((run) => scoreTepRun(d, run));
+  d.isolationScale = quantile(concat(normal.map((s) => s.isolation)), 1 - falseAlarmRate);
+  d.zScale = quantile(concat(normal.map((s) => s.zscore)), 1 - falseAlarmRate);
+  d.threshold = quantile(concat(normalRuns.map((run) => scoreTepRun(d, run).combined)), 1 - falseAlarmRate);
+}
+
+/** Indices of the `n` tags contributing most to row `r`'s score, largest first. */
+export function topTags(contributions: readonly number[], n = 3): number[] {
+  return contributions
+    .map((c, k) => [c, k] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, n)
+    .map(([, k]) => k);
+}
+
+function concat<T extends Float32Array | Float64Array>(parts: readonly T[]): T {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new (parts[0].constructor as new (n: number) => T)(total);
+  parts.reduce((offset, p) => (out.set(p, offset), offset + p.length), 0);
+  return out;
+}

@@ -16,18 +16,8 @@ import {
   type MlpClassifierOptions,
   type RegressionTree,
   type TreeEnsembleOptions,
+  seededRandom,
 } from '../../libs/ml/src';
-
-/** mulberry32: a small seeded generator, so weights and rows are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniform(rand: () => number, n: number, lo: number, hi: number): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
@@ -38,7 +28,7 @@ const HIDDEN = 16;
 const CLASSES = 4;
 const ROWS = 1000;
 
-const rand = seeded(20240604);
+const rand = seededRandom(20240604);
 const layers: DenseLayer[] = [
   { weights: uniform(rand, HIDDEN * FEATURES, -0.4, 0.4), bias: uniform(rand, HIDDEN, -0.1, 0.1) },
   { weights: uniform(rand, CLASSES * HIDDEN, -0.6, 0.6), bias: uniform(rand, CLASSES, -0.1, 0.1) },
@@ -112,7 +102,7 @@ describe('tree ensemble regressor in ONNX (ai.onnx.ml opset 3)', () => {
     { nodes: [split(9, 1.5, 1, 2), leaf(2), leaf(11)] },
   ];
   const features = 10;
-  const rows = uniform(seeded(7), ROWS * features, -3, 3);
+  const rows = uniform(seededRandom(7), ROWS * features, -3, 3);
   // Rows exactly on a threshold go to the true branch; NaN goes to the false branch.
   rows.set([0.3, 0, 0, -1.25, 0, 2.2, 0, 0, 0, 1.5], 0);
   rows.set([NaN, 0, 0, NaN, 0, NaN, 0, NaN, 0, NaN], features);
@@ -162,7 +152,7 @@ describe('loadOnnxModel', () => {
       reason: 'not_onnx',
       message: expect.stringMatching(/^not an ONNX model: /),
     });
-    const byte = seeded(99);
+    const byte = seededRandom(99);
     const noise = Uint8Array.from({ length: 4096 }, () => Math.floor(byte() * 256));
     await expect(loadOnnxModel(noise, mlpSignature)).rejects.toMatchObject({ reason: 'not_onnx' });
   });

@@ -13,8 +13,7 @@ import {
   VIBRATION_CLASSES,
   VIBRATION_CLASS_COUNT,
   VIBRATION_CLASSIFIER_NAME,
-  VIBRATION_FEATURE_COUNT,
-  vibrationFeatures,
+  windowFeatures,
 } from '@him/ml';
 import { ModelRegistryService } from '../models/model-registry.service';
 import type { VibrationPredictDto, VibrationPredictionResponseDto } from './vibration-predict.dto';
@@ -47,9 +46,7 @@ export class VibrationPredictService {
       const needed = Math.ceil(windowSeconds * rate);
       throw new InvalidInputError(`too few samples: one window needs ${needed} (${windowSeconds} s at ${rate} Hz)`, [{ field: 'value', message: `at least ${needed} samples` }]);
     }
-    const features = new Float32Array(windows.length * VIBRATION_FEATURE_COUNT);
-    windows.forEach((w, i) => features.set(vibrationFeatures(w.samples, rate), i * VIBRATION_FEATURE_COUNT));
-    const { probabilities, labels } = await predictWindows(session, features);
+    const { probabilities, labels } = await predictWindows(session, windowFeatures(windows, rate));
 
     const mean = Array.from({ length: VIBRATION_CLASS_COUNT }, (_, k) => windows.reduce((a, _w, i) => a + probabilities[i * VIBRATION_CLASS_COUNT + k], 0) / windows.length);
     const faultType = mean.indexOf(Math.max(...mean));

@@ -1,3 +1,4 @@
+import { seededRandom } from '../random';
 import { treeEnsembleForward, treeEnsembleRegressor, type RegressionTree, type TreeEnsembleShape, type TreeNode } from '../onnx';
 
 export interface IsolationForestOptions {
@@ -22,17 +23,6 @@ export function averagePathLength(n: number): number {
   if (n <= 1) return 0;
   if (n === 2) return 1;
   return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
-}
-
-/** mulberry32: small, seeded and the same on every platform, so a forest is reproducible from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

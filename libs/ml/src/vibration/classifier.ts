@@ -3,8 +3,9 @@
 // tiny, and a seeded init and shuffle make the same data and options give byte-identical ONNX files.
 import * as ort from 'onnxruntime-node';
 import { type DenseLayer, MLP_PROBABILITIES, mlpClassifier } from '../onnx';
+import { seededRandom } from '../random';
 import { VIBRATION_FEATURE_COUNT, VIBRATION_FEATURE_NAMES, vibrationFeatures } from './features';
-import { cutWindows, DEFAULT_WINDOW_SECONDS, estimateSamplingRateHz } from './windowing';
+import { cutWindows, DEFAULT_WINDOW_SECONDS, estimateSamplingRateHz, type VibrationWindowSamples } from './windowing';
 
 /** Class k is the fault type k of `vibration_diagnosis.fault_type`. */
 export const VIBRATION_CLASSES = ['normal', 'unbalance', 'looseness', 'unbalance_looseness'] as const;
@@ -28,13 +29,17 @@ export interface LabelledWindows {
   count: number;
 }
 
-/** Features of every complete window of one signal, row-major. */
-export function signalWindowFeatures(signal: Float64Array, samplingRateHz: number, options: VibrationWindowOptions = {}): Float32Array {
-  const durationSeconds = options.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
-  const windows = cutWindows(signal, samplingRateHz, { durationSeconds, hopSeconds: options.hopSeconds ?? durationSeconds / 2 });
+/** Features of the given windows of one signal, row-major (VIBRATION_FEATURE_COUNT per window). */
+export function windowFeatures(windows: readonly VibrationWindowSamples[], samplingRateHz: number): Float32Array {
   const features = new Float32Array(windows.length * VIBRATION_FEATURE_COUNT);
   windows.forEach((w, i) => features.set(vibrationFeatures(w.samples, samplingRateHz), i * VIBRATION_FEATURE_COUNT));
   return features;
+}
+
+/** Features of every complete window of one signal, row-major. */
+export function signalWindowFeatures(signal: Float64Array, samplingRateHz: number, options: VibrationWindowOptions = {}): Float32Array {
+  const durationSeconds = options.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
+  return windowFeatures(cutWindows(signal, samplingRateHz, { durationSeconds, hopSeconds: options.hopSeconds ?? durationSeconds / 2 }), samplingRateHz);
 }
 
 /**
@@ -113,17 +118,6 @@ export function featureStandardisation(data: LabelledWindows): { inputMean: Floa
   return { inputMean, inputStd };
 }
 
-/** mulberry32: a small seeded generator for weights and batch order. */
-function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Trains the MLP on `data` (raw features; standardised here with the data's own statistics).
  * Deterministic: the same data and options give the same weights, bit for bit.
@@ -134,7 +128,7 @@ export function trainVibrationClassifier(data: LabelledWindows, options: MlpTrai
   const batchSize = options.batchSize ?? 64;
   const learningRate = options.learningRate ?? 3e-3;
   const weightDecay = options.weightDecay ?? 1e-4;
-  const random = seededUniform(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const { inputMean, inputStd } = featureStandardisation(data);
   const f = VIBRATION_FEATURE_COUNT;
   const n = data.count;

@@ -5,11 +5,12 @@ import { BulkLoader } from './ingest/bulk-loader';
 import { IngestActivities } from './ingest/ingest.activities';
 import { MySqlBulkLoader } from './ingest/mysql-bulk-loader';
 import { SqliteBulkLoader } from './ingest/sqlite-bulk-loader';
+import { RetrainActivities } from './retrain/retrain.activities';
 
-export { AuditRetentionActivities, IngestActivities };
+export { AuditRetentionActivities, IngestActivities, RetrainActivities };
 
 /** Every injectable class whose public methods are Temporal activities. */
-export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities] as const;
+export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities, RetrainActivities] as const;
 
 /** What the activity classes need besides the ORM: the bulk loader of the configured database. */
 export const ACTIVITY_DEPENDENCIES: Provider[] = [

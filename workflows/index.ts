@@ -1,3 +1,4 @@
 // Workflow code: deterministic orchestration only (README, "Architecture"). Every workflow is exported here.
 export { auditRetention } from './audit-retention.workflow';
 export { ingestWithDedupe } from './ingest.workflow';
+export { retrainModel } from './retrain.workflow';

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, ConfigModule } from '@him/config';
 import { DatabaseModule } from '@him/db';
+import { RegistryModule } from '@him/registry';
 import { AuditModule } from './audit/audit.module';
 import { AdminBootstrap } from './auth/admin-bootstrap';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -23,6 +24,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config.database),
+        RegistryModule,
         TemporalModule,
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
         AuthModule,

@@ -1,15 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@him/config';
 import { DatabaseModule } from '@him/db';
+import { RegistryModule } from '@him/registry';
 import { ACTIVITY_CLASSES, ACTIVITY_DEPENDENCIES } from '../../../activities';
 
-/** The worker's providers: configuration, the database and every activity class. */
+/** The worker's providers: configuration, the database, the model registry and every activity class. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database), RegistryModule],
       providers: [...ACTIVITY_DEPENDENCIES, ...ACTIVITY_CLASSES],
     };
   }

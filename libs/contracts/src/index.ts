@@ -4,3 +4,4 @@ export * from './jobs';
 export * from './audit-retention';
 export * from './errors';
 export * from './ingest';
+export * from './retrain';

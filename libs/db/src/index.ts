@@ -3,3 +3,4 @@ export * from './orm-config';
 export * from './database';
 export * from './database.module';
 export * from './json-column.type';
+export * from './raw-values';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import { AUDIT_RETENTION_JOB, INGEST_JOB, TASK_QUEUES, type AuditRetentionInput, type IngestInput } from '@him/contracts';
-import type { AuditRetentionJobDto } from './jobs.dto';
+import { AUDIT_RETENTION_JOB, INGEST_JOB, RETRAIN_JOB, TASK_QUEUES, type AuditRetentionInput, type IngestInput, type RetrainInput } from '@him/contracts';
+import type { AuditRetentionJobDto, RetrainJobDto } from './jobs.dto';
 import type { JobStart } from './jobs.service';
 
 const DAY_MS = 86_400_000;
@@ -34,6 +34,19 @@ export class JobStarters {
       taskQueue: TASK_QUEUES.main,
       workflowId: `${INGEST_JOB}-${input.checksum}`,
       mainEntity: input.fileName,
+      args: [input],
+    };
+  }
+
+  /** One retrain per model at a time: a second request while one runs joins it. */
+  retrain(body: RetrainJobDto, requestedBy?: string): JobStart {
+    const input: RetrainInput = { model: body.model, promote: body.promote, epochs: body.epochs, requestedBy };
+    return {
+      type: RETRAIN_JOB,
+      workflowType: 'retrainModel',
+      taskQueue: TASK_QUEUES.main,
+      workflowId: `${RETRAIN_JOB}-${body.model}`,
+      mainEntity: body.model,
       args: [input],
     };
   }

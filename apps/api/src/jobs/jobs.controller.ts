@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Role, ROLE_RANK } from '@him/db';
 import { ErrorBody } from '../common/error-body';
-import { AuditRetentionJobDto, JobResponseDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto, WorkflowIdParams } from './jobs.dto';
+import { AuditRetentionJobDto, JobResponseDto, RetrainJobDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto, WorkflowIdParams } from './jobs.dto';
 import { JobsService } from './jobs.service';
 import { JobStarters } from './job-starters';
 
@@ -20,6 +22,23 @@ export class JobsController {
   @ApiAcceptedResponse({ type: JobStartedResponseDto })
   startAuditRetention(@Body() body: AuditRetentionJobDto): Promise<JobStartedResponseDto> {
     return this.jobs.start(this.starters.auditRetention(body));
+  }
+
+  @Post('retrain')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Retrain a model from the database (champion/challenger)',
+    description:
+      'Builds the training set from the database (held-out recordings never trained on), trains a challenger, scores it and the active version on the same held-out set, registers it as a candidate and promotes it by the policy. The result names both scores and the decision.',
+  })
+  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiForbiddenResponse({ type: ErrorBody, description: '`promote: force` needs the admin role' })
+  startRetrain(@Body() body: RetrainJobDto, @Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
+    // Forcing bypasses the champion/challenger gate: as much power as promoting by hand, which is admin-only.
+    if (body.promote === 'force' && ROLE_RANK[req.principal!.role] < ROLE_RANK[Role.Admin]) {
+      throw new ForbiddenException({ code: 'FORBIDDEN', message: `promote: force needs the admin role; your key has ${req.principal!.role}` });
+    }
+    return this.jobs.start(this.starters.retrain(body, req.principal?.name));
   }
 
   @Get()

@@ -1,7 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { JOB_STATUSES, type JobStatus } from '@him/contracts';
+import {
+  JOB_STATUSES,
+  PROMOTION_MARGIN,
+  PROMOTION_POLICIES,
+  RETRAINABLE_MODELS,
+  type JobStatus,
+  type PromotionPolicy,
+  type RetrainableModel,
+} from '@him/contracts';
 import { JOB_TYPES } from './job-types';
 
 export class JobStartedResponseDto {
@@ -87,4 +95,26 @@ export class AuditRetentionJobDto {
   @Min(1)
   @Max(3650)
   older_than_days?: number;
+}
+
+export class RetrainJobDto {
+  @ApiProperty({ enum: RETRAINABLE_MODELS, example: 'vibration-classifier' })
+  @IsIn(RETRAINABLE_MODELS)
+  model!: RetrainableModel;
+
+  @ApiPropertyOptional({
+    enum: PROMOTION_POLICIES,
+    default: 'auto',
+    description: `auto: promote only if the challenger beats the active version on the same held-out set by ${PROMOTION_MARGIN * 100} percentage points of accuracy; never: register as a candidate; force (admin): promote regardless`,
+  })
+  @IsOptional()
+  @IsIn(PROMOTION_POLICIES)
+  promote: PromotionPolicy = 'auto';
+
+  @ApiPropertyOptional({ description: 'Training epochs (default: the shipped model’s 60)', minimum: 1, maximum: 500, example: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  epochs?: number;
 }

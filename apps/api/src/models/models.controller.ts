@@ -4,16 +4,16 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidInputError } from '@him/contracts';
 import { Role } from '@him/db';
 import { MAX_MODEL_BYTES } from '@him/ml';
+import { ModelRegistry } from '@him/registry';
 import { RequireRole } from '../auth/auth.decorators';
 import { ErrorBody } from '../common/error-body';
 import { mapModelVersion, ModelNameParams, ModelVersionParams, ModelVersionResponseDto } from './models.dto';
-import { ModelRegistryService } from './model-registry.service';
 
 @ApiTags('Models')
 @ApiSecurity('api-key')
 @Controller('models')
 export class ModelsController {
-  constructor(private readonly registry: ModelRegistryService) {}
+  constructor(private readonly registry: ModelRegistry) {}
 
   @Get()
   @ApiOperation({ summary: 'Every registered model version, with its status and metrics' })

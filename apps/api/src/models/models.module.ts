@@ -1,6 +1,13 @@
-import { Module } from '@nestjs/common';
-import { ModelRegistryService } from './model-registry.service';
+import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { ModelRegistry } from '@him/registry';
 import { ModelsController } from './models.controller';
 
-@Module({ controllers: [ModelsController], providers: [ModelRegistryService], exports: [ModelRegistryService] })
-export class ModelsModule {}
+@Module({ controllers: [ModelsController] })
+export class ModelsModule implements OnApplicationBootstrap {
+  constructor(private readonly registry: ModelRegistry) {}
+
+  /** A fresh installation serves the models shipped in data/models without training. */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const shipped of await this.registry.registerShipped()) new Logger('models').log(`registered shipped ${shipped}`);
+  }
+}

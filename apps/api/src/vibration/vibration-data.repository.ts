@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { AppConfig } from '@him/config';
-import { VibrationData } from '@him/db';
-import { dbDate, indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './vibration-sql';
+import { dbDate, VibrationData } from '@him/db';
+import { indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './vibration-sql';
 
 export type VibrationSample = Omit<VibrationData, 'id'>;
 /** A stored sample as the API maps it: a managed entity, or a row read by raw SQL. */

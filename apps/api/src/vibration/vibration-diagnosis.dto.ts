@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { FAULT_TYPES, type FaultType } from '@him/db';
+import { dbJson, FAULT_TYPES, type FaultType } from '@him/db';
 import type { DiagnosisRecord } from './vibration-diagnosis.repository';
-import { dbJson } from './vibration-sql';
 import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
 
 export const MAX_DIAGNOSIS_BULK_ROWS = 5000;

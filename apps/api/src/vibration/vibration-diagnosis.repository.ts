@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
 import { AppConfig } from '@him/config';
-import { VibrationDiagnosis, type FaultType } from '@him/db';
-import { dbDate, dbJson, dbOptionalDate, indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './vibration-sql';
+import { dbDate, dbJson, dbOptionalDate, VibrationDiagnosis, type FaultType } from '@him/db';
+import { indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './vibration-sql';
 
 export type DiagnosisDraft = Omit<VibrationDiagnosis, 'id'>;
 /** A stored diagnosis as the API maps it: a managed entity, or a row read by raw SQL. */

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ModelsModule } from '../models/models.module';
 import { VibrationDataController } from './vibration-data.controller';
 import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDataService } from './vibration-data.service';
@@ -11,7 +10,6 @@ import { VibrationPredictService } from './vibration-predict.service';
 
 /** The seed's routes (vibration-data, vibration-diagnosis) and synchronous diagnosis of a signal. */
 @Module({
-  imports: [ModelsModule],
   controllers: [VibrationDataController, VibrationDiagnosisController, VibrationPredictController],
   providers: [VibrationDataService, VibrationDataRepository, VibrationDiagnosisService, VibrationDiagnosisRepository, VibrationPredictService],
 })

@@ -123,6 +123,22 @@ export function featureStandardisation(data: LabelledWindows): { inputMean: Floa
  * Deterministic: the same data and options give the same weights, bit for bit.
  */
 export function trainVibrationClassifier(data: LabelledWindows, options: MlpTrainingOptions = {}): TrainedVibrationClassifier {
+  const training = vibrationClassifierTraining(data, options);
+  for (;;) {
+    const step = training.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** One epoch done. */
+export interface EpochProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+}
+
+/** The same training, paused after every epoch: a retrain activity heartbeats and yields the event loop there. */
+export function* vibrationClassifierTraining(data: LabelledWindows, options: MlpTrainingOptions = {}): Generator<EpochProgress, TrainedVibrationClassifier> {
   const hiddenUnits = options.hiddenUnits ?? [32];
   const epochs = options.epochs ?? 60;
   const batchSize = options.batchSize ?? 64;
@@ -230,6 +246,7 @@ export function trainVibrationClassifier(data: LabelledWindows, options: MlpTrai
       });
     }
     lossByEpoch.push(epochLoss / n);
+    yield { epoch: epoch + 1, epochs, loss: epochLoss / n };
   }
   const layers = weights.map((w, l) => ({ weights: Float32Array.from(w), bias: Float32Array.from(biases[l]) }));
   return { layers, inputMean, inputStd, lossByEpoch };

@@ -1,33 +1,39 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { AppConfig, REPO_ROOT } from '@him/config';
 import { ConflictError, InvalidInputError, NotFoundError } from '@him/contracts';
 import { ModelStatus, ModelVersion } from '@him/db';
 import { loadOnnxModel, MAX_MODEL_BYTES, MODEL_SIGNATURES, OnnxModelRejectedError } from '@him/ml';
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** What a new version carries besides its bytes. */
+export interface NewModelVersion {
+  metrics?: Record<string, unknown>;
+  trainingWindow?: Record<string, unknown>;
+  createdBy?: string;
+}
 
 /**
- * The model registry: versions per model name, at most one active. Promotion and rollback swap the active
- * version in one transaction; the services that serve a model read the active version per request, so a
+ * The model registry: versions per model name, at most one active, files in the blob store. Shared by the API
+ * and the workers (stateless: everything lives in the database and the blob store). Promotion and rollback swap
+ * the active version in one transaction; whoever serves a model reads the active version per use, so a
  * promotion takes effect without a restart.
  */
-@Injectable()
-export class ModelRegistryService implements OnApplicationBootstrap {
-  private readonly log = new Logger('models');
-
+export class ModelRegistry {
   constructor(
     private readonly orm: MikroORM,
-    private readonly config: AppConfig,
+    private readonly blobDir: string,
+    /** Where the models shipped with the platform live (`data/models/<name>/v<N>.onnx` + `v<N>.json`). */
+    private readonly shippedDir: string,
   ) {}
 
-  /** A fresh installation serves the models shipped in data/models: they become the first versions. */
-  async onApplicationBootstrap(): Promise<void> {
+  /** A fresh installation serves the shipped models: they become the first versions, the newest active. */
+  async registerShipped(): Promise<string[]> {
+    const registered: string[] = [];
     for (const name of Object.keys(MODEL_SIGNATURES)) {
-      const dir = path.join(REPO_ROOT, 'data', 'models', name);
+      const dir = path.join(this.shippedDir, name);
       const em = this.orm.em.fork();
       if (!fs.existsSync(dir) || (await em.count(ModelVersion, { name })) > 0) continue;
       const versions = fs.readdirSync(dir).map((f) => Number(/^v(\d+)\.onnx$/.exec(f)?.[1])).filter((v) => v > 0).sort((a, b) => a - b);
@@ -49,12 +55,13 @@ export class ModelRegistryService implements OnApplicationBootstrap {
       }
       try {
         await em.flush();
-        this.log.log(`registered shipped ${name} version(s) ${versions.join(', ')}`);
+        registered.push(`${name} v${versions.join(', v')}`);
       } catch (err) {
-        // Another API instance registered them first.
+        // Another API instance or worker registered them first.
         if (!(err instanceof UniqueConstraintViolationException)) throw err;
       }
     }
+    return registered;
   }
 
   list(): Promise<ModelVersion[]> {
@@ -111,17 +118,35 @@ export class ModelRegistryService implements OnApplicationBootstrap {
       if (err instanceof OnnxModelRejectedError) throw new InvalidInputError(`model refused: ${err.message}`, [{ field: 'file', message: err.message, reason: err.reason }]);
       throw err;
     }
-    const checksum = sha256(bytes);
-    const em = this.orm.em.fork();
-    const same = await em.findOne(ModelVersion, { name, checksum });
+    const same = await this.orm.em.fork().findOne(ModelVersion, { name, checksum: sha256(bytes) });
     if (same) throw new ConflictError(`this file is already registered as ${name} version ${same.version}`);
-    const last = await em.findOne(ModelVersion, { name }, { orderBy: { version: 'desc' } });
-    const version = (last?.version ?? 0) + 1;
-    const file = path.join(this.config.blobDir, 'models', name, `v${version}.onnx`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, bytes);
-    const created = em.create(ModelVersion, { name, version, checksum, filePath: file, createdBy, createdAt: new Date() });
-    await em.flush();
-    return created;
+    return this.register(name, bytes, { createdBy });
+  }
+
+  /**
+   * Stores a model file and registers it as the next candidate version. The same bytes register once: a retried
+   * call (a retrain activity after a worker crash) gets the version the first call created.
+   */
+  async register(name: string, bytes: Uint8Array, details: NewModelVersion): Promise<ModelVersion> {
+    const checksum = sha256(bytes);
+    for (let attempt = 0; ; attempt++) {
+      const em = this.orm.em.fork();
+      const same = await em.findOne(ModelVersion, { name, checksum });
+      if (same) return same;
+      const last = await em.findOne(ModelVersion, { name }, { orderBy: { version: 'desc' } });
+      const version = (last?.version ?? 0) + 1;
+      const file = path.join(this.blobDir, 'models', name, `v${version}-${checksum.slice(0, 12)}.onnx`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, bytes);
+      try {
+        const created = em.create(ModelVersion, { name, version, checksum, filePath: file, ...details, createdAt: new Date() });
+        await em.flush();
+        return created;
+      } catch (err) {
+        // Two registrations raced for the same version number: the loser takes the next one.
+        fs.rmSync(file, { force: true });
+        if (!(err instanceof UniqueConstraintViolationException) || attempt >= 3) throw err;
+      }
+    }
   }
 }

@@ -1,0 +1,3 @@
+export * from './model-registry';
+export * from './served-models';
+export * from './registry.module';

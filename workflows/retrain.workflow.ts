@@ -1,0 +1,56 @@
+import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { decidePromotion, PROMOTION_MARGIN, progressQuery, type JobProgress, type RetrainInput, type RetrainResult } from '@him/contracts';
+import type { RetrainActivities } from '../activities/retrain/retrain.activities';
+
+const quick = proxyActivities<RetrainActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 10, maximumInterval: '10 seconds' },
+});
+// Reading the set and training heartbeat as they go; a worker that dies is noticed within the heartbeat timeout.
+const long = proxyActivities<RetrainActivities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, maximumInterval: '30 seconds' },
+});
+
+/**
+ * Retrain: training set from the database (files, split by recording) → challenger → both models scored on the
+ * same held-out windows → registered as a candidate → promoted by the policy (in `auto`, only if it wins by the margin).
+ */
+export async function retrainModel(input: RetrainInput): Promise<RetrainResult> {
+  const progress: JobProgress = { phase: 'building training set', done: 0, total: 5, unit: 'steps' };
+  setHandler(progressQuery, () => progress);
+  // Each run keeps its own training set and challenger (BLOB_DIR/training/<workflow id>/<run id>).
+  const jobId = `${workflowInfo().workflowId}/${workflowInfo().runId}`;
+  const step = (phase: string) => Object.assign(progress, { phase, done: progress.done + 1 });
+
+  const set = await long.buildTrainingSet(input.model, jobId);
+  step('training');
+  const challenger = await long.trainChallenger(input.model, jobId, set.dir, input.epochs);
+  step('evaluating');
+  const evaluation = await long.evaluateChallenger(input.model, set.dir, challenger.file);
+  step('registering');
+  const version = await quick.registerChallenger(input.model, set, challenger, evaluation, input.requestedBy);
+  const decision = decidePromotion(input.promote, evaluation);
+  step(decision.promote ? 'promoting' : 'done');
+  if (decision.promote) await quick.promoteModelVersion(input.model, version);
+  Object.assign(progress, { phase: 'done', done: progress.total, message: decision.reason });
+  return {
+    model: input.model,
+    version,
+    promoted: decision.promote,
+    decision: decision.reason,
+    policy: input.promote,
+    margin: PROMOTION_MARGIN,
+    challenger: evaluation.challenger,
+    champion: evaluation.champion,
+    training: {
+      train_windows: set.train.windows,
+      held_out_windows: set.held_out.windows,
+      epochs: challenger.epochs,
+      final_loss: challenger.final_loss,
+      seconds: challenger.seconds,
+    },
+    data_window: set.data_window,
+  };
+}

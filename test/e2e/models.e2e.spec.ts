@@ -1,6 +1,10 @@
 /** @jest-environment ./test/support/onnx-environment.ts */
 // The model registry through the HTTP API: the shipped classifier is version 1 and active; an uploaded model
 // is checked and becomes a candidate; promotion (admin) and rollback change what /predict serves at once.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { onnx } from 'onnx-proto';
+import { REPO_ROOT } from '@him/config';
 import { captureRows, FaultType } from '@him/datagen';
 import { mlpClassifier, VIBRATION_CLASSIFIER_INPUT, VIBRATION_FEATURE_COUNT } from '@him/ml';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
@@ -22,10 +26,10 @@ describe('model registry', () => {
   const unbalance = [...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'registry-e2e', seconds: 2 })];
   const predict = () => stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: operator, body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) } });
 
-  async function upload(bytes: Uint8Array, key = operator) {
+  async function upload(bytes: Uint8Array, key = operator, name = 'vibration-classifier') {
     const form = new FormData();
     form.append('file', new Blob([bytes]), 'model.onnx');
-    const res = await fetch(`${stack.baseUrl}/api/v1/models/vibration-classifier`, { method: 'POST', headers: { 'x-api-key': key }, body: form });
+    const res = await fetch(`${stack.baseUrl}/api/v1/models/${name}`, { method: 'POST', headers: { 'x-api-key': key }, body: form });
     return { status: res.status, body: (await res.json()) as any };
   }
 
@@ -41,7 +45,7 @@ describe('model registry', () => {
   });
 
   it('registers the shipped classifier as version 1, active, with its metrics', async () => {
-    const res = await stack.http('GET', '/api/v1/models', { key: operator });
+    const res = await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator });
     expect(res.body).toEqual([
       expect.objectContaining({ name: 'vibration-classifier', version: 1, status: 'active', created_by: 'shipped', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }),
     ]);
@@ -63,7 +67,7 @@ describe('model registry', () => {
       expect(res.body.message).toMatch(message);
       expect(res.body.details[0].field).toBe('file');
     }
-    expect((await stack.http('GET', '/api/v1/models', { key: operator })).body).toHaveLength(1);
+    expect((await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body).toHaveLength(1);
   });
 
   it('takes a valid upload as a candidate; only an admin promotes; predictions switch at once; rollback restores', async () => {
@@ -84,5 +88,20 @@ describe('model registry', () => {
     expect((await stack.http('POST', '/api/v1/models/vibration-classifier/1/promote', { key: ADMIN_KEY })).status).toBe(409);
     expect((await stack.http('GET', '/api/v1/models/vibration-classifier/9', { key: operator })).status).toBe(404);
     expect((await stack.http('GET', '/api/v1/models/no-such-model/1', { key: operator })).body.details[0].field).toBe('name');
+  });
+
+  it('registers the shipped TEP detector; refuses a detector upload that lacks the preprocessing serving needs', async () => {
+    const res = await stack.http('GET', '/api/v1/models?name=tep-detector', { key: operator });
+    expect(res.body).toEqual([expect.objectContaining({ name: 'tep-detector', version: 1, status: 'active', created_by: 'shipped' })]);
+    expect(res.body[0].metrics.evaluation.ours.false_alarm_rate_d00_te).toBeLessThanOrEqual(0.05);
+
+    // The shipped file with its metadata stripped: tensors right, but no standardiser, window or threshold.
+    const shipped = onnx.ModelProto.decode(fs.readFileSync(path.join(REPO_ROOT, 'data/models/tep-detector/v1.onnx')));
+    shipped.metadataProps = [];
+    const refused = await upload(onnx.ModelProto.encode(shipped).finish(), operator, 'tep-detector');
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/model refused: .*preprocessing.* is missing/);
+    expect((await stack.http('GET', '/api/v1/models?name=tep-detector', { key: operator })).body).toHaveLength(1);
+    expect((await stack.http('GET', '/api/v1/models?name=nope', { key: operator })).status).toBe(400);
   });
 });

@@ -25,7 +25,7 @@ describe(`retrain workflow (${kind})`, () => {
   const unbalance = [...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'retrain-e2e', seconds: 2 })];
   const predict = async () =>
     (await stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: operator, body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) } })).body;
-  const models = async () => (await stack.http('GET', '/api/v1/models', { key: operator })).body as { version: number; status: string; metrics: any; created_by: string }[];
+  const models = async () => (await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body as { version: number; status: string; metrics: any; created_by: string }[];
 
   /** Starts a retrain and waits for it; returns the finished job. */
   async function retrain(body: Record<string, unknown>, key = operator) {

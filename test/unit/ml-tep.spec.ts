@@ -2,24 +2,40 @@
  * @jest-environment ./test/support/onnx-environment.ts
  */
 import * as ort from 'onnxruntime-node';
+import { tepSampleRows } from '../../libs/datagen/src';
+import { FORMATS } from '../../libs/ingest/src';
 import {
   averagePathLength,
   calibratePcaMonitor,
   calibrateTepDetector,
+  DEFAULT_TEP_DETECTOR,
+  evaluateTepDetection,
+  FEATURE_KINDS,
   fitPcaMonitor,
   fitTepDetector,
   isolationForestOnnx,
   ISOLATION_PATH_OUTPUT,
   isolationScore,
   loadOnnxModel,
+  MAX_MODEL_BYTES,
   meanPathLength,
+  OnnxModelRejectedError,
   pcaStatistics,
   quantile,
   scoreTepRun,
+  scoreTepRunOnnx,
   seededRandom,
   symmetricEigen,
+  TEP_DETECTABLE_FAULTS,
+  TEP_HOLD_PERIODS,
+  tepDetectorOnnx,
+  tepDetectorSignature,
+  tepFeatureRows,
+  tepInputFeatures,
+  tepPreprocessingFromModel,
   topTags,
   trainIsolationForest,
+  type OnnxModelMetadata,
   type TepDetectorOptions,
 } from '../../libs/ml/src';
 
@@ -162,5 +178,155 @@ describe('TEP detector (isolation forest + z-score)', () => {
     expect(again.threshold).toBe(detector.threshold);
     const run = correlatedRows(50, 25);
     expect(scoreTepRun(again, run).combined).toEqual(scoreTepRun(detector, run).combined);
+  });
+});
+
+describe('TEP detector as one ONNX model', () => {
+  // The shipped layout (52 tags, window 10, the analysers' hold periods) on synthetic Braatz-like data; a small forest keeps it quick.
+  const tep = fitTepDetector([tepSampleRows(600, 'fit')], { ...DEFAULT_TEP_DETECTOR, forest: { trees: 40, subsample: 128, seed: 5 } });
+  calibrateTepDetector(tep, [tepSampleRows(400, 'calibrate')], 0.05);
+  const XMEAS_9 = 8;
+  const XMV_10 = 50;
+  // Normal operation, then from row 150 a 5σ step in reactor temperature and a ramp on a valve: rows on both sides of the threshold.
+  const tepRun = tepSampleRows(300, 'test').map((o, r) =>
+    r < 150 ? o : o.map((x, k) => (k === XMEAS_9 ? x + 0.1 : k === XMV_10 ? x + 0.02 * (r - 150) : x)),
+  );
+  // Five correlated tags with their own window and hold periods: nothing in the export may assume the TEP layout.
+  const small = fitTepDetector([correlatedRows(400, 31)], { window: 5, holdPeriods: [1, 1, 1, 2, 5], forest: { trees: 30, subsample: 64, seed: 4 } });
+  calibrateTepDetector(small, [correlatedRows(400, 32)], 0.05);
+  const smallTags = ['a', 'b', 'c', 'd', 'e'];
+  const smallRun = correlatedRows(200, 33).map((row, r) => (r >= 100 ? row.map((x, k) => (k === 3 ? x + 12 : x)) : row));
+
+  const bytes = tepDetectorOnnx(tep, { version: 3, metadata: { training_data: 'tepSampleRows(600)' } });
+  const load = (model: Uint8Array, tagCount = 52) => {
+    const { inputs, outputs } = tepDetectorSignature(tagCount);
+    return loadOnnxModel(model, { maxBytes: MAX_MODEL_BYTES, expectInputs: inputs, expectOutputs: outputs });
+  };
+
+  /**
+   * Tolerance 1e-5 relative. TypeScript standardises the float32 input in float32 arithmetic exactly as the graph's
+   * Sub and Div, so both see bit-identical features and the forest takes the same branches (one branch taken
+   * differently moves a row's isolation score by ~1e-3). What remains is float32 (ONNX) against float64 (TypeScript)
+   * accumulation of non-negative terms: ≤ n·2⁻²⁴ relative, 2.4e-7 for a contribution's 4 squares; for the z-score's
+   * 208 squares that bound is 1.2e-5, but blocked/vectorised summation as ORT's stays near √n·2⁻²⁴ ≈ 1e-6; the path
+   * length averages float32 leaf values (same order), and isolation = 2^(−h/c) only scales its error by ln 2·h/c ≈ 0.7.
+   */
+  const TOLERANCE = 1e-5;
+  const worstRelative = (got: ArrayLike<number>, want: ArrayLike<number>): number => {
+    expect(got.length).toBe(want.length);
+    return Array.from(want).reduce((m, w, i) => Math.max(m, Math.abs(got[i] - w) / Math.abs(w)), 0);
+  };
+
+  it('declares the signature the platform feeds and reads, and loads with it', async () => {
+    const { metadata } = await load(bytes);
+    expect(metadata.inputs).toEqual([{ name: 'features', type: 'float32', shape: ['N', 208] }]);
+    expect(metadata.outputs).toEqual([
+      { name: 'score', type: 'float32', shape: ['N', 1] },
+      { name: 'isolation', type: 'float32', shape: ['N', 1] },
+      { name: 'zscore', type: 'float32', shape: ['N', 1] },
+      { name: 'contributions', type: 'float32', shape: ['N', 52] },
+    ]);
+    expect(metadata.opsets).toEqual(expect.arrayContaining([{ domain: 'ai.onnx.ml', version: 3 }]));
+    const smallModel = tepDetectorOnnx(small, {}, smallTags);
+    await expect(load(smallModel)).rejects.toMatchObject({ reason: 'signature_mismatch' });
+    await expect(load(smallModel, 5)).resolves.toBeDefined();
+  });
+
+  it.each([
+    { label: '52 TEP tags', d: tep, run: tepRun, tags: undefined },
+    { label: '5 tags, other window and hold periods', d: small, run: smallRun, tags: smallTags },
+  ])('computes what scoreTepRun computes ($label)', async ({ d, run, tags }) => {
+    const { session } = await load(tepDetectorOnnx(d, {}, tags), d.tagCount);
+    const got = await scoreTepRunOnnx(session, d, run);
+    const want = scoreTepRun(d, run);
+    // Not a comparison of constants: the run has rows on both sides of the threshold and isolation scores that vary.
+    expect(want.combined.some((s) => s > d.threshold)).toBe(true);
+    expect(want.combined.some((s) => s < d.threshold)).toBe(true);
+    expect(Math.max(...want.isolation) / Math.min(...want.isolation)).toBeGreaterThan(1.05);
+    expect(worstRelative(got.score, want.combined)).toBeLessThanOrEqual(TOLERANCE);
+    expect(worstRelative(got.isolation, want.isolation)).toBeLessThanOrEqual(TOLERANCE);
+    expect(worstRelative(got.zscore, want.zscore)).toBeLessThanOrEqual(TOLERANCE);
+    expect(worstRelative(got.contributions, want.contributions.flat())).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('standardises the float32 input in float32 arithmetic, as the graph does, so the forest branches alike', () => {
+    // Float64 standardisation rounded afterwards differs by an ulp here and there: enough to flip a split now and then.
+    const f = Math.fround;
+    const { mean, std } = tep.featureStandardiser;
+    const input = tepInputFeatures(tep, tepRun);
+    expect(input).toHaveLength(tepRun.length * 208);
+    const rows = tepFeatureRows(tep, tepRun);
+    expect(input.filter((x, i) => rows[i] !== f(f(x - f(mean[i % 208])) / f(std[i % 208]))).length).toBe(0);
+  });
+
+  it('carries its preprocessing and threshold in the metadata: a run is scored from the file alone', async () => {
+    const { session, metadata } = await load(bytes);
+    const p = tepPreprocessingFromModel(metadata);
+    expect(p).toEqual({
+      tags: FORMATS.tep.columns,
+      standardiser: tep.standardiser,
+      window: 10,
+      holdPeriods: TEP_HOLD_PERIODS,
+      featureKinds: [...FEATURE_KINDS],
+      threshold: tep.threshold,
+      falseAlarmRate: 0.05,
+    });
+    expect(metadata.modelVersion).toBe(3);
+    expect(metadata.properties).toMatchObject({ name: 'tep-detector', version: '3', training_data: 'tepSampleRows(600)' });
+    const got = await scoreTepRunOnnx(session, p, tepRun);
+    const want = scoreTepRun(tep, tepRun);
+    expect(Array.from(got.score, (s) => s > p.threshold)).toEqual(Array.from(want.combined, (s) => s > tep.threshold));
+    const row = 160;
+    expect(p.tags[topTags(Array.from(got.contributions.subarray(row * 52, (row + 1) * 52)), 1)[0]]).toBe('XMEAS_9');
+  });
+
+  it('refuses metadata it cannot use, and an uncalibrated detector', async () => {
+    const { metadata } = await load(bytes);
+    const edited = (edit: (p: Record<string, unknown>) => void) => {
+      const p = JSON.parse(metadata.properties.preprocessing) as Record<string, unknown>;
+      edit(p);
+      return { ...metadata, properties: { ...metadata.properties, preprocessing: JSON.stringify(p) } };
+    };
+    expect(() => tepPreprocessingFromModel(edited(() => undefined))).not.toThrow();
+    const refusals: Pick<OnnxModelMetadata, 'properties' | 'inputs'>[] = [
+      { ...metadata, properties: {} },
+      { ...metadata, properties: { preprocessing: '{' } },
+      edited((p) => (p.holdPeriods = TEP_HOLD_PERIODS.slice(1))),
+      edited((p) => (p.standardiser = { ...tep.standardiser, std: tep.standardiser.std.map(() => 0) })),
+      edited((p) => (p.featureKinds = [...FEATURE_KINDS].reverse())),
+      edited((p) => (p.window = 0)),
+      edited((p) => delete p.threshold),
+      { ...metadata, inputs: [{ name: 'features', type: 'float32', shape: ['N', 20] }] },
+    ];
+    for (const model of refusals) {
+      expect(() => tepPreprocessingFromModel(model)).toThrow(OnnxModelRejectedError);
+    }
+    const uncalibrated = fitTepDetector([correlatedRows(400, 31)], { window: 5, forest: { trees: 5, subsample: 32, seed: 1 } });
+    expect(() => tepDetectorOnnx(uncalibrated, {}, smallTags)).toThrow('calibrate');
+    expect(() => tepDetectorOnnx(small)).toThrow('52 tag names for 5 tags');
+  });
+});
+
+describe('evaluateTepDetection', () => {
+  // A fake detector alarming where the first value is positive; runs built with known alarm counts.
+  const alarms = (run: readonly (readonly number[])[]) => run.map((o) => o[0] > 0);
+  const runOf = (alarmsBefore: number, alarmsAfter: number) =>
+    Array.from({ length: 200 }, (_, r) => [(r < 160 ? r < alarmsBefore : r - 160 < alarmsAfter) ? 1 : 0]);
+
+  it('measures false alarms before row 160, detection from it, and leaves IDV 3, 9, 15 out of the mean', () => {
+    const report = evaluateTepDetection(alarms, {
+      normalTest: Array.from({ length: 10 }, (_, r) => [r === 4 ? 1 : 0]),
+      faultTests: new Map([
+        [1, runOf(8, 30)],
+        [2, runOf(0, 10)],
+        [3, runOf(0, 40)],
+      ]),
+    });
+    expect(report.falseAlarmRate).toBeCloseTo(0.1, 12);
+    expect(report.falseAlarmRateBeforeFault).toBeCloseTo(8 / 480, 12);
+    expect(report.detectionRates).toEqual({ 1: 0.75, 2: 0.25, 3: 1 });
+    expect(report.meanDetectionRate).toBeCloseTo(0.5, 12);
+    expect(TEP_DETECTABLE_FAULTS).toHaveLength(18);
+    expect(TEP_DETECTABLE_FAULTS.filter((f) => [3, 9, 15].includes(f))).toEqual([]);
   });
 });

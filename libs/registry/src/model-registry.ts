@@ -64,8 +64,8 @@ export class ModelRegistry {
     return registered;
   }
 
-  list(): Promise<ModelVersion[]> {
-    return this.orm.em.fork().find(ModelVersion, {}, { orderBy: { name: 'asc', version: 'desc' } });
+  list(name?: string): Promise<ModelVersion[]> {
+    return this.orm.em.fork().find(ModelVersion, name ? { name } : {}, { orderBy: { name: 'asc', version: 'desc' } });
   }
 
   async get(name: string, version: number): Promise<ModelVersion> {
@@ -107,13 +107,15 @@ export class ModelRegistry {
 
   /**
    * Registers an externally trained ONNX model as a candidate, after checking it the way it will be served:
-   * size, a real ONNX model, no external data files, the inputs and outputs the platform uses, loadable by ORT.
+   * size, a real ONNX model, no external data files, the inputs and outputs the platform uses, loadable by ORT, and
+   * whatever else serving reads from the model's metadata.
    */
   async upload(name: string, bytes: Uint8Array, createdBy: string | undefined): Promise<ModelVersion> {
     const signature = MODEL_SIGNATURES[name];
     try {
-      const { session } = await loadOnnxModel(bytes, { maxBytes: MAX_MODEL_BYTES, expectInputs: signature.inputs, expectOutputs: signature.outputs });
+      const { session, metadata } = await loadOnnxModel(bytes, { maxBytes: MAX_MODEL_BYTES, expectInputs: signature.inputs, expectOutputs: signature.outputs });
       await session.release();
+      signature.checkMetadata?.(metadata);
     } catch (err) {
       if (err instanceof OnnxModelRejectedError) throw new InvalidInputError(`model refused: ${err.message}`, [{ field: 'file', message: err.message, reason: err.reason }]);
       throw err;

@@ -32,10 +32,11 @@ export class ServedModels {
   load(record: ModelVersion): Promise<ServedModel> {
     let served = this.sessions.get(record.id);
     if (!served) {
-      const { inputs, outputs } = MODEL_SIGNATURES[record.name];
-      served = loadOnnxModel(fs.readFileSync(record.filePath), { maxBytes: MAX_MODEL_BYTES, expectInputs: inputs, expectOutputs: outputs }).then(
-        ({ session, metadata }) => ({ session, version: `${record.name}@${record.version}`, record, metadata }),
-      );
+      const { inputs, outputs, checkMetadata } = MODEL_SIGNATURES[record.name];
+      served = loadOnnxModel(fs.readFileSync(record.filePath), { maxBytes: MAX_MODEL_BYTES, expectInputs: inputs, expectOutputs: outputs }).then(({ session, metadata }) => {
+        checkMetadata?.(metadata);
+        return { session, version: `${record.name}@${record.version}`, record, metadata };
+      });
       served.catch(() => this.sessions.delete(record.id));
       this.sessions.set(record.id, served);
     }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, PayloadTooLargeException, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, PayloadTooLargeException, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInputError } from '@him/contracts';
@@ -7,7 +7,7 @@ import { MAX_MODEL_BYTES } from '@him/ml';
 import { ModelRegistry } from '@him/registry';
 import { RequireRole } from '../auth/auth.decorators';
 import { ErrorBody } from '../common/error-body';
-import { mapModelVersion, ModelNameParams, ModelVersionParams, ModelVersionResponseDto } from './models.dto';
+import { mapModelVersion, ModelListQuery, ModelNameParams, ModelVersionParams, ModelVersionResponseDto } from './models.dto';
 
 @ApiTags('Models')
 @ApiSecurity('api-key')
@@ -18,8 +18,8 @@ export class ModelsController {
   @Get()
   @ApiOperation({ summary: 'Every registered model version, with its status and metrics' })
   @ApiOkResponse({ type: [ModelVersionResponseDto] })
-  async list(): Promise<ModelVersionResponseDto[]> {
-    return (await this.registry.list()).map(mapModelVersion);
+  async list(@Query() q: ModelListQuery): Promise<ModelVersionResponseDto[]> {
+    return (await this.registry.list(q.name)).map(mapModelVersion);
   }
 
   @Get(':name/:version')

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import { MODEL_SIGNATURES } from '@him/ml';
 import { ModelStatus, type ModelVersion } from '@him/db';
 
@@ -10,6 +10,13 @@ export class ModelNameParams {
   @ApiProperty({ enum: MODEL_NAMES, example: 'vibration-classifier' })
   @IsIn(MODEL_NAMES)
   name!: string;
+}
+
+export class ModelListQuery {
+  @ApiPropertyOptional({ enum: MODEL_NAMES, description: 'Only the versions of this model' })
+  @IsOptional()
+  @IsIn(MODEL_NAMES)
+  name?: string;
 }
 
 export class ModelVersionParams extends ModelNameParams {

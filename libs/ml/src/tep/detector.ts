@@ -27,7 +27,12 @@ export interface TepDetector {
   zScale: number;
   /** Alarm when the combined score exceeds this; set by `calibrateTepDetector`, +∞ until then. */
   threshold: number;
+  /** The share of normal observations the threshold lets alarm; set by `calibrateTepDetector`. */
+  falseAlarmRate?: number;
 }
+
+/** What turns a run into the detector's input features: the per-tag standardiser, the window and the hold periods. */
+export type TepFeatureSpec = Pick<TepDetector, 'standardiser' | 'window' | 'holdPeriods'>;
 
 export const FEATURE_KINDS = ['value', 'rolling_mean', 'rolling_std', 'difference'] as const;
 
@@ -53,8 +58,11 @@ export interface TepScores {
   contributions: number[][];
 }
 
-/** Per row: the tag features in FEATURE_KINDS order, each kind a block of `tagCount` values. */
-function rawFeatures(d: Pick<TepDetector, 'standardiser' | 'window' | 'holdPeriods'>, observations: readonly (readonly number[])[]): number[][] {
+/**
+ * Per row: the tag features in FEATURE_KINDS order, each kind a block of `tagCount` values, before the feature
+ * standardiser. They need the run's history (rolling windows, lags), so they are computed here, not in ONNX.
+ */
+function rawFeatures(d: TepFeatureSpec, observations: readonly (readonly number[])[]): number[][] {
   const z = standardise(d.standardiser, observations);
   const width = z[0]?.length ?? 0;
   const sum = new Array<number>(width).fill(0);
@@ -77,8 +85,22 @@ function rawFeatures(d: Pick<TepDetector, 'standardiser' | 'window' | 'holdPerio
   });
 }
 
+/** The raw features as the ONNX model's float32 input: row-major, FEATURE_KINDS.length × tagCount per row. */
+export function tepInputFeatures(d: TepFeatureSpec, observations: readonly (readonly number[])[]): Float32Array {
+  return Float32Array.from(rawFeatures(d, observations).flat());
+}
+
+/**
+ * The standardised features the forest and the z-score see: the float32 input standardised in float32 arithmetic,
+ * exactly as the ONNX graph's Sub and Div do, so both put every row on the same side of every split (one ulp of
+ * difference could send a row down another branch and change its path length by whole levels).
+ */
 export function tepFeatureRows(d: TepDetector, observations: readonly (readonly number[])[]): Float32Array {
-  return Float32Array.from(standardise(d.featureStandardiser, rawFeatures(d, observations)).flat());
+  const width = d.featureStandardiser.mean.length;
+  const mean = Float32Array.from(d.featureStandardiser.mean);
+  const std = Float32Array.from(d.featureStandardiser.std);
+  // fround rounds the difference, the Float32Array the quotient: a float64 result rounded once is the float32 result.
+  return tepInputFeatures(d, observations).map((x, i) => Math.fround(x - mean[i % width]) / std[i % width]);
 }
 
 /** Fits the detector on one or more normal-operation training runs (each a list of observations in time order). */
@@ -123,6 +145,7 @@ export function calibrateTepDetector(d: TepDetector, normalRuns: readonly (reado
   d.isolationScale = quantile(concat(normal.map((s) => s.isolation)), 1 - falseAlarmRate);
   d.zScale = quantile(concat(normal.map((s) => s.zscore)), 1 - falseAlarmRate);
   d.threshold = quantile(concat(normalRuns.map((run) => scoreTepRun(d, run).combined)), 1 - falseAlarmRate);
+  d.falseAlarmRate = falseAlarmRate;
 }
 
 /** Indices of the `n` tags contributing most to row `r`'s score, largest first. */

@@ -1,4 +1,6 @@
+export * from './benchmark';
 export * from './detector';
+export * from './detector-onnx';
 export * from './eigen';
 export * from './isolation-forest';
 export * from './pca';

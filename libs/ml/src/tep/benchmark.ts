@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import { readTepRun } from '@him/ingest';
+import { scoreTepRun, type TepDetector } from './detector';
+import { pcaStatistics, type PcaMonitor } from './pca';
+
+/**
+ * The Braatz Tennessee Eastman benchmark: fit on d00.dat (normal training run), set each threshold on d00_te.dat
+ * (normal test run), and use the fault test files dNN_te.dat only to measure — the fault starts at observation 160.
+ */
+export const TEP_FAULT_START = 160;
+export const TEP_FAULTS: readonly number[] = Array.from({ length: 21 }, (_, i) => i + 1);
+/** All but IDV 3, 9 and 15, which barely change the process: benchmarks average detection over these 18. */
+export const TEP_DETECTABLE_FAULTS: readonly number[] = TEP_FAULTS.filter((f) => ![3, 9, 15].includes(f));
+
+type Run = readonly (readonly number[])[];
+
+export interface TepBenchmark {
+  dir: string;
+  /** d00.dat: the only data a detector is fitted on. */
+  training: number[][];
+  /** d00_te.dat: normal operation, for thresholds and the false-alarm rate. */
+  normalTest: number[][];
+  /** dNN_te.dat by fault number. */
+  faultTests: Map<number, number[][]>;
+}
+
+export const tepFileName = (fault: number, test: boolean): string => `d${String(fault).padStart(2, '0')}${test ? '_te' : ''}.dat`;
+
+/** Reads the benchmark in place; a file with a rejected observation is an error, not something to skip. */
+export async function readTepBenchmark(dir: string): Promise<TepBenchmark> {
+  const read = async (name: string): Promise<number[][]> => {
+    const run = await readTepRun(path.join(dir, name), 0);
+    if (run.rejectedObservations > 0) throw new Error(`${name}: ${run.rejectedObservations} observation(s) rejected`);
+    return run.observations;
+  };
+  const faultTests = new Map<number, number[][]>();
+  for (const f of TEP_FAULTS) faultTests.set(f, await read(tepFileName(f, true)));
+  return { dir, training: await read(tepFileName(0, false)), normalTest: await read(tepFileName(0, true)), faultTests };
+}
+
+/** A detector as the benchmark sees it: one alarm decision per observation of a run. */
+export type TepAlarms = (run: Run) => ArrayLike<boolean>;
+
+export const tepDetectorAlarms =
+  (d: TepDetector): TepAlarms =>
+  (run) =>
+    Array.from(scoreTepRun(d, run).combined, (s) => s > d.threshold);
+
+export const pcaMonitorAlarms =
+  (m: PcaMonitor): TepAlarms =>
+  (run) =>
+    Array.from(pcaStatistics(m, run).combined, (s) => s > m.threshold);
+
+export interface TepDetectionReport {
+  /** Share of d00_te.dat that alarms. */
+  falseAlarmRate: number;
+  /** Share of rows 0–159 of the fault files (pooled) that alarm: normal operation too. */
+  falseAlarmRateBeforeFault: number;
+  /** Per fault number: the share of rows 160+ that alarm. */
+  detectionRates: Record<number, number>;
+  /** Mean of the detection rates over the TEP_DETECTABLE_FAULTS present. */
+  meanDetectionRate: number;
+}
+
+export function evaluateTepDetection(alarms: TepAlarms, runs: Pick<TepBenchmark, 'normalTest' | 'faultTests'>): TepDetectionReport {
+  const rate = (a: readonly boolean[]) => a.filter(Boolean).length / Math.max(1, a.length);
+  const before: boolean[] = [];
+  const detectionRates: Record<number, number> = {};
+  for (const [fault, run] of runs.faultTests) {
+    const a = Array.from(alarms(run));
+    before.push(...a.slice(0, TEP_FAULT_START));
+    detectionRates[fault] = rate(a.slice(TEP_FAULT_START));
+  }
+  const detectable = TEP_DETECTABLE_FAULTS.filter((f) => runs.faultTests.has(f));
+  return {
+    falseAlarmRate: rate(Array.from(alarms(runs.normalTest))),
+    falseAlarmRateBeforeFault: rate(before),
+    detectionRates,
+    meanDetectionRate: detectable.reduce((s, f) => s + detectionRates[f], 0) / detectable.length,
+  };
+}

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { classificationReport, concatWindows, predictWindows, recordingWindows, trainVibrationClassifier, vibrationClassifierOnnx, type LabelledWindows } from '@him/ml';
-import { isHeldOut } from '../activities/retrain/vibration-training-set';
+import { isHeldOut } from '../activities/retrain/trainers/vibration-classifier.trainer';
 import { BenchStack, freshDatabase, generateRecordings, machineLine, peakRssMb, type RecordingFile } from './stack';
 
 /** Data rows of a recording CSV as numbers (the header, if any, skipped). */
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       `| What | Time | Held-out accuracy |`,
       `| --- | --- | --- |`,
       `| (a) in-process: CSV → windows → features → fit (${a.trainWindows.toLocaleString('en')} windows) → score | ${a.seconds.toFixed(1)} s | ${pct(a.accuracy)} |`,
-      `| (b) retrain workflow via the API: MySQL → training set files → fit (${result.training.seconds.toFixed(1)} s) → challenger and champion scored → registered | ${workflowSeconds.toFixed(1)} s | ${pct(result.challenger.accuracy)} (champion v${result.champion?.version} ${result.champion ? pct(result.champion.score.accuracy) : '–'}) |`,
+      `| (b) retrain workflow via the API: MySQL → training set files → fit (${result.training.seconds.toFixed(1)} s) → challenger and champion scored → registered | ${workflowSeconds.toFixed(1)} s | ${pct(result.challenger.score)} (champion v${result.champion?.version} ${result.champion ? pct(result.champion.score.score) : '–'}) |`,
       `| ratio b/a | **${(workflowSeconds / a.seconds).toFixed(2)}** | |`,
       `| worker peak RSS (ingest of the set included) | ${rss.toFixed(0)} MB | |`,
     ].join('\n');

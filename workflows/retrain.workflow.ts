@@ -14,8 +14,8 @@ const long = proxyActivities<RetrainActivities>({
 });
 
 /**
- * Retrain: training set from the database (files, split by recording) → challenger → both models scored on the
- * same held-out windows → registered as a candidate → promoted by the policy (in `auto`, only if it wins by the margin).
+ * Retrain: training set from the database (files, split by recording or run) → challenger → both models scored on
+ * the same held-out data → registered as a candidate → promoted by the policy (in `auto`, only if it wins by the margin).
  */
 export async function retrainModel(input: RetrainInput): Promise<RetrainResult> {
   const progress: JobProgress = { phase: 'building training set', done: 0, total: 5, unit: 'steps' };
@@ -44,13 +44,7 @@ export async function retrainModel(input: RetrainInput): Promise<RetrainResult> 
     margin: PROMOTION_MARGIN,
     challenger: evaluation.challenger,
     champion: evaluation.champion,
-    training: {
-      train_windows: set.train.windows,
-      held_out_windows: set.held_out.windows,
-      epochs: challenger.epochs,
-      final_loss: challenger.final_loss,
-      seconds: challenger.seconds,
-    },
+    training: { unit: set.unit, train_samples: set.train.samples, held_out_samples: set.held_out.samples, seconds: challenger.seconds, ...challenger.training },
     data_window: set.data_window,
   };
 }

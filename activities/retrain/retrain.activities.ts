@@ -3,26 +3,19 @@ import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { ApplicationFailure, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
-import * as ort from 'onnxruntime-node';
 import { AppConfig } from '@him/config';
-import {
-  NOT_ENOUGH_DATA,
-  type ChallengerFile,
-  type Evaluation,
-  type HeldOutScore,
-  type RetrainableModel,
-  type TrainingSet,
-} from '@him/contracts';
+import { NOT_ENOUGH_DATA, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
 import { ModelStatus } from '@him/db';
-import { classificationReport, predictWindows, vibrationClassifierOnnx, vibrationClassifierTraining, type LabelledWindows } from '@him/ml';
+import { loadOnnxModel, MAX_MODEL_BYTES, MODEL_SIGNATURES } from '@him/ml';
 import { ModelRegistry, ServedModels, sha256 } from '@him/registry';
-import { buildVibrationTrainingSet, readWindows } from './vibration-training-set';
+import { TRAINERS } from './trainers';
 
 const CHALLENGER_FILE = 'challenger.onnx';
 
 /**
- * Activities of the retrain workflow. The training set and the challenger live in the file store under
- * BLOB_DIR/training/<job id>; only paths and figures pass through Temporal, so any worker can run any step.
+ * Activities of the retrain workflow, the same for every model (its trainer knows the model). The training set and
+ * the challenger live in the file store under BLOB_DIR/training/<job id>; only paths and figures pass through
+ * Temporal, so any worker can run any step.
  */
 @Injectable()
 export class RetrainActivities {
@@ -33,77 +26,58 @@ export class RetrainActivities {
     private readonly models: ServedModels,
   ) {}
 
-  /** Reads the labelled recordings from the database into train and held-out files, split by whole recording. */
+  /** Reads the model's data from the database into train and held-out files that share no recording or run. */
   async buildTrainingSet(model: RetrainableModel, jobId: string): Promise<TrainingSet> {
+    const trainer = TRAINERS[model];
     const dir = path.join(this.config.blobDir, 'training', jobId);
     await fs.rm(dir, { recursive: true, force: true });
-    const set = await buildVibrationTrainingSet(this.orm.em.fork(), dir, (done, total) => heartbeat({ recordings: done, of: total }));
-    if (!set) {
-      throw ApplicationFailure.create({
-        type: NOT_ENOUGH_DATA,
-        nonRetryable: true,
-        message: `${model}: the database needs at least two vibration recordings with complete windows (one to train on, one to hold out)`,
-      });
-    }
-    await fs.writeFile(path.join(dir, 'training-set.json'), `${JSON.stringify(set, null, 2)}\n`);
-    return set;
+    const set = await trainer.buildTrainingSet(this.orm.em.fork(), dir, (done, total) => heartbeat({ read: done, of: total }));
+    if (!set) throw ApplicationFailure.create({ type: NOT_ENOUGH_DATA, nonRetryable: true, message: `${model}: the database needs ${trainer.needs}` });
+    const written = { dir, ...set };
+    await fs.writeFile(path.join(dir, 'training-set.json'), `${JSON.stringify(written, null, 2)}\n`);
+    return written;
   }
 
-  /** Trains the challenger on the training split, heartbeating every epoch, and writes its ONNX file beside the set. */
+  /** Trains the challenger on the training side, heartbeating as it goes, and writes its ONNX file beside the set. */
   async trainChallenger(model: RetrainableModel, jobId: string, dir: string, epochs?: number): Promise<ChallengerFile> {
     const began = performance.now();
-    const train = await readWindows(path.join(dir, 'train'));
-    const training = vibrationClassifierTraining(train, { epochs });
     const signal = cancellationSignal();
-    let step = training.next();
-    while (!step.done) {
-      heartbeat(step.value);
+    const trained = await TRAINERS[model].train(dir, { jobId, epochs }, async (details) => {
+      heartbeat(details);
       // Yield so the heartbeat goes out and a cancellation can come in.
       await new Promise((resolve) => setImmediate(resolve));
-      if (signal.aborted) throw new CancelledFailure(`${model} training cancelled at epoch ${step.value.epoch}`);
-      step = training.next();
-    }
-    const trained = step.value;
-    // Version 0: the registry numbers versions when it registers the file.
-    const bytes = vibrationClassifierOnnx(trained, { version: 0, metadata: { training_job: jobId } });
+      if (signal.aborted) throw new CancelledFailure(`${model} training cancelled`);
+    });
     const file = path.join(dir, CHALLENGER_FILE);
-    await fs.writeFile(file, bytes);
-    return {
-      file,
-      checksum: sha256(bytes),
-      epochs: trained.lossByEpoch.length,
-      final_loss: trained.lossByEpoch[trained.lossByEpoch.length - 1],
-      seconds: (performance.now() - began) / 1000,
-    };
+    await fs.writeFile(file, trained.bytes);
+    return { file, checksum: sha256(trained.bytes), seconds: (performance.now() - began) / 1000, training: trained.training };
   }
 
-  /** Scores the challenger and the active version on the same held-out windows. */
+  /** Scores the challenger and the active version on the same held-out data. */
   async evaluateChallenger(model: RetrainableModel, dir: string, challengerFile: string): Promise<Evaluation> {
-    const heldOut = await readWindows(path.join(dir, 'held-out'));
-    const challenger = await ort.InferenceSession.create(await fs.readFile(challengerFile));
+    const trainer = TRAINERS[model];
+    const { inputs, outputs } = MODEL_SIGNATURES[model];
+    const challenger = await loadOnnxModel(await fs.readFile(challengerFile), { maxBytes: MAX_MODEL_BYTES, expectInputs: inputs, expectOutputs: outputs });
     try {
       const active = await this.registry.active(model);
       return {
-        challenger: await score(challenger, heldOut),
-        champion: active ? { version: active.version, score: await score((await this.models.load(active)).session, heldOut) } : null,
+        challenger: await trainer.score(challenger, dir),
+        champion: active ? { version: active.version, score: await trainer.score(await this.models.load(active), dir) } : null,
       };
     } finally {
-      await challenger.release();
+      await challenger.session.release();
     }
   }
 
   /** Registers the challenger as a candidate with its figures; a retry after a crash finds the same version. */
   async registerChallenger(model: RetrainableModel, set: TrainingSet, challenger: ChallengerFile, evaluation: Evaluation, requestedBy?: string): Promise<number> {
-    const bytes = await fs.readFile(challenger.file);
-    const version = await this.registry.register(model, bytes, {
+    const version = await this.registry.register(model, await fs.readFile(challenger.file), {
       metrics: {
-        held_out_accuracy: evaluation.challenger.accuracy,
-        held_out_confusion: evaluation.challenger.confusion,
-        held_out_windows: evaluation.challenger.windows,
-        champion: evaluation.champion && { version: evaluation.champion.version, held_out_accuracy: evaluation.champion.score.accuracy },
-        training: { windows: set.train.windows, epochs: challenger.epochs, final_loss: challenger.final_loss, seconds: challenger.seconds },
+        held_out: evaluation.challenger,
+        champion: evaluation.champion && { version: evaluation.champion.version, held_out: evaluation.champion.score },
+        training: { unit: set.unit, samples: set.train.samples, seconds: challenger.seconds, ...challenger.training },
       },
-      trainingWindow: { ...set.data_window, train_recordings: set.train.recordings, held_out_recordings: set.held_out.recordings, artifacts: set.dir },
+      trainingWindow: { ...set.data_window, train: set.train.parts, held_out: set.held_out.parts, artifacts: set.dir },
       createdBy: requestedBy ? `retrain (${requestedBy})` : 'retrain',
     });
     return version.version;
@@ -114,9 +88,4 @@ export class RetrainActivities {
     if ((await this.registry.get(model, version)).status === ModelStatus.Active) return;
     await this.registry.promote(model, version);
   }
-}
-
-async function score(session: ort.InferenceSession, heldOut: LabelledWindows): Promise<HeldOutScore> {
-  const { labels } = await predictWindows(session, heldOut.features);
-  return { ...classificationReport(heldOut.labels, labels), windows: heldOut.count };
 }

@@ -2,6 +2,8 @@
 // The retrain workflow through the HTTP API, on a real worker and database: the training set comes from ingested
 // recordings, the challenger is scored beside the active version on the same held-out recording, and the
 // promotion policy decides. The shipped classifier (version 1) is the first champion.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { captureRows, FaultType, recordingChunks } from '@him/datagen';
 import { mlpClassifier, VIBRATION_CLASSIFIER_INPUT, VIBRATION_FEATURE_COUNT } from '@him/ml';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
@@ -17,6 +19,7 @@ function constantLoosenessModel(): Uint8Array {
 }
 
 const kind = DATABASE_KINDS[DATABASE_KINDS.length - 1];
+const TEP_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'tep');
 
 describe(`retrain workflow (${kind})`, () => {
   let db: TestDatabase;
@@ -31,7 +34,7 @@ describe(`retrain workflow (${kind})`, () => {
   async function retrain(body: Record<string, unknown>, key = operator) {
     const started = await stack.http('POST', '/api/v1/jobs/retrain', { key, body });
     expect(started.status).toBe(202);
-    expect(started.body.workflow_id).toBe('retrain-vibration-classifier');
+    expect(started.body.workflow_id).toBe(`retrain-${body.model}`);
     return stack.finishedJob(started.body.workflow_id, 120_000);
   }
 
@@ -82,16 +85,15 @@ describe(`retrain workflow (${kind})`, () => {
     const result = job.result;
     expect(result).toMatchObject({ model: 'vibration-classifier', version: 2, promoted: false, policy: 'auto', champion: { version: 1 } });
     // Split by whole recording: sensor 4 is held out, 15 s of steady running × 4 conditions, half-overlapping 1 s windows.
-    expect(result.training.held_out_windows).toBe(4 * 29);
-    expect(result.training.train_windows).toBe(3 * 4 * 29);
-    expect(result.challenger.windows).toBe(result.training.held_out_windows);
-    expect(result.challenger.accuracy).toBeLessThan(result.champion.score.accuracy);
-    expect(result.champion.score.accuracy).toBeGreaterThanOrEqual(0.99);
+    expect(result.training).toMatchObject({ unit: 'windows', held_out_samples: 4 * 29, train_samples: 3 * 4 * 29, epochs: 1 });
+    expect(result.challenger).toMatchObject({ metric: 'accuracy', samples: 4 * 29 });
+    expect(result.challenger.score).toBeLessThan(result.champion.score.score);
+    expect(result.champion.score.score).toBeGreaterThanOrEqual(0.99);
     expect(result.decision).toMatch(/champion kept/);
 
     const [v2, v1] = await models();
     expect(v2).toMatchObject({ version: 2, status: 'candidate', created_by: expect.stringMatching(/^retrain/) });
-    expect(v2.metrics.held_out_accuracy).toBe(result.challenger.accuracy);
+    expect(v2.metrics.held_out.score).toBe(result.challenger.score);
     expect(v1.status).toBe('active');
     expect((await predict()).model_version).toBe('vibration-classifier@1');
   });
@@ -106,8 +108,8 @@ describe(`retrain workflow (${kind})`, () => {
     expect((await predict()).fault_type).toBe(2);
 
     const job = await retrain({ model: 'vibration-classifier' });
-    expect(job.result).toMatchObject({ version: 4, promoted: true, champion: { version: 3, score: { accuracy: 0.25 } } });
-    expect(job.result.challenger.accuracy).toBeGreaterThanOrEqual(0.25 + job.result.margin);
+    expect(job.result).toMatchObject({ version: 4, promoted: true, champion: { version: 3, score: { score: 0.25 } } });
+    expect(job.result.challenger.score).toBeGreaterThanOrEqual(0.25 + job.result.margin);
     expect(await predict()).toMatchObject({ model_version: 'vibration-classifier@4', fault_type: 1 });
 
     const rolledBack = await stack.http('POST', '/api/v1/models/vibration-classifier/rollback', { key: ADMIN_KEY });
@@ -118,11 +120,33 @@ describe(`retrain workflow (${kind})`, () => {
   it('never registers without promoting; force (admin) promotes even a worse challenger', async () => {
     const never = await retrain({ model: 'vibration-classifier', promote: 'never' });
     expect(never.result).toMatchObject({ version: 5, promoted: false, decision: expect.stringMatching(/never/) });
-    expect(never.result.challenger.accuracy).toBeGreaterThan(never.result.champion.score.accuracy);
+    expect(never.result.challenger.score).toBeGreaterThan(never.result.champion.score.score);
 
     const forced = await retrain({ model: 'vibration-classifier', promote: 'force', epochs: 1 }, ADMIN_KEY);
     expect(forced.result).toMatchObject({ version: 6, promoted: true });
     const statuses = Object.fromEntries((await models()).map((m) => [m.version, m.status]));
     expect(statuses).toEqual({ 1: 'retired', 2: 'candidate', 3: 'retired', 4: 'retired', 5: 'candidate', 6: 'active' });
+  });
+
+  (fs.existsSync(TEP_DIR) ? it : it.skip)('tep-detector: fitted on the normal run, thresholded and scored on held-out runs; an equal challenger keeps the champion', async () => {
+    // The Braatz protocol from the database: d00 to fit, d00_te to set the threshold and count false alarms, faults to detect.
+    for (const file of ['d00.dat', 'd00_te.dat', 'd01_te.dat', 'd06_te.dat']) {
+      const started = await stack.upload(file, fs.readFileSync(path.join(TEP_DIR, file)), { start_time: '2026-01-02T00:00:00Z' });
+      expect((await stack.finishedJob(started.body.workflow_id)).status).toBe('completed');
+    }
+    const job = await retrain({ model: 'tep-detector' });
+    expect(job.status).toBe('completed');
+    const { result } = job;
+    expect(result.training).toMatchObject({ unit: 'observations', train_samples: 500, held_out_samples: 3 * 960 });
+    expect(result.challenger).toMatchObject({ metric: 'mean detection rate', details: { detectable_runs: ['d01_te', 'd06_te'] } });
+    // Its threshold was set on d00_te: 5 % of its 960 observations alarm.
+    expect(result.challenger.details.false_alarm_rate).toBeCloseTo(0.05, 2);
+    // The shipped detector was trained the same way on the same files: same figures (IDV 1 99.75 %, IDV 6 100 %), no promotion.
+    expect(result.champion).toMatchObject({ version: 1, score: { score: expect.closeTo((0.9975 + 1) / 2, 4) } });
+    expect(result.challenger.score).toBeCloseTo(result.champion.score.score, 4);
+    expect(result).toMatchObject({ version: 2, promoted: false, decision: expect.stringMatching(/champion kept/) });
+    const versions = (await stack.http('GET', '/api/v1/models?name=tep-detector', { key: operator })).body;
+    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[2, 'candidate'], [1, 'active']]);
+    expect(versions[0].training_window.train).toEqual([expect.objectContaining({ name: 'd00', rows: 500 })]);
   });
 });

@@ -1,8 +1,9 @@
 // Champion/challenger: the rule the retrain workflow applies, and the recording split of its training set.
 import { decidePromotion, PROMOTION_MARGIN, type Evaluation } from '@him/contracts';
-import { isHeldOut } from '../../activities/retrain/vibration-training-set';
+import { faultOnset } from '../../activities/retrain/trainers/tep-detector.trainer';
+import { isHeldOut } from '../../activities/retrain/trainers/vibration-classifier.trainer';
 
-const score = (accuracy: number) => ({ accuracy, confusion: [], windows: 400 });
+const score = (accuracy: number) => ({ metric: 'accuracy', score: accuracy, samples: 400, details: {} });
 const evaluation = (challenger: number, champion: number | null): Evaluation => ({
   challenger: score(challenger),
   champion: champion === null ? null : { version: 1, score: score(champion) },
@@ -28,7 +29,7 @@ describe('decidePromotion', () => {
 
   it('states both scores and the margin in the reason', () => {
     expect(decidePromotion('auto', evaluation(0.9, 0.95), 0.01).reason).toBe(
-      'challenger 90.00 % vs champion v1 95.00 % on the same held-out set (margin 1.00 %): champion kept',
+      'accuracy: challenger 90.00 % vs champion v1 95.00 % on the same held-out set (margin 1.00 %): champion kept',
     );
   });
 });
@@ -44,5 +45,12 @@ describe('training-set split', () => {
   it('holds out the last recording when there are fewer than four, keeping at least one to train on', () => {
     expect(heldOut(2)).toEqual([1]);
     expect(heldOut(3)).toEqual([2]);
+  });
+});
+
+describe('TEP fault onsets (Braatz convention)', () => {
+  it('puts the onset after 1 h in training runs and after 8 h in test runs', () => {
+    expect(faultOnset('d01')).toBe(20);
+    expect(faultOnset('d01_te')).toBe(160);
   });
 });

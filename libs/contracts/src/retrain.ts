@@ -1,8 +1,8 @@
 /** Job type `retrain`: build a training set from the database, train a challenger, compare, register, maybe promote. */
 export const RETRAIN_JOB = 'retrain';
 
-/** The models the retrain workflow can train (the others can only be uploaded). */
-export const RETRAINABLE_MODELS = ['vibration-classifier'] as const;
+/** The models the retrain workflow can train from the database. */
+export const RETRAINABLE_MODELS = ['vibration-classifier', 'tep-detector'] as const;
 export type RetrainableModel = (typeof RETRAINABLE_MODELS)[number];
 
 /**
@@ -13,8 +13,8 @@ export const PROMOTION_POLICIES = ['auto', 'never', 'force'] as const;
 export type PromotionPolicy = (typeof PROMOTION_POLICIES)[number];
 
 /**
- * How much better (absolute, in held-out accuracy) a challenger must score to replace the champion in `auto`:
- * half a percentage point, several held-out windows on any realistic set, so noise alone does not swap models.
+ * How much better (absolute, in the model's held-out score: accuracy, detection rate) a challenger must score to
+ * replace the champion in `auto`: half a percentage point, so noise alone does not swap models.
  */
 export const PROMOTION_MARGIN = 0.005;
 
@@ -29,40 +29,44 @@ export interface RetrainInput {
   requestedBy?: string;
 }
 
-/** A recording (one sensor's run) of the training set; the split keeps each whole on one side. */
-export interface TrainingRecording {
-  machine_name: string;
-  sensor_no: string;
-  collected_at: string;
+/** One whole piece of the data (a vibration recording, a TEP run or part of one); a split never cuts through it. */
+export interface TrainingPart {
+  name: string;
   rows: number;
+  from: string;
+  to: string;
 }
 
-/** What `buildTrainingSet` wrote to the file store (the windows themselves never pass through Temporal). */
+/** What `buildTrainingSet` wrote to the file store (the data itself never passes through Temporal). */
 export interface TrainingSet {
   dir: string;
-  train: { recordings: TrainingRecording[]; windows: number };
-  held_out: { recordings: TrainingRecording[]; windows: number };
-  /** Oldest and newest `collected_at` of the rows used. */
+  /** What one training sample is: 'windows', 'observations'… */
+  unit: string;
+  train: { parts: TrainingPart[]; samples: number };
+  held_out: { parts: TrainingPart[]; samples: number };
+  /** Oldest and newest data used, and the database rows read. */
   data_window: { from: string; to: string; rows: number };
 }
 
 export interface ChallengerFile {
   file: string;
   checksum: string;
-  epochs: number;
-  final_loss: number;
   seconds: number;
+  /** Training figures worth keeping with the version (epochs, final loss, threshold…). */
+  training: Record<string, number>;
 }
 
+/** A model's figure of merit on the held-out split (higher is better), with the figures behind it. */
 export interface HeldOutScore {
-  accuracy: number;
-  confusion: number[][];
-  windows: number;
+  metric: string;
+  score: number;
+  samples: number;
+  details: Record<string, unknown>;
 }
 
 export interface Evaluation {
   challenger: HeldOutScore;
-  /** The active version scored on the same held-out windows; null when nothing is active. */
+  /** The active version scored on the same held-out data; null when nothing is active. */
   champion: { version: number; score: HeldOutScore } | null;
 }
 
@@ -80,19 +84,19 @@ export interface RetrainResult {
   margin: number;
   challenger: HeldOutScore;
   champion: { version: number; score: HeldOutScore } | null;
-  training: { train_windows: number; held_out_windows: number; epochs: number; final_loss: number; seconds: number };
+  training: { unit: string; train_samples: number; held_out_samples: number; seconds: number } & Record<string, number | string>;
   data_window: TrainingSet['data_window'];
 }
 
 /** Champion/challenger: pure, so the workflow decides deterministically and the rule is unit-tested. */
 export function decidePromotion(policy: PromotionPolicy, evaluation: Evaluation, margin = PROMOTION_MARGIN): PromotionDecision {
-  const challenger = evaluation.challenger.accuracy;
+  const { metric, score: challenger } = evaluation.challenger;
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   if (policy === 'never') return { promote: false, reason: 'promotion policy is never: registered as a candidate' };
-  if (policy === 'force') return { promote: true, reason: `promotion forced (held-out accuracy ${pct(challenger)})` };
-  if (!evaluation.champion) return { promote: true, reason: `no active version; challenger scores ${pct(challenger)}` };
-  const champion = evaluation.champion.score.accuracy;
-  const verdict = `challenger ${pct(challenger)} vs champion v${evaluation.champion.version} ${pct(champion)} on the same held-out set (margin ${pct(margin)})`;
+  if (policy === 'force') return { promote: true, reason: `promotion forced (held-out ${metric} ${pct(challenger)})` };
+  if (!evaluation.champion) return { promote: true, reason: `no active version; challenger's held-out ${metric} ${pct(challenger)}` };
+  const champion = evaluation.champion.score.score;
+  const verdict = `${metric}: challenger ${pct(challenger)} vs champion v${evaluation.champion.version} ${pct(champion)} on the same held-out set (margin ${pct(margin)})`;
   // The epsilon keeps an exact margin (0.995 vs 0.990) from failing on floating-point rounding.
   return challenger - champion >= margin - 1e-12 ? { promote: true, reason: `${verdict}: promoted` } : { promote: false, reason: `${verdict}: champion kept` };
 }

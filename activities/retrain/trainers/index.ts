@@ -1,0 +1,12 @@
+import type { RetrainableModel } from '@him/contracts';
+import type { ModelTrainer } from './model-trainer';
+import { tepDetectorTrainer } from './tep-detector.trainer';
+import { vibrationClassifierTrainer } from './vibration-classifier.trainer';
+
+export type { ModelTrainer } from './model-trainer';
+
+/** Every retrainable model's trainer, by registry name. */
+export const TRAINERS: Record<RetrainableModel, ModelTrainer> = {
+  'vibration-classifier': vibrationClassifierTrainer,
+  'tep-detector': tepDetectorTrainer,
+};

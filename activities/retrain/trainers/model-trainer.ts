@@ -1,0 +1,29 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { HeldOutScore, TrainingSet } from '@him/contracts';
+import type { LoadedOnnxModel } from '@him/ml';
+
+export interface TrainOptions {
+  /** Used in the model's metadata, so a file names the job that made it. */
+  jobId: string;
+  epochs?: number;
+}
+
+export interface TrainedModel {
+  bytes: Uint8Array;
+  /** Figures kept with the version: epochs, final loss, threshold… */
+  training: Record<string, number>;
+}
+
+/**
+ * What the retrain workflow needs to know about one model: how to build its training set from the database
+ * (files under `dir`, split so that no part is on both sides), how to train on it, and how to score any version of
+ * the model on the held-out side — the challenger and the champion alike.
+ */
+export interface ModelTrainer {
+  /** Said when the database holds too little: what the model needs. */
+  readonly needs: string;
+  buildTrainingSet(em: EntityManager, dir: string, progress: (done: number, total: number) => void): Promise<Omit<TrainingSet, 'dir'> | null>;
+  /** `progress` heartbeats and yields; it throws when the job is cancelled. */
+  train(dir: string, options: TrainOptions, progress: (details: Record<string, number>) => Promise<void>): Promise<TrainedModel>;
+  score(model: Pick<LoadedOnnxModel, 'session' | 'metadata'>, dir: string): Promise<HeldOutScore>;
+}

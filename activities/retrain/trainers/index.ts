@@ -1,6 +1,7 @@
 import type { RetrainableModel } from '@him/contracts';
 import type { ModelTrainer } from './model-trainer';
 import { tepDetectorTrainer } from './tep-detector.trainer';
+import { tepLstmTrainer } from './tep-lstm.trainer';
 import { vibrationClassifierTrainer } from './vibration-classifier.trainer';
 
 export type { ModelTrainer } from './model-trainer';
@@ -9,4 +10,5 @@ export type { ModelTrainer } from './model-trainer';
 export const TRAINERS: Record<RetrainableModel, ModelTrainer> = {
   'vibration-classifier': vibrationClassifierTrainer,
   'tep-detector': tepDetectorTrainer,
+  'tep-lstm': tepLstmTrainer,
 };

@@ -24,8 +24,15 @@ import {
   TEP_DETECTABLE_FAULTS,
   TEP_DETECTOR_NAME,
   TEP_FAULTS,
+  tepLstmFacts,
+  TEP_FAULT_START,
+  TEP_LSTM_NAME,
+  tepFileName,
+  evaluateTepLstm,
+  lstmOnnxPredict,
   tepPreprocessingFromModel,
   VIBRATION_CLASSIFIER_NAME,
+  type ForecastComparison,
   type LoadedOnnxModel,
   type TepBenchmark,
   type TepDetectionReport,
@@ -89,6 +96,30 @@ async function tepDetector(tep: TepBenchmark): Promise<void> {
   if (!met) process.exitCode = 1;
 }
 
+async function tepLstm(tep: TepBenchmark): Promise<void> {
+  const { file, model } = await shipped(TEP_LSTM_NAME);
+  const facts = tepLstmFacts(model.metadata.properties);
+  const tag = model.metadata.properties.target_tag;
+  console.log(`\n## TEP LSTM predictor (${file}): fault probability and ${tag} ${facts.horizon} steps ahead, from ${facts.steps} observations\n`);
+  // The test runs only: the model was trained on d00.dat and the dNN.dat training runs.
+  const runs = [{ name: tepFileName(0, true), fault: 0, onset: 0, observations: tep.normalTest }].concat(
+    [...tep.faultTests].map(([fault, observations]) => ({ name: tepFileName(fault, true), fault, onset: TEP_FAULT_START, observations })),
+  );
+  const report = await evaluateTepLstm(runs, lstmOnnxPredict(model.session, { ...facts, inputSize: tep.normalTest[0].length }), facts);
+  console.log(
+    `fault probability ≥ ${report.threshold}: accuracy ${percent(report.accuracyDetectable)} over d00_te and the 18 detectable faults (${percent(report.accuracy)} with IDV 3, 9, 15); ` +
+      `false alarms ${percent(report.falseAlarmRate.normalRuns)} on d00_te.dat, ${percent(report.falseAlarmRate.faultRunsBeforeOnset)} on rows 0–159; ` +
+      `mean detection ${percent(report.meanDetectionRate)} over the 18 detectable faults`,
+  );
+  const table = (title: string, f: ForecastComparison) => {
+    console.log(`\n${tag} forecast, ${title} (${f.sequences} sequences): RMSE LSTM / persistence (last value)`);
+    console.log(`| step | LSTM RMSE | persistence RMSE | LSTM MAE | persistence MAE |\n| --- | --- | --- | --- | --- |`);
+    f.lstm.rmse.forEach((_, j) => console.log(`| t+${j + 1} | ${f.lstm.rmse[j].toFixed(3)} | ${f.persistence.rmse[j].toFixed(3)} | ${f.lstm.mae[j].toFixed(3)} | ${f.persistence.mae[j].toFixed(3)} |`));
+  };
+  table('d00_te.dat', report.forecast.normalRuns);
+  table('fault test runs, rows 160+', report.forecast.faultRunsAfterOnset);
+}
+
 async function main(): Promise<void> {
   await vibrationClassifier();
   if (!fs.existsSync(tepDir)) {
@@ -97,6 +128,7 @@ async function main(): Promise<void> {
   }
   const tep = await readTepBenchmark(tepDir);
   await tepDetector(tep);
+  await tepLstm(tep);
 }
 
 main().catch((err: unknown) => {

@@ -2,7 +2,7 @@
 export const RETRAIN_JOB = 'retrain';
 
 /** The models the retrain workflow can train from the database. */
-export const RETRAINABLE_MODELS = ['vibration-classifier', 'tep-detector'] as const;
+export const RETRAINABLE_MODELS = ['vibration-classifier', 'tep-detector', 'tep-lstm'] as const;
 export type RetrainableModel = (typeof RETRAINABLE_MODELS)[number];
 
 /**

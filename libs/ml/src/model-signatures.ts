@@ -1,4 +1,5 @@
 import type { OnnxModelMetadata, TensorSignature } from './onnx/loader';
+import { TEP_LSTM_NAME, tepLstmSignature } from './forecast/tep-lstm';
 import { MLP_PROBABILITIES } from './onnx/mlp';
 import { TEP_DETECTOR_NAME, tepDetectorSignature } from './tep/detector-onnx';
 import { VIBRATION_CLASS_COUNT, VIBRATION_CLASSIFIER_INPUT, VIBRATION_CLASSIFIER_NAME } from './vibration/classifier';
@@ -18,6 +19,7 @@ export const MODEL_SIGNATURES: Record<string, ModelSignature> = {
     outputs: [{ name: MLP_PROBABILITIES, shape: [null, VIBRATION_CLASS_COUNT] }],
   },
   [TEP_DETECTOR_NAME]: tepDetectorSignature(),
+  [TEP_LSTM_NAME]: tepLstmSignature(),
 };
 
 /** Largest ONNX file the registry takes. */

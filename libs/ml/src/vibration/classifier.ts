@@ -4,6 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { type DenseLayer, MLP_PROBABILITIES, mlpClassifier } from '../onnx';
 import { seededRandom } from '../random';
+import { runToEnd, type EpochProgress } from '../training';
 import { VIBRATION_FEATURE_COUNT, VIBRATION_FEATURE_NAMES, vibrationFeatures } from './features';
 import { cutWindows, DEFAULT_WINDOW_SECONDS, estimateSamplingRateHz, type VibrationWindowSamples } from './windowing';
 
@@ -123,18 +124,7 @@ export function featureStandardisation(data: LabelledWindows): { inputMean: Floa
  * Deterministic: the same data and options give the same weights, bit for bit.
  */
 export function trainVibrationClassifier(data: LabelledWindows, options: MlpTrainingOptions = {}): TrainedVibrationClassifier {
-  const training = vibrationClassifierTraining(data, options);
-  for (;;) {
-    const step = training.next();
-    if (step.done) return step.value;
-  }
-}
-
-/** One epoch done. */
-export interface EpochProgress {
-  epoch: number;
-  epochs: number;
-  loss: number;
+  return runToEnd(vibrationClassifierTraining(data, options));
 }
 
 /** The same training, paused after every epoch: a retrain activity heartbeats and yields the event loop there. */

@@ -1,0 +1,67 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { TrainingPart } from '@him/contracts';
+import { dbDate } from '@him/db';
+import { FORMATS } from '@him/ingest';
+import { TEP_FAULT_START } from '@him/ml';
+
+// TEP runs as the trainers read them from the database: one lot is one run, its fault label says what it is.
+
+/** Braatz set (see its README): the training runs dNN are recorded after the fault began; the test runs dNN_te turn faulty at observation 160. */
+const TRAINING_RUN_FAULT_START = 0;
+export const faultOnset = (lotCode: string): number => (lotCode.endsWith('_te') ? TEP_FAULT_START : TRAINING_RUN_FAULT_START);
+
+export interface Run {
+  name: string;
+  /** Observations in time order, tags in FORMATS.tep.columns order. */
+  observations: number[][];
+  from: string;
+  to: string;
+}
+
+/** A run with its fault label (0 = normal operation) and the first faulty observation. */
+export interface FaultRun extends Run {
+  fault: number;
+  onset: number;
+}
+
+/** Every run with a known fault label (0 = normal operation), in code order; the database rows read. */
+export async function readLabelledRuns(em: EntityManager, progress: (done: number, total: number) => void): Promise<{ runs: FaultRun[]; rows: number }> {
+  const lots: { id: number; code: string; fault_label: number | null }[] = await em
+    .getConnection()
+    .execute('SELECT id, code, fault_label FROM lot WHERE fault_label IS NOT NULL ORDER BY code');
+  const runs: FaultRun[] = [];
+  let rows = 0;
+  for (const [i, lot] of lots.entries()) {
+    const { run, rows: read } = await lotRun(em, lot);
+    rows += read;
+    const fault = Number(lot.fault_label);
+    if (run.observations.length > 0) runs.push({ ...run, fault, onset: fault === 0 ? 0 : faultOnset(lot.code) });
+    progress(i + 1, lots.length);
+  }
+  return { runs, rows };
+}
+
+/** One lot's process values as observations; an observation missing a tag is left out. */
+async function lotRun(em: EntityManager, lot: { id: number; code: string }): Promise<{ run: Run; rows: number }> {
+  const column = new Map(FORMATS.tep.columns.map((tag, k) => [tag, k]));
+  const values: { tag: string; measured_at: unknown; value: number }[] = await em
+    .getConnection()
+    .execute('SELECT tag, measured_at, value FROM process_value WHERE lot_id = ? ORDER BY measured_at', [lot.id]);
+  const byTime = new Map<number, number[]>();
+  for (const v of values) {
+    const k = column.get(v.tag);
+    if (k === undefined) continue;
+    const t = dbDate(v.measured_at).getTime();
+    let observation = byTime.get(t);
+    if (!observation) byTime.set(t, (observation = new Array<number>(column.size).fill(NaN)));
+    observation[k] = Number(v.value);
+  }
+  const times = [...byTime.keys()].sort((a, b) => a - b).filter((t) => byTime.get(t)!.every(Number.isFinite));
+  const iso = (t: number | undefined) => new Date(t ?? 0).toISOString();
+  return { run: { name: lot.code, observations: times.map((t) => byTime.get(t)!), from: iso(times[0]), to: iso(times[times.length - 1]) }, rows: values.length };
+}
+
+export const runPart = (run: Run): TrainingPart => ({ name: run.name, rows: run.observations.length, from: run.from, to: run.to });
+
+/** Oldest and newest observation of the runs. */
+export const runsWindow = (runs: readonly Run[], rows: number) => ({ from: runs.map((r) => r.from).sort()[0], to: runs.map((r) => r.to).sort()[runs.length - 1], rows });

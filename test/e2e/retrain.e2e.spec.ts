@@ -59,6 +59,7 @@ describe(`retrain workflow (${kind})`, () => {
     await bad({ model: 'vibration-classifier', promote: 'sometimes' }, 'promote');
     await bad({ model: 'vibration-classifier', epochs: 0 }, 'epochs');
     await bad({ model: 'vibration-classifier', epochs: 'many' }, 'epochs');
+    await bad({ model: 'tep-detector', epochs: 5 }, 'epochs');
     const forced = await stack.http('POST', '/api/v1/jobs/retrain', { key: operator, body: { model: 'vibration-classifier', promote: 'force' } });
     expect(forced.status).toBe(403);
     expect(forced.body.message).toMatch(/admin/);

@@ -4,6 +4,8 @@ export const RETRAIN_JOB = 'retrain';
 /** The models the retrain workflow can train from the database. */
 export const RETRAINABLE_MODELS = ['vibration-classifier', 'tep-detector', 'tep-lstm'] as const;
 export type RetrainableModel = (typeof RETRAINABLE_MODELS)[number];
+/** The models trained by gradient descent, whose retrain takes `epochs` (the detector is fitted in one pass). */
+export const EPOCH_TRAINED_MODELS: readonly RetrainableModel[] = ['vibration-classifier', 'tep-lstm'];
 
 /**
  * auto: promote only when the challenger beats the champion on the same held-out set by PROMOTION_MARGIN;

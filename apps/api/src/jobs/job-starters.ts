@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import { AUDIT_RETENTION_JOB, INGEST_JOB, RETRAIN_JOB, TASK_QUEUES, type AuditRetentionInput, type IngestInput, type RetrainInput } from '@him/contracts';
+import {
+  AUDIT_RETENTION_JOB,
+  EPOCH_TRAINED_MODELS,
+  INGEST_JOB,
+  InvalidInputError,
+  RETRAIN_JOB,
+  TASK_QUEUES,
+  type AuditRetentionInput,
+  type IngestInput,
+  type RetrainInput,
+} from '@him/contracts';
 import type { AuditRetentionJobDto, RetrainJobDto } from './jobs.dto';
 import type { JobStart } from './jobs.service';
 
@@ -40,6 +50,9 @@ export class JobStarters {
 
   /** One retrain per model at a time: a second request while one runs joins it. */
   retrain(body: RetrainJobDto, requestedBy?: string): JobStart {
+    if (body.epochs !== undefined && !EPOCH_TRAINED_MODELS.includes(body.model)) {
+      throw new InvalidInputError(`${body.model} is not trained in epochs`, [{ field: 'epochs', message: `only ${EPOCH_TRAINED_MODELS.join(' and ')} take epochs` }]);
+    }
     const input: RetrainInput = { model: body.model, promote: body.promote, epochs: body.epochs, requestedBy };
     return {
       type: RETRAIN_JOB,

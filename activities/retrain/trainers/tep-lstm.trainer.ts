@@ -43,7 +43,8 @@ export const tepLstmTrainer: ModelTrainer = {
   },
 
   async train(dir, options, progress) {
-    const training = tepLstmTraining(named(await readRuns(path.join(dir, 'train.json'))), { epochs: options.epochs });
+    // Absent means the shipped setting: an `epochs: undefined` would override the default.
+    const training = tepLstmTraining(named(await readRuns(path.join(dir, 'train.json'))), options.epochs === undefined ? {} : { epochs: options.epochs });
     let step = training.next();
     while (!step.done) {
       await progress({ ...step.value });

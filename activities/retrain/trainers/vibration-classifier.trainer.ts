@@ -8,6 +8,7 @@ import {
   concatWindows,
   predictWindows,
   recordingWindows,
+  STARTUP_SECONDS,
   VIBRATION_FEATURE_COUNT,
   vibrationClassifierOnnx,
   vibrationClassifierTraining,
@@ -76,7 +77,7 @@ async function readWindows(dir: string): Promise<LabelledWindows> {
  * columns are the four conditions), split by whole recordings into `train/` and `held-out/`; the score is accuracy.
  */
 export const vibrationClassifierTrainer: ModelTrainer = {
-  needs: 'at least two vibration recordings with complete windows (one to train on, one to hold out)',
+  needs: `at least two vibration recordings running past the ${STARTUP_SECONDS} s start-up the classifier skips (one to train on, one to hold out)`,
 
   async buildTrainingSet(em, dir, progress) {
     const recordings = await listRecordings(em);

@@ -1,6 +1,5 @@
-import type { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { AI_ONNX, AI_ONNX_OPSET, attr, BATCH_DIM, ElemType, encodeModel, floatTensor, node, tensorValue, type ModelIdentity } from '../onnx/graph';
+import { AI_ONNX, AI_ONNX_OPSET, attr, BATCH_DIM, ElemType, encodeModel, floatTensor, int64Tensor, node, tensorValue, type ModelIdentity } from '../onnx/graph';
 import type { ModelSignature } from '../model-signatures';
 import { checkLstmPredictor, lstmTensors, type LstmPredictFn, type LstmPredictor } from './lstm';
 
@@ -18,14 +17,6 @@ export function lstmPredictorSignature(model: Pick<LstmPredictor, 'steps' | 'inp
       { name: LSTM_PREDICTED_VALUE, shape: [null, model.horizon], type: 'float32' },
     ],
   };
-}
-
-/** An int64 initializer (indices for Gather), raw little-endian like floatTensor. */
-function int64Tensor(name: string, dims: readonly number[], values: readonly number[]): onnx.ITensorProto {
-  const raw = new Uint8Array(values.length * 8);
-  const view = new DataView(raw.buffer);
-  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
-  return { name, dims: [...dims], dataType: ElemType.INT64, rawData: raw };
 }
 
 /**

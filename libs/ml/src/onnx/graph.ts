@@ -48,6 +48,14 @@ export function floatTensor(name: string, dims: readonly number[], values: Float
   return { name, dims: [...dims], dataType: ElemType.FLOAT, rawData: raw };
 }
 
+/** An int64 initializer (shapes, axes, indices), raw little-endian like floatTensor. */
+export function int64Tensor(name: string, dims: readonly number[], values: readonly number[]): onnx.ITensorProto {
+  const raw = new Uint8Array(values.length * 8);
+  const view = new DataView(raw.buffer);
+  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  return { name, dims: [...dims], dataType: ElemType.INT64, rawData: raw };
+}
+
 /** A graph input or output: a tensor of one element type and shape. */
 export function tensorValue(name: string, elemType: onnx.TensorProto.DataType, shape: readonly Dim[]): onnx.IValueInfoProto {
   const dim = shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));

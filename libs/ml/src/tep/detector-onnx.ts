@@ -12,6 +12,7 @@ import {
   ElemType,
   encodeModel,
   floatTensor,
+  int64Tensor,
   node,
   OnnxModelRejectedError,
   tensorValue,
@@ -111,8 +112,8 @@ export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity>
       floatTensor('isolation_scale', [], Float32Array.of(d.isolationScale)),
       floatTensor('z_scale', [], Float32Array.of(d.zScale)),
       // Reshape's 0 keeps the batch dimension: [N, 4·tags] → [N, 4, tags].
-      int64Tensor('by_kind', [0, FEATURE_KINDS.length, d.tagCount]),
-      int64Tensor('kind_axis', [1]),
+      int64Tensor('by_kind', [3], [0, FEATURE_KINDS.length, d.tagCount]),
+      int64Tensor('kind_axis', [1], [1]),
     ],
     nodes: [
       node('Sub', [TEP_DETECTOR_INPUT, 'feature_mean'], ['centred']),
@@ -132,10 +133,6 @@ export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity>
     ],
     doc: 'TEP anomaly detector: isolation forest + z-score over per-tag value, rolling mean/std and hold-aware difference features.',
   });
-}
-
-function int64Tensor(name: string, values: readonly number[]): onnx.ITensorProto {
-  return { name, dims: [values.length], dataType: ElemType.INT64, int64Data: [...values] };
 }
 
 /**

@@ -6,7 +6,7 @@ import { ApplicationFailure, CancelledFailure, cancellationSignal, heartbeat } f
 import { AppConfig } from '@him/config';
 import { NOT_ENOUGH_DATA, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
 import { ModelStatus } from '@him/db';
-import { loadOnnxModel, MAX_MODEL_BYTES, MODEL_SIGNATURES } from '@him/ml';
+import { loadServableModel } from '@him/ml';
 import { ModelRegistry, ServedModels, sha256 } from '@him/registry';
 import { TRAINERS } from './trainers';
 
@@ -56,8 +56,7 @@ export class RetrainActivities {
   /** Scores the challenger and the active version on the same held-out data. */
   async evaluateChallenger(model: RetrainableModel, dir: string, challengerFile: string): Promise<Evaluation> {
     const trainer = TRAINERS[model];
-    const { inputs, outputs } = MODEL_SIGNATURES[model];
-    const challenger = await loadOnnxModel(await fs.readFile(challengerFile), { maxBytes: MAX_MODEL_BYTES, expectInputs: inputs, expectOutputs: outputs });
+    const challenger = await loadServableModel(model, await fs.readFile(challengerFile));
     try {
       const active = await this.registry.active(model);
       return {

@@ -1,6 +1,6 @@
 // Champion/challenger: the rule the retrain workflow applies, and the recording split of its training set.
 import { decidePromotion, PROMOTION_MARGIN, type Evaluation } from '@him/contracts';
-import { faultOnset } from '../../activities/retrain/trainers/tep-runs';
+import { tepFaultOnset } from '@him/ml';
 import { isHeldOut } from '../../activities/retrain/trainers/vibration-classifier.trainer';
 
 const score = (accuracy: number) => ({ metric: 'accuracy', score: accuracy, samples: 400, details: {} });
@@ -50,7 +50,8 @@ describe('training-set split', () => {
 
 describe('TEP fault onsets (Braatz set)', () => {
   it('counts every row of a training run as faulty and test runs from observation 160 (8 h)', () => {
-    expect(faultOnset('d01')).toBe(0);
-    expect(faultOnset('d01_te')).toBe(160);
+    expect(tepFaultOnset('d01')).toBe(0);
+    expect(tepFaultOnset('d01_te')).toBe(160);
+    expect(tepFaultOnset('d01_te.dat')).toBe(160);
   });
 });

@@ -12,7 +12,7 @@ import {
   tepPreprocessingFromModel,
 } from '@him/ml';
 import type { ModelTrainer } from './model-trainer';
-import { readLabelledRuns, runPart, runsWindow, type FaultRun, type Run } from './tep-runs';
+import { readJson, readLabelledRuns, runPart, runsWindow, type FaultRun, type Run } from './tep-runs';
 
 /** The false-alarm rate the challenger's threshold is set to on held-out normal operation, as the shipped detector's. */
 const FALSE_ALARM_RATE = 0.05;
@@ -23,8 +23,6 @@ interface HeldOut {
   normal: Run[];
   faults: FaultRun[];
 }
-
-const readJson = async <T>(file: string): Promise<T> => JSON.parse(await fs.readFile(file, 'utf8')) as T;
 
 /**
  * The TEP anomaly detector. Training set: the TEP runs (lots) in the database. Normal runs (fault label 0) are split

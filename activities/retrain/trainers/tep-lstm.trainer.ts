@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import {
   evaluateTepLstm,
   lstmOnnxPredict,
+  runPausing,
   TEP_DETECTABLE_FAULTS,
   tepLstmFacts,
   tepLstmOnnx,
@@ -10,9 +11,8 @@ import {
   type NamedTepRun,
 } from '@him/ml';
 import type { ModelTrainer } from './model-trainer';
-import { readLabelledRuns, runPart, runsWindow, type FaultRun } from './tep-runs';
+import { readJson, readLabelledRuns, runPart, runsWindow, type FaultRun } from './tep-runs';
 
-const readRuns = async (file: string): Promise<FaultRun[]> => JSON.parse(await fs.readFile(file, 'utf8')) as FaultRun[];
 const named = (runs: FaultRun[]): NamedTepRun[] => runs.map(({ name, fault, onset, observations }) => ({ name, fault, onset, observations }));
 const count = (runs: FaultRun[]) => runs.reduce((n, r) => n + r.observations.length, 0);
 
@@ -43,14 +43,10 @@ export const tepLstmTrainer: ModelTrainer = {
   },
 
   async train(dir, options, progress) {
+    const runs = named(await readJson<FaultRun[]>(path.join(dir, 'train.json')));
     // Absent means the shipped setting: an `epochs: undefined` would override the default.
-    const training = tepLstmTraining(named(await readRuns(path.join(dir, 'train.json'))), options.epochs === undefined ? {} : { epochs: options.epochs });
-    let step = training.next();
-    while (!step.done) {
-      await progress({ ...step.value });
-      step = training.next();
-    }
-    const { model, lossByEpoch } = step.value;
+    const training = tepLstmTraining(runs, options.epochs === undefined ? {} : { epochs: options.epochs });
+    const { model, lossByEpoch } = await runPausing(training, (p) => progress({ ...p }));
     return {
       bytes: tepLstmOnnx(model, { version: 0, metadata: { training_job: options.jobId } }),
       training: { epochs: lossByEpoch.length, final_loss: lossByEpoch[lossByEpoch.length - 1] },
@@ -58,7 +54,7 @@ export const tepLstmTrainer: ModelTrainer = {
   },
 
   async score(model, dir) {
-    const runs = named(await readRuns(path.join(dir, 'held-out.json')));
+    const runs = named(await readJson<FaultRun[]>(path.join(dir, 'held-out.json')));
     const facts = tepLstmFacts(model.metadata.properties);
     const report = await evaluateTepLstm(runs, lstmOnnxPredict(model.session, { ...facts, inputSize: runs[0].observations[0].length }), facts);
     return {

@@ -1,14 +1,11 @@
+import * as fs from 'node:fs/promises';
 import type { EntityManager } from '@mikro-orm/core';
 import type { TrainingPart } from '@him/contracts';
 import { dbDate } from '@him/db';
 import { FORMATS } from '@him/ingest';
-import { TEP_FAULT_START } from '@him/ml';
+import { tepFaultOnset } from '@him/ml';
 
 // TEP runs as the trainers read them from the database: one lot is one run, its fault label says what it is.
-
-/** Braatz set (see its README): the training runs dNN are recorded after the fault began; the test runs dNN_te turn faulty at observation 160. */
-const TRAINING_RUN_FAULT_START = 0;
-export const faultOnset = (lotCode: string): number => (lotCode.endsWith('_te') ? TEP_FAULT_START : TRAINING_RUN_FAULT_START);
 
 export interface Run {
   name: string;
@@ -35,7 +32,7 @@ export async function readLabelledRuns(em: EntityManager, progress: (done: numbe
     const { run, rows: read } = await lotRun(em, lot);
     rows += read;
     const fault = Number(lot.fault_label);
-    if (run.observations.length > 0) runs.push({ ...run, fault, onset: fault === 0 ? 0 : faultOnset(lot.code) });
+    if (run.observations.length > 0) runs.push({ ...run, fault, onset: fault === 0 ? 0 : tepFaultOnset(lot.code) });
     progress(i + 1, lots.length);
   }
   return { runs, rows };
@@ -65,3 +62,6 @@ export const runPart = (run: Run): TrainingPart => ({ name: run.name, rows: run.
 
 /** Oldest and newest observation of the runs. */
 export const runsWindow = (runs: readonly Run[], rows: number) => ({ from: runs.map((r) => r.from).sort()[0], to: runs.map((r) => r.to).sort()[runs.length - 1], rows });
+
+/** Runs (or anything else) a trainer wrote to its training-set directory as JSON. */
+export const readJson = async <T>(file: string): Promise<T> => JSON.parse(await fs.readFile(file, 'utf8')) as T;

@@ -8,6 +8,7 @@ import {
   concatWindows,
   predictWindows,
   recordingWindows,
+  runPausing,
   STARTUP_SECONDS,
   VIBRATION_FEATURE_COUNT,
   vibrationClassifierOnnx,
@@ -109,13 +110,7 @@ export const vibrationClassifierTrainer: ModelTrainer = {
   },
 
   async train(dir, options, progress) {
-    const training = vibrationClassifierTraining(await readWindows(path.join(dir, 'train')), { epochs: options.epochs });
-    let step = training.next();
-    while (!step.done) {
-      await progress({ ...step.value });
-      step = training.next();
-    }
-    const model = step.value;
+    const model = await runPausing(vibrationClassifierTraining(await readWindows(path.join(dir, 'train')), { epochs: options.epochs }), (p) => progress({ ...p }));
     return {
       // Version 0: the registry numbers versions when it registers the file.
       bytes: vibrationClassifierOnnx(model, { version: 0, metadata: { training_job: options.jobId } }),

@@ -14,9 +14,7 @@ import {
   classificationReport,
   evaluateTepDetection,
   fitPcaMonitor,
-  loadOnnxModel,
-  MAX_MODEL_BYTES,
-  MODEL_SIGNATURES,
+  loadServableModel,
   pcaMonitorAlarms,
   predictWindows,
   readTepBenchmark,
@@ -25,7 +23,7 @@ import {
   TEP_DETECTOR_NAME,
   TEP_FAULTS,
   tepLstmFacts,
-  TEP_FAULT_START,
+  tepFaultOnset,
   TEP_LSTM_NAME,
   tepFileName,
   evaluateTepLstm,
@@ -41,15 +39,12 @@ import { campaignCaptures, HELD_OUT_SENSORS, percent, printConfusion, recordingS
 
 const tepDir = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, '../shared/data/tep'));
 
-/** The newest shipped version of a model, loaded and checked as the registry would. */
+/** The newest shipped version of a model, loaded and checked as the registry loads it. */
 async function shipped(name: string): Promise<{ file: string; model: LoadedOnnxModel }> {
   const dir = path.join(REPO_ROOT, 'data', 'models', name);
   const version = Math.max(...fs.readdirSync(dir).map((f) => Number(/^v(\d+)\.onnx$/.exec(f)?.[1] ?? 0)));
   const file = path.join(dir, `v${version}.onnx`);
-  const { inputs, outputs, checkMetadata } = MODEL_SIGNATURES[name];
-  const model = await loadOnnxModel(fs.readFileSync(file), { maxBytes: MAX_MODEL_BYTES, expectInputs: inputs, expectOutputs: outputs });
-  checkMetadata?.(model.metadata);
-  return { file: path.relative(REPO_ROOT, file), model };
+  return { file: path.relative(REPO_ROOT, file), model: await loadServableModel(name, fs.readFileSync(file)) };
 }
 
 async function vibrationClassifier(): Promise<void> {
@@ -103,7 +98,7 @@ async function tepLstm(tep: TepBenchmark): Promise<void> {
   console.log(`\n## TEP LSTM predictor (${file}): fault probability and ${tag} ${facts.horizon} steps ahead, from ${facts.steps} observations\n`);
   // The test runs only: the model was trained on d00.dat and the dNN.dat training runs.
   const runs = [{ name: tepFileName(0, true), fault: 0, onset: 0, observations: tep.normalTest }].concat(
-    [...tep.faultTests].map(([fault, observations]) => ({ name: tepFileName(fault, true), fault, onset: TEP_FAULT_START, observations })),
+    [...tep.faultTests].map(([fault, observations]) => ({ name: tepFileName(fault, true), fault, onset: tepFaultOnset(tepFileName(fault, true)), observations })),
   );
   const report = await evaluateTepLstm(runs, lstmOnnxPredict(model.session, { ...facts, inputSize: tep.normalTest[0].length }), facts);
   console.log(

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { REPO_ROOT } from '@him/config';
-import { FORMATS, readTepRun, TEP_SAMPLE_MS } from '@him/ingest';
+import { FORMATS, TEP_SAMPLE_MS } from '@him/ingest';
 import {
   DEFAULT_TEP_LSTM,
   evaluateTepLstm,
@@ -19,7 +19,9 @@ import {
   TEP_DETECTABLE_FAULTS,
   TEP_FAULT_START,
   TEP_FAULTS,
+  readTepFile,
   tepLstmFacts,
+  tepFaultOnset,
   tepFileName,
   tepLstmOnnx,
   tepSequences,
@@ -38,10 +40,7 @@ const dir = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, '../shared/data
 
 async function read(fault: number, test: boolean): Promise<NamedTepRun> {
   const name = tepFileName(fault, test);
-  const run = await readTepRun(path.join(dir, name), 0);
-  if (run.rejectedObservations > 0) throw new Error(`${name}: ${run.rejectedObservations} observation(s) rejected`);
-  // The training fault files start recording after the fault is introduced: faulty from row 0.
-  return { name, fault, onset: test ? TEP_FAULT_START : 0, observations: run.observations };
+  return { name, fault, onset: tepFaultOnset(name), observations: await readTepFile(dir, name) };
 }
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);

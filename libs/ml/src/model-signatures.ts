@@ -1,4 +1,4 @@
-import type { OnnxModelMetadata, TensorSignature } from './onnx/loader';
+import { loadOnnxModel, type LoadedOnnxModel, type OnnxModelMetadata, type TensorSignature } from './onnx/loader';
 import { TEP_LSTM_NAME, tepLstmSignature } from './forecast/tep-lstm';
 import { MLP_PROBABILITIES } from './onnx/mlp';
 import { TEP_DETECTOR_NAME, tepDetectorSignature } from './tep/detector-onnx';
@@ -24,3 +24,20 @@ export const MODEL_SIGNATURES: Record<string, ModelSignature> = {
 
 /** Largest ONNX file the registry takes. */
 export const MAX_MODEL_BYTES = 50 * 1024 * 1024;
+
+/**
+ * Loads a model the way the platform serves it: size, a real ONNX file without external data, the inputs and outputs
+ * of its registry name, the metadata serving reads, loadable by ONNX Runtime. Refusals are OnnxModelRejectedError.
+ */
+export async function loadServableModel(name: string, bytes: Uint8Array): Promise<LoadedOnnxModel> {
+  const signature = MODEL_SIGNATURES[name];
+  if (!signature) throw new RangeError(`no model named '${name}' is served`);
+  const model = await loadOnnxModel(bytes, { maxBytes: MAX_MODEL_BYTES, expectInputs: signature.inputs, expectOutputs: signature.outputs });
+  try {
+    signature.checkMetadata?.(model.metadata);
+  } catch (err) {
+    await model.session.release();
+    throw err;
+  }
+  return model;
+}

@@ -15,3 +15,12 @@ export function runToEnd<T>(training: Generator<EpochProgress, T>): T {
     if (step.done) return step.value;
   }
 }
+
+/** Runs a training loop, awaiting `afterEpoch` between epochs (a heartbeat, a yield, a cancellation check). */
+export async function runPausing<T>(training: Generator<EpochProgress, T>, afterEpoch: (progress: EpochProgress) => Promise<void>): Promise<T> {
+  for (;;) {
+    const step = training.next();
+    if (step.done) return step.value;
+    await afterEpoch(step.value);
+  }
+}

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ConflictError, InvalidInputError, NotFoundError } from '@him/contracts';
 import { ModelStatus, ModelVersion } from '@him/db';
-import { loadOnnxModel, MAX_MODEL_BYTES, MODEL_SIGNATURES, OnnxModelRejectedError } from '@him/ml';
+import { loadServableModel, MODEL_SIGNATURES, OnnxModelRejectedError } from '@him/ml';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -111,11 +111,8 @@ export class ModelRegistry {
    * whatever else serving reads from the model's metadata.
    */
   async upload(name: string, bytes: Uint8Array, createdBy: string | undefined): Promise<ModelVersion> {
-    const signature = MODEL_SIGNATURES[name];
     try {
-      const { session, metadata } = await loadOnnxModel(bytes, { maxBytes: MAX_MODEL_BYTES, expectInputs: signature.inputs, expectOutputs: signature.outputs });
-      await session.release();
-      signature.checkMetadata?.(metadata);
+      await (await loadServableModel(name, bytes)).session.release();
     } catch (err) {
       if (err instanceof OnnxModelRejectedError) throw new InvalidInputError(`model refused: ${err.message}`, [{ field: 'file', message: err.message, reason: err.reason }]);
       throw err;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { InferenceSession } from 'onnxruntime-node';
 import { DependencyUnavailableError } from '@him/contracts';
 import type { ModelVersion } from '@him/db';
-import { loadOnnxModel, MAX_MODEL_BYTES, MODEL_SIGNATURES, type OnnxModelMetadata } from '@him/ml';
+import { loadServableModel, type OnnxModelMetadata } from '@him/ml';
 import type { ModelRegistry } from './model-registry';
 
 /** A registered version loaded into ONNX Runtime. */
@@ -32,11 +32,12 @@ export class ServedModels {
   load(record: ModelVersion): Promise<ServedModel> {
     let served = this.sessions.get(record.id);
     if (!served) {
-      const { inputs, outputs, checkMetadata } = MODEL_SIGNATURES[record.name];
-      served = loadOnnxModel(fs.readFileSync(record.filePath), { maxBytes: MAX_MODEL_BYTES, expectInputs: inputs, expectOutputs: outputs }).then(({ session, metadata }) => {
-        checkMetadata?.(metadata);
-        return { session, version: `${record.name}@${record.version}`, record, metadata };
-      });
+      served = loadServableModel(record.name, fs.readFileSync(record.filePath)).then(({ session, metadata }) => ({
+        session,
+        version: `${record.name}@${record.version}`,
+        record,
+        metadata,
+      }));
       served.catch(() => this.sessions.delete(record.id));
       this.sessions.set(record.id, served);
     }

@@ -26,13 +26,22 @@ export interface TepBenchmark {
 
 export const tepFileName = (fault: number, test: boolean): string => `d${String(fault).padStart(2, '0')}${test ? '_te' : ''}.dat`;
 
-/** Reads the benchmark in place; a file with a rejected observation is an error, not something to skip. */
+/**
+ * First faulty observation of a run named as in the Braatz set (see its README): the training runs dNN are
+ * recorded after the fault began, the test runs dNN_te turn faulty at observation 160.
+ */
+export const tepFaultOnset = (runName: string): number => (/_te(\.dat)?$/.test(runName) ? TEP_FAULT_START : 0);
+
+/** One file of the benchmark, read in place; a rejected observation is an error, not something to skip. */
+export async function readTepFile(dir: string, name: string): Promise<number[][]> {
+  const run = await readTepRun(path.join(dir, name), 0);
+  if (run.rejectedObservations > 0) throw new Error(`${name}: ${run.rejectedObservations} observation(s) rejected`);
+  return run.observations;
+}
+
+/** Reads the benchmark's normal runs and fault test runs in place. */
 export async function readTepBenchmark(dir: string): Promise<TepBenchmark> {
-  const read = async (name: string): Promise<number[][]> => {
-    const run = await readTepRun(path.join(dir, name), 0);
-    if (run.rejectedObservations > 0) throw new Error(`${name}: ${run.rejectedObservations} observation(s) rejected`);
-    return run.observations;
-  };
+  const read = (name: string) => readTepFile(dir, name);
   const faultTests = new Map<number, number[][]>();
   for (const f of TEP_FAULTS) faultTests.set(f, await read(tepFileName(f, true)));
   return { dir, training: await read(tepFileName(0, false)), normalTest: await read(tepFileName(0, true)), faultTests };

@@ -4,3 +4,5 @@ export * from './database';
 export * from './database.module';
 export * from './json-column.type';
 export * from './raw-values';
+export * from './repositories';
+export * from './dialect';

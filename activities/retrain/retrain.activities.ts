@@ -2,9 +2,9 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { ApplicationFailure, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
-import { NOT_ENOUGH_DATA, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
+import { InvalidInputError, NOT_ENOUGH_DATA, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
 import { ModelStatus } from '@him/db';
 import { loadServableModel } from '@him/ml';
 import { ModelRegistry, ServedModels, sha256 } from '@him/registry';
@@ -14,8 +14,9 @@ const CHALLENGER_FILE = 'challenger.onnx';
 
 /**
  * Activities of the retrain workflow, the same for every model (its trainer knows the model). The training set and
- * the challenger live in the file store under BLOB_DIR/training/<job id>; only paths and figures pass through
- * Temporal, so any worker can run any step.
+ * the challenger live in the file store under BLOB_DIR/training/<workflow id>/<run id> while the job runs (the
+ * registered version gets its own copy of the challenger); only paths and figures pass through Temporal, so any
+ * worker can run any step.
  */
 @Injectable()
 export class RetrainActivities {
@@ -26,10 +27,21 @@ export class RetrainActivities {
     private readonly models: ServedModels,
   ) {}
 
+  private get trainingRoot(): string {
+    return path.join(this.config.blobDir, 'training');
+  }
+
+  /** A path under the training root; anything else (a workflow started by hand with `..` in its id, say) is refused. */
+  private inTraining(...parts: string[]): string {
+    const resolved = path.resolve(this.trainingRoot, ...parts);
+    if (!resolved.startsWith(this.trainingRoot + path.sep)) throw new InvalidInputError(`${path.join(...parts)} is not inside the training files`);
+    return resolved;
+  }
+
   /** Reads the model's data from the database into train and held-out files that share no recording or run. */
   async buildTrainingSet(model: RetrainableModel, jobId: string): Promise<TrainingSet> {
     const trainer = TRAINERS[model];
-    const dir = path.join(this.config.blobDir, 'training', jobId);
+    const dir = this.inTraining(jobId);
     await fs.rm(dir, { recursive: true, force: true });
     const set = await trainer.buildTrainingSet(this.orm.em.fork(), dir, (done, total) => heartbeat({ read: done, of: total }));
     if (!set) throw ApplicationFailure.create({ type: NOT_ENOUGH_DATA, nonRetryable: true, message: `${model}: the database needs ${trainer.needs}` });
@@ -42,6 +54,7 @@ export class RetrainActivities {
   async trainChallenger(model: RetrainableModel, jobId: string, dir: string, epochs?: number): Promise<ChallengerFile> {
     const began = performance.now();
     const signal = cancellationSignal();
+    this.inTraining(dir);
     const trained = await TRAINERS[model].train(dir, { jobId, epochs }, async (details) => {
       heartbeat(details);
       // Yield so the heartbeat goes out and a cancellation can come in.
@@ -56,12 +69,13 @@ export class RetrainActivities {
   /** Scores the challenger and the active version on the same held-out data. */
   async evaluateChallenger(model: RetrainableModel, dir: string, challengerFile: string): Promise<Evaluation> {
     const trainer = TRAINERS[model];
-    const challenger = await loadServableModel(model, await fs.readFile(challengerFile));
+    this.inTraining(dir);
+    const challenger = await loadServableModel(model, await fs.readFile(this.inTraining(challengerFile)));
     try {
       const active = await this.registry.active(model);
       return {
         challenger: await trainer.score(challenger, dir),
-        champion: active ? { version: active.version, score: await trainer.score(await this.models.load(active), dir) } : null,
+        champion: active ? { version: active.version, score: await this.models.withVersion(active, (champion) => trainer.score(champion, dir)) } : null,
       };
     } finally {
       await challenger.session.release();
@@ -70,16 +84,25 @@ export class RetrainActivities {
 
   /** Registers the challenger as a candidate with its figures; a retry after a crash finds the same version. */
   async registerChallenger(model: RetrainableModel, set: TrainingSet, challenger: ChallengerFile, evaluation: Evaluation, requestedBy?: string): Promise<number> {
-    const version = await this.registry.register(model, await fs.readFile(challenger.file), {
+    const version = await this.registry.register(model, await fs.readFile(this.inTraining(challenger.file)), {
       metrics: {
         held_out: evaluation.challenger,
         champion: evaluation.champion && { version: evaluation.champion.version, held_out: evaluation.champion.score },
         training: { unit: set.unit, samples: set.train.samples, seconds: challenger.seconds, ...challenger.training },
       },
-      trainingWindow: { ...set.data_window, train: set.train.parts, held_out: set.held_out.parts, artifacts: set.dir },
+      trainingWindow: { ...set.data_window, train: set.train.parts, held_out: set.held_out.parts },
       createdBy: requestedBy ? `retrain (${requestedBy})` : 'retrain',
     });
     return version.version;
+  }
+
+  /**
+   * Removes the training files of the calling workflow when its job ends, however it ends. All of them: one run of
+   * a workflow id is open at a time, so what else lies there was left by earlier runs that were terminated.
+   */
+  async removeTrainingFiles(): Promise<void> {
+    const { workflowExecution } = activityInfo();
+    if (workflowExecution) await fs.rm(this.inTraining(workflowExecution.workflowId), { recursive: true, force: true });
   }
 
   /** Makes the version active; already active (a retried call) is success. */

@@ -43,6 +43,9 @@ const schema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
 
   INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
+  // Node and ONNX Runtime take ≈ 800 MiB of address space before a model; a 50 MB model (the upload limit) peaks at ≈ 1,030.
+  MODEL_CHECK_MEMORY_MB: z.coerce.number().int().min(1024).default(1536),
+  MODEL_CHECK_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(8),
   WORKER_BUNDLE_PATH: z.string().optional(),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
@@ -72,6 +75,8 @@ export class AppConfig {
   readonly auditRetentionDays: number;
   /** Largest file the ingest accepts (upload or path). */
   readonly ingestMaxBytes: number;
+  /** Limits of the child process that loads an uploaded model before it is registered. */
+  readonly modelCheck: { memoryMb: number; timeoutMs: number };
   readonly worker: { maxConcurrentActivities: number; bundlePath?: string; shutdownGraceSeconds: number };
 
   constructor(p: Parsed) {
@@ -91,6 +96,7 @@ export class AppConfig {
     this.rateLimitPerMinute = p.RATE_LIMIT_PER_MINUTE;
     this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
+    this.modelCheck = { memoryMb: p.MODEL_CHECK_MEMORY_MB, timeoutMs: p.MODEL_CHECK_TIMEOUT_SECONDS * 1000 };
     this.worker = {
       maxConcurrentActivities: p.WORKER_MAX_CONCURRENT_ACTIVITIES,
       bundlePath: p.WORKER_BUNDLE_PATH ? abs(p.WORKER_BUNDLE_PATH) : undefined,

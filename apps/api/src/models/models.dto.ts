@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import { MODEL_SIGNATURES } from '@him/ml';
-import { ModelStatus, type ModelVersion } from '@him/db';
+import { ModelStatus, type ModelVersionRecord } from '@him/db';
 
 const MODEL_NAMES = Object.keys(MODEL_SIGNATURES);
 
@@ -39,7 +39,7 @@ export class ModelVersionResponseDto {
   @ApiProperty({ nullable: true, type: String }) promoted_at!: string | null;
 }
 
-export function mapModelVersion(m: ModelVersion): ModelVersionResponseDto {
+export function mapModelVersion(m: ModelVersionRecord): ModelVersionResponseDto {
   return {
     name: m.name,
     version: m.version,

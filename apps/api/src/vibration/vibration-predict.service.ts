@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InvalidInputError } from '@him/contracts';
 import {
   cutWindows,
-  DEFAULT_WINDOW_SECONDS,
   estimateSamplingRateHz,
   predictWindows,
   VIBRATION_CLASSES,
   VIBRATION_CLASS_COUNT,
   VIBRATION_CLASSIFIER_NAME,
+  vibrationClassifierWindowSeconds,
   windowFeatures,
 } from '@him/ml';
 import { ServedModels } from '@him/registry';
@@ -26,31 +26,32 @@ export class VibrationPredictService {
       throw new InvalidInputError('send sampling_rate_hz or time', [{ field: 'sampling_rate_hz', message: 'required when time is not sent' }]);
     }
     const rate = dto.sampling_rate_hz ?? estimateSamplingRateHz(dto.time!);
-    const { session, version, metadata } = await this.models.active(VIBRATION_CLASSIFIER_NAME);
-    // The window the model was trained on travels in its metadata; uploads without it use 1 s.
-    const windowSeconds = Number(metadata.properties.window_seconds ?? DEFAULT_WINDOW_SECONDS);
-    const windows = cutWindows(Float64Array.from(dto.value), rate, { durationSeconds: windowSeconds });
-    if (windows.length === 0) {
-      const needed = Math.ceil(windowSeconds * rate);
-      throw new InvalidInputError(`too few samples: one window needs ${needed} (${windowSeconds} s at ${rate} Hz)`, [{ field: 'value', message: `at least ${needed} samples` }]);
-    }
-    const { probabilities, labels } = await predictWindows(session, windowFeatures(windows, rate));
+    return this.models.withActive(VIBRATION_CLASSIFIER_NAME, async ({ session, version, metadata }) => {
+      // The window the model was trained on travels in its metadata (checked when it was registered).
+      const windowSeconds = vibrationClassifierWindowSeconds(metadata);
+      const windows = cutWindows(Float64Array.from(dto.value), rate, { durationSeconds: windowSeconds });
+      if (windows.length === 0) {
+        const needed = Math.ceil(windowSeconds * rate);
+        throw new InvalidInputError(`too few samples: one window needs ${needed} (${windowSeconds} s at ${rate} Hz)`, [{ field: 'value', message: `at least ${needed} samples` }]);
+      }
+      const { probabilities, labels } = await predictWindows(session, windowFeatures(windows, rate));
 
-    const mean = Array.from({ length: VIBRATION_CLASS_COUNT }, (_, k) => windows.reduce((a, _w, i) => a + probabilities[i * VIBRATION_CLASS_COUNT + k], 0) / windows.length);
-    const faultType = mean.indexOf(Math.max(...mean));
-    return {
-      fault_type: faultType,
-      fault_name: VIBRATION_CLASSES[faultType],
-      confidence: mean[faultType],
-      probabilities: mean,
-      model_version: version,
-      sampling_rate_hz: rate,
-      windows: windows.map((w, i) => ({
-        start: w.startSeconds,
-        end: w.endSeconds,
-        fault_type: labels[i],
-        confidence: probabilities[i * VIBRATION_CLASS_COUNT + labels[i]],
-      })),
-    };
+      const mean = Array.from({ length: VIBRATION_CLASS_COUNT }, (_, k) => windows.reduce((a, _w, i) => a + probabilities[i * VIBRATION_CLASS_COUNT + k], 0) / windows.length);
+      const faultType = mean.indexOf(Math.max(...mean));
+      return {
+        fault_type: faultType,
+        fault_name: VIBRATION_CLASSES[faultType],
+        confidence: mean[faultType],
+        probabilities: mean,
+        model_version: version,
+        sampling_rate_hz: rate,
+        windows: windows.map((w, i) => ({
+          start: w.startSeconds,
+          end: w.endSeconds,
+          fault_type: labels[i],
+          confidence: probabilities[i * VIBRATION_CLASS_COUNT + labels[i]],
+        })),
+      };
+    });
   }
 }

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { Dim, OpsetImport } from './graph';
 
 /** Why a model was refused; the message says it in words an uploader can act on. */
-export type OnnxRejectionReason = 'too_large' | 'not_onnx' | 'external_data' | 'signature_mismatch' | 'runtime_rejected';
+export type OnnxRejectionReason = 'too_large' | 'not_onnx' | 'external_data' | 'signature_mismatch' | 'runtime_rejected' | 'resource_limit';
 
 export class OnnxModelRejectedError extends Error {
   override readonly name = 'OnnxModelRejectedError';

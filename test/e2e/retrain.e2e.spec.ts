@@ -29,6 +29,12 @@ describe(`retrain workflow (${kind})`, () => {
   const predict = async () =>
     (await stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: operator, body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) } })).body;
   const models = async () => (await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body as { version: number; status: string; metrics: any; created_by: string }[];
+  /** Files left under BLOB_DIR/training: a finished job, however it ended, leaves none. */
+  const trainingFiles = () => {
+    const dir = path.join(stack.config.blobDir, 'training');
+    return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : [];
+  };
+  const storedModelFiles = () => fs.readdirSync(path.join(stack.config.blobDir, 'models'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
 
   /** Starts a retrain and waits for it; returns the finished job. */
   async function retrain(body: Record<string, unknown>, key = operator) {
@@ -70,6 +76,7 @@ describe(`retrain workflow (${kind})`, () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatchObject({ type: 'NotEnoughData', message: expect.stringMatching(/at least two vibration recordings running past the 30 s start-up/) });
     expect(await models()).toHaveLength(1);
+    expect(trainingFiles()).toEqual([]);
   });
 
   it('ingests four recordings of g1 to train on', async () => {
@@ -97,6 +104,9 @@ describe(`retrain workflow (${kind})`, () => {
     expect(v2.metrics.held_out.score).toBe(result.challenger.score);
     expect(v1.status).toBe('active');
     expect((await predict()).model_version).toBe('vibration-classifier@1');
+    // The training set and the challenger are gone; the registered version has its own copy of the file.
+    expect(trainingFiles()).toEqual([]);
+    expect(storedModelFiles()).toHaveLength(1);
   });
 
   it('auto: a challenger that beats the champion by the margin is promoted and served at once; rollback restores', async () => {
@@ -127,6 +137,8 @@ describe(`retrain workflow (${kind})`, () => {
     expect(forced.result).toMatchObject({ version: 6, promoted: true });
     const statuses = Object.fromEntries((await models()).map((m) => [m.version, m.status]));
     expect(statuses).toEqual({ 1: 'retired', 2: 'candidate', 3: 'retired', 4: 'retired', 5: 'candidate', 6: 'active' });
+    expect(trainingFiles()).toEqual([]);
+    expect(storedModelFiles()).toHaveLength(5);
   });
 
   (fs.existsSync(TEP_DIR) ? it : it.skip)('tep-detector: fitted on the normal run, thresholded and scored on held-out runs; an equal challenger keeps the champion', async () => {

@@ -15,9 +15,11 @@ import {
   lstmPredictorOnnx,
   lstmPredictorSignature,
   lstmTensors,
+  runPausing,
   seededRandom,
   tepLstmFacts,
   tepLstmOnnx,
+  tepLstmTraining,
   tepSequences,
   trainLstm,
   trainTepLstm,
@@ -27,6 +29,12 @@ import {
   type LstmTrainingSet,
   type NamedTepRun,
 } from '../../libs/ml/src';
+
+/** CPU time of this process, ms: unlike the clock, it does not count the time a busy machine runs others. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /** Standard normal deviates from a seeded uniform source (Box–Muller). */
 function gaussian(rand: () => number): () => number {
@@ -164,6 +172,27 @@ describe('LSTM backpropagation through time', () => {
     const first = onnxOf(7);
     expect(Buffer.from(onnxOf(7)).equals(Buffer.from(first))).toBe(true);
     expect(Buffer.from(onnxOf(8)).equals(Buffer.from(first))).toBe(false);
+  });
+
+  it('pauses every 100 ms or so inside an epoch, so a worker keeps its heartbeats however long an epoch takes', async () => {
+    const runs = [syntheticRun(0, 0, 700, 11), syntheticRun(1, 0, 700, 12)];
+    const began = cpuMs();
+    let workSince = began;
+    const work: number[] = [];
+    const pauses: { epoch: number; batch: number }[] = [];
+    const trained = await runPausing(tepLstmTraining(runs, { epochs: 1 }), async ({ epoch, batch }) => {
+      work.push(cpuMs() - workSince);
+      pauses.push({ epoch, batch });
+      await new Promise((resolve) => setImmediate(resolve));
+      workSince = cpuMs();
+    });
+    const took = cpuMs() - began;
+    expect(trained.lossByEpoch).toHaveLength(1);
+    // One epoch takes seconds here; training never held the event loop for more than a small part of it.
+    expect(took).toBeGreaterThan(1000);
+    expect(Math.max(...work)).toBeLessThan(Math.min(1000, took / 5));
+    expect(pauses.length).toBeGreaterThan(5);
+    expect(pauses.every((p) => p.epoch === 1 && p.batch >= 1)).toBe(true);
   });
 
   it('needs normal operation to standardise against', () => {

@@ -22,12 +22,15 @@ import {
   OnnxModelRejectedError,
   pcaStatistics,
   quantile,
+  runPausing,
   scoreTepRun,
   scoreTepRunOnnx,
   seededRandom,
   symmetricEigen,
   TEP_DETECTABLE_FAULTS,
   TEP_HOLD_PERIODS,
+  tepDetectorCalibration,
+  tepDetectorFitting,
   tepDetectorOnnx,
   tepDetectorSignature,
   tepFeatureRows,
@@ -38,6 +41,12 @@ import {
   type OnnxModelMetadata,
   type TepDetectorOptions,
 } from '../../libs/ml/src';
+
+/** CPU time of this process, ms: unlike the clock, it does not count the time a busy machine runs others. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /** Standard normal deviates from a seeded uniform source (Box–Muller). */
 function gaussian(rand: () => number): () => number {
@@ -170,6 +179,28 @@ describe('TEP detector (isolation forest + z-score)', () => {
     const detected = scores.combined.slice(100).filter((s) => s > detector.threshold).length / 100;
     expect(detected).toBeGreaterThan(0.9);
     expect(topTags(scores.contributions[105], 1)).toEqual([3]);
+  });
+
+  it('fits and calibrates pausing every 100 ms or so, to the same detector', async () => {
+    const long = { ...options, forest: { ...options.forest, trees: 200, subsample: 256 } };
+    const runs = Array.from({ length: 4 }, (_, i) => correlatedRows(400, 30 + i));
+    let workSince = cpuMs();
+    const work: number[] = [];
+    const pause = async () => {
+      work.push(cpuMs() - workSince);
+      await new Promise((resolve) => setImmediate(resolve));
+      workSince = cpuMs();
+    };
+    const began = cpuMs();
+    const paused = await runPausing(tepDetectorFitting(runs.slice(0, 3), long), pause);
+    await runPausing(tepDetectorCalibration(paused, runs.slice(3), 0.05), pause);
+    const took = cpuMs() - began;
+    expect(took).toBeGreaterThan(300);
+    expect(Math.max(...work)).toBeLessThan(Math.min(1000, took / 10));
+
+    const straight = fitTepDetector(runs.slice(0, 3), long);
+    calibrateTepDetector(straight, runs.slice(3), 0.05);
+    expect(paused.threshold).toBe(straight.threshold);
   });
 
   it('is deterministic', () => {

@@ -2,7 +2,7 @@
 // forecast. Trained here by backpropagation through time and Adam with global-norm clipping, in float64 typed-array
 // loops; a seeded init and shuffle make the same data and options give the same weights, bit for bit.
 import { seededRandom } from '../random';
-import { runToEnd, type EpochProgress } from '../training';
+import { runToEnd, type TrainingProgress } from '../training';
 
 export interface LstmShape {
   inputSize: number;
@@ -305,8 +305,8 @@ export function trainLstm(data: LstmTrainingSet, shape: LstmShape, options: Lstm
   return runToEnd(lstmTraining(data, shape, options));
 }
 
-/** The same training, paused after every epoch (see runToEnd). */
-export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: LstmTrainingOptions = {}): Generator<EpochProgress, TrainedLstm> {
+/** The same training, paused after every mini-batch (see runToEnd). */
+export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: LstmTrainingOptions = {}): Generator<TrainingProgress, TrainedLstm> {
   const o = { ...DEFAULT_LSTM_TRAINING, ...options };
   if (data.count === 0) throw new RangeError('no sequences to train on');
   const random = seededRandom(o.seed);
@@ -328,6 +328,7 @@ export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: 
   // Box–Muller from the seeded generator.
   const jitterOffset = () => o.inputJitter * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const lossByEpoch: number[] = [];
+  const batches = Math.ceil(data.count / o.batchSize);
   let step = 0;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     // Fisher–Yates with the seeded generator.
@@ -359,9 +360,10 @@ export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: 
         adamV[k] = beta2 * adamV[k] + (1 - beta2) * gk * gk;
         params[k] -= (o.learningRate * (adamM[k] / correction1)) / (Math.sqrt(adamV[k] / correction2) + epsilon);
       }
+      const done = Math.min(data.count, start + o.batchSize);
+      yield { epoch: epoch + 1, epochs: o.epochs, batch: Math.ceil(done / o.batchSize), batches, loss: epochLoss / done };
     }
     lossByEpoch.push(epochLoss / data.count);
-    yield { epoch: epoch + 1, epochs: o.epochs, loss: epochLoss / data.count };
   }
   return { params, lossByEpoch };
 }

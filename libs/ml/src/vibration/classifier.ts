@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { type DenseLayer, MLP_PROBABILITIES, mlpClassifier, OnnxModelRejectedError, type OnnxModelMetadata } from '../onnx';
 import { seededRandom } from '../random';
-import { runToEnd, type EpochProgress } from '../training';
+import { runToEnd, type TrainingProgress } from '../training';
 import { VIBRATION_FEATURE_COUNT, VIBRATION_FEATURE_NAMES, vibrationFeatures } from './features';
 import { cutWindows, DEFAULT_WINDOW_SECONDS, estimateSamplingRateHz, type VibrationWindowSamples } from './windowing';
 
@@ -127,8 +127,8 @@ export function trainVibrationClassifier(data: LabelledWindows, options: MlpTrai
   return runToEnd(vibrationClassifierTraining(data, options));
 }
 
-/** The same training, paused after every epoch: a retrain activity heartbeats and yields the event loop there. */
-export function* vibrationClassifierTraining(data: LabelledWindows, options: MlpTrainingOptions = {}): Generator<EpochProgress, TrainedVibrationClassifier> {
+/** The same training, paused after every mini-batch: a retrain activity heartbeats and yields the event loop there. */
+export function* vibrationClassifierTraining(data: LabelledWindows, options: MlpTrainingOptions = {}): Generator<TrainingProgress, TrainedVibrationClassifier> {
   const hiddenUnits = options.hiddenUnits ?? [32];
   const epochs = options.epochs ?? 60;
   const batchSize = options.batchSize ?? 64;
@@ -161,6 +161,7 @@ export function* vibrationClassifierTraining(data: LabelledWindows, options: Mlp
   const deltas = widths.map((w) => new Float64Array(w));
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const lossByEpoch: number[] = [];
+  const batches = Math.ceil(n / batchSize);
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     // Fisher–Yates with the seeded generator.
@@ -234,9 +235,9 @@ export function* vibrationClassifierTraining(data: LabelledWindows, options: Mlp
           p[k] -= (learningRate * (m[k] / correction1)) / (Math.sqrt(v[k] / correction2) + epsilon);
         }
       });
+      yield { epoch: epoch + 1, epochs, batch: Math.ceil(end / batchSize), batches, loss: epochLoss / end };
     }
     lossByEpoch.push(epochLoss / n);
-    yield { epoch: epoch + 1, epochs, loss: epochLoss / n };
   }
   const layers = weights.map((w, l) => ({ weights: Float32Array.from(w), bias: Float32Array.from(biases[l]) }));
   return { layers, inputMean, inputStd, lossByEpoch };

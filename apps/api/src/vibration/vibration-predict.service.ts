@@ -13,7 +13,14 @@ import {
 import { ServedModels } from '@him/registry';
 import type { VibrationPredictDto, VibrationPredictionResponseDto } from './vibration-predict.dto';
 
-/** Synchronous inference for ML engineers: one signal in, the fault type per window and overall. */
+/**
+ * Synchronous inference for ML engineers: one signal in, the fault type per window and overall. It runs in the API
+ * process, deliberately: the classifier is an 8 kB MLP that answers in milliseconds, the caller waits for the answer,
+ * and a round trip through a worker would add a queue and Temporal to every call. It is bounded: at most
+ * MAX_PREDICT_SAMPLES per request, a window length checked when the version was registered, and only registered
+ * versions are loaded here — through libs/registry's ServedModels, as the workers load them — while an uploaded
+ * file is loaded only by the registry's check in a child process with its own memory and time limits.
+ */
 @Injectable()
 export class VibrationPredictService {
   constructor(private readonly models: ServedModels) {}

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/core';
-import { AppConfig } from '@him/config';
-import { dbDate, dbJson, dbOptionalDate, VibrationDiagnosis, type FaultType } from '@him/db';
-import { indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './vibration-sql';
+import { Inject, Injectable } from '@nestjs/common';
+import { MikroORM, type EntityManager } from '@mikro-orm/core';
+import { DIALECT } from '../dialect';
+import type { FaultType, VibrationDiagnosis } from '../entities';
+import type { Dialect } from '../orm-config';
+import { dbDate, dbJson, dbOptionalDate } from '../raw-values';
+import { indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './sql';
 
 export type DiagnosisDraft = Omit<VibrationDiagnosis, 'id'>;
-/** A stored diagnosis as the API maps it: a managed entity, or a row read by raw SQL. */
+/** A stored diagnosis, as read. */
 export type DiagnosisRecord = Pick<VibrationDiagnosis, keyof VibrationDiagnosis>;
 export type DiagnosisKey = Pick<VibrationDiagnosis, 'machineName' | 'detectedAt' | 'sensorNo'>;
 
@@ -39,6 +41,7 @@ function toRecord(r: Record<string, unknown>): DiagnosisRecord {
     windowStart: dbOptionalDate(r.window_start),
     windowEnd: dbOptionalDate(r.window_end),
     confidence: r.confidence === null ? undefined : Number(r.confidence),
+    // MariaDB's JSON is LONGTEXT, which the MySQL driver hands back as text.
     probabilities: dbJson<number[]>(r.probabilities),
     modelVersion: r.model_version === null ? undefined : String(r.model_version),
     jobId: r.job_id === null ? undefined : String(r.job_id),
@@ -46,18 +49,18 @@ function toRecord(r: Record<string, unknown>): DiagnosisRecord {
 }
 
 /**
- * Typed queries on `vibration_diagnosis`. Bulk writes and every multi-row read are raw SQL: reads go machine by
+ * Typed queries on `vibration_diagnosis`, for the API and the workers. Bulk writes and every multi-row read are raw SQL: reads go machine by
  * machine, each read backwards along uq_vibration_diagnosis_window, so their cost does not grow with the table.
  */
 @Injectable()
 export class VibrationDiagnosisRepository {
   constructor(
-    private readonly em: EntityManager,
-    private readonly config: AppConfig,
+    private readonly orm: MikroORM,
+    @Inject(DIALECT) private readonly dialect: Dialect,
   ) {}
 
-  /** Stores the diagnoses not stored yet, in one transaction; returns how many were new. */
-  insertIgnore(drafts: readonly DiagnosisDraft[]): Promise<number> {
+  /** Stores the diagnoses not stored yet, in one transaction (or in `tx`); returns how many were new. */
+  insertIgnore(drafts: readonly DiagnosisDraft[], tx?: EntityManager): Promise<number> {
     const rows = sortByKey(drafts, (d) => [d.machineName, d.detectedAt.getTime(), d.sensorNo]).map((d) => [
       d.machineName,
       d.sensorNo,
@@ -70,33 +73,38 @@ export class VibrationDiagnosisRepository {
       d.modelVersion ?? null,
       d.jobId ?? null,
     ]);
-    return insertIgnore(this.em, this.config.database.kind, 'vibration_diagnosis', COLUMNS, rows);
+    return insertIgnore(tx ?? this.orm.em.fork(), this.dialect, 'vibration_diagnosis', COLUMNS, rows);
   }
 
-  findByKey(key: DiagnosisKey): Promise<VibrationDiagnosis> {
-    return this.em.findOneOrFail(VibrationDiagnosis, key);
+  /** The diagnosis stored under the natural key. */
+  async findByKey(key: DiagnosisKey): Promise<DiagnosisRecord | undefined> {
+    const rows: Record<string, unknown>[] = await this.execute(
+      `SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE machine_name = ? AND detected_at = ? AND sensor_no = ?`,
+      [key.machineName, key.detectedAt, key.sensorNo],
+    );
+    return rows.length ? toRecord(rows[0]) : undefined;
   }
 
   /** The machines with diagnoses, in order: a loose index scan of uq_vibration_diagnosis_window on MariaDB/MySQL. */
   async findMachines(): Promise<string[]> {
-    const rows: { machine_name: string }[] = await this.em.getConnection().execute('SELECT DISTINCT machine_name FROM vibration_diagnosis ORDER BY machine_name');
+    const rows: { machine_name: string }[] = await this.execute('SELECT DISTINCT machine_name FROM vibration_diagnosis ORDER BY machine_name');
     return rows.map((r) => r.machine_name);
   }
 
   /** The newest `limit` matching diagnoses of the machines together. */
   async findNewest(machines: readonly string[], filter: DiagnosisFilter, limit: number): Promise<DiagnosisRecord[]> {
-    const rows = await unionOfGroups(this.em, this.newestOfEach(machines, filter, limit), 'detected_at DESC, machine_name, sensor_no DESC', limit);
+    const rows = await unionOfGroups(this.orm.em.fork(), this.newestOfEach(machines, filter, limit), 'detected_at DESC, machine_name, sensor_no DESC', limit);
     return rows.map(toRecord);
   }
 
   /** Each machine's `limit` newest diagnoses: machines in order, newest first within one. */
   async findNewestPerMachine(machines: readonly string[], limit: number): Promise<DiagnosisRecord[]> {
-    const rows = await unionOfGroups(this.em, this.newestOfEach(machines, {}, limit), 'machine_name, detected_at DESC, sensor_no DESC');
+    const rows = await unionOfGroups(this.orm.em.fork(), this.newestOfEach(machines, {}, limit), 'machine_name, detected_at DESC, sensor_no DESC');
     return rows.map(toRecord);
   }
 
   private newestOfEach(machines: readonly string[], filter: DiagnosisFilter, limit: number): GroupQuery[] {
-    const from = `vibration_diagnosis ${indexHint(this.config.database.kind, 'uq_vibration_diagnosis_window')}`;
+    const from = `vibration_diagnosis ${indexHint(this.dialect, 'uq_vibration_diagnosis_window')}`;
     const conditions: [sql: string, value: unknown][] = [];
     if (filter.faultType !== undefined) conditions.push([' AND fault_type = ?', filter.faultType]);
     if (filter.from) conditions.push([' AND detected_at >= ?', filter.from]);
@@ -107,5 +115,9 @@ export class VibrationDiagnosisRepository {
       sql: `SELECT ${SELECT_LIST} FROM ${from} WHERE machine_name = ?${where} ORDER BY detected_at DESC, sensor_no DESC LIMIT ?`,
       params: [machine, ...conditions.map(([, value]) => value), limit],
     }));
+  }
+
+  private execute<T>(sql: string, params: unknown[] = []): Promise<T> {
+    return this.orm.em.fork().getConnection().execute(sql, params);
   }
 }

@@ -1,6 +1,7 @@
+// SQL shared by the repositories: idempotent bulk writes and bounded per-group reads.
 import { DeadlockException, LockWaitTimeoutException, type EntityManager, type QueryResult } from '@mikro-orm/core';
 import { DependencyUnavailableError, InvalidInputError } from '@him/contracts';
-import type { Dialect } from '@him/db';
+import type { Dialect } from '../orm-config';
 
 /** Rows per INSERT statement: ~150 KB of SQL, far below MySQL's max_allowed_packet. */
 const INSERT_SLICE = 1000;

@@ -7,7 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AdminBootstrap } from './auth/admin-bootstrap';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
-import { ClientAddressGuard, KeyThrottlerGuard } from './auth/rate-limit.guards';
+import { ClientAddressGuard, KeyRateLimitGuard } from './auth/rate-limit.guards';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -39,7 +39,7 @@ export class AppModule {
         // then count the request against its key.
         { provide: APP_GUARD, useClass: ClientAddressGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_GUARD, useClass: KeyThrottlerGuard },
+        { provide: APP_GUARD, useClass: KeyRateLimitGuard },
       ],
     };
   }

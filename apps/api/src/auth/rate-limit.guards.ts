@@ -28,7 +28,7 @@ export class ClientAddressGuard implements CanActivate {
 
 /** Runs after ApiKeyGuard: one budget per API key, whatever routes it calls. Health probes (public) are never limited. */
 @Injectable()
-export class KeyThrottlerGuard implements CanActivate {
+export class KeyRateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly limits: RateLimiter,

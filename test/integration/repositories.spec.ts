@@ -91,15 +91,23 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
     beforeAll(async () => {
       const em = app.get(MikroORM).em.fork();
       const equipment = em.create(Equipment, { code: 'TEP', name: 'Tennessee Eastman process', kind: EquipmentKind.Process });
-      for (const [code, faultLabel] of [['d01', 1], ['d00', 0], ['unlabelled', undefined]] as const) {
+      for (const [code, faultLabel] of [
+        ['d01', 1],
+        ['d00', 0],
+        ['unlabelled', undefined],
+      ] as const) {
         const lot = em.create(Lot, { code, equipment, startedAt: new Date(start), faultLabel });
         await em.flush();
         lots[code] = lot.id;
       }
       // Two tags over four times in d00; d01 has values of its own that must not leak into d00's read.
-      for (const [lot, offset] of [[lots.d00, 0], [lots.d01, 100]]) {
+      for (const [lot, offset] of [
+        [lots.d00, 0],
+        [lots.d01, 100],
+      ]) {
         for (let i = 3; i >= 0; i--) {
-          for (const tag of ['XMV(1)', 'XMEAS(1)']) em.create(ProcessValue, { equipmentId: equipment.id, lotId: lot, tag, measuredAt: at(i), value: offset + i + (tag === 'XMV(1)' ? 0.5 : 0) });
+          for (const tag of ['XMV(1)', 'XMEAS(1)'])
+            em.create(ProcessValue, { equipmentId: equipment.id, lotId: lot, tag, measuredAt: at(i), value: offset + i + (tag === 'XMV(1)' ? 0.5 : 0) });
         }
       }
       await em.flush();

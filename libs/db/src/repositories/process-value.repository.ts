@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { Lot } from '../entities';
 import { dbDate } from '../raw-values';
+import { selectRows } from './sql';
 
 /** A lot whose process is known: its fault label (TEP IDV number, 0 = normal operation). */
 export interface LabelledLot {
@@ -39,14 +40,11 @@ export class ProcessValueRepository {
     let after: { tag: string; measuredAt: Date } | undefined;
     for (;;) {
       const rest = after ? ' AND (tag > ? OR (tag = ? AND measured_at > ?))' : '';
-      const page: { tag: string; measured_at: unknown; value: number | string }[] = await this.orm.em
-        .fork()
-        .getConnection()
-        .execute(`SELECT tag, measured_at, value FROM process_value WHERE lot_id = ?${rest} ORDER BY tag, measured_at LIMIT ?`, [
-          lotId,
-          ...(after ? [after.tag, after.tag, after.measuredAt] : []),
-          pageRows,
-        ]);
+      const page = await selectRows<{ tag: string; measured_at: unknown; value: number }>(
+        this.orm.em.fork(),
+        `SELECT tag, measured_at, value FROM process_value WHERE lot_id = ?${rest} ORDER BY tag, measured_at LIMIT ?`,
+        [lotId, ...(after ? [after.tag, after.tag, after.measuredAt] : []), pageRows],
+      );
       const values = page.map((v) => ({ tag: v.tag, measuredAt: dbDate(v.measured_at), value: Number(v.value) }));
       if (values.length) yield values;
       if (values.length < pageRows) return;

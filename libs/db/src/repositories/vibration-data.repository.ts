@@ -5,7 +5,7 @@ import { DIALECT } from '../dialect';
 import type { VibrationData } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbDate } from '../raw-values';
-import { indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './sql';
+import { indexHint, insertIgnore, selectRows, sortByKey, unionOfGroups, type GroupQuery } from './sql';
 
 export type VibrationSample = Omit<VibrationData, 'id'>;
 /** A stored sample, as read. */
@@ -43,11 +43,24 @@ const VALUE_COLUMNS = ['measured_time', 'normal', 'unbalance', 'looseness', 'unb
 const COLUMNS = [...RECORDING_COLUMNS, ...VALUE_COLUMNS];
 const SELECT_LIST = ['id', ...COLUMNS].join(', ');
 
-function toRecord(r: Record<string, unknown>): VibrationRecord {
+/** A row as the drivers return it: BIGINT id as number or text, collected_at as text (MySQL) or epoch ms (SQLite). */
+interface SampleRow {
+  id: number | string;
+  machine_name: string;
+  sensor_no: string;
+  collected_at: unknown;
+  measured_time: number;
+  normal: number;
+  unbalance: number;
+  looseness: number;
+  unbalance_looseness: number;
+}
+
+function toRecord(r: SampleRow): VibrationRecord {
   return {
     id: Number(r.id),
-    machineName: String(r.machine_name),
-    sensorNo: String(r.sensor_no),
+    machineName: r.machine_name,
+    sensorNo: r.sensor_no,
     collectedAt: dbDate(r.collected_at),
     measuredTime: Number(r.measured_time),
     normal: Number(r.normal),
@@ -98,10 +111,12 @@ export class VibrationDataRepository {
 
   /** The sample stored under the natural key. */
   async findByKey(key: SampleKey): Promise<VibrationRecord | undefined> {
-    const rows: Record<string, unknown>[] = await this.execute(
-      `SELECT ${SELECT_LIST} FROM vibration_data WHERE machine_name = ? AND sensor_no = ? AND collected_at = ? AND measured_time = ?`,
-      [key.machineName, key.sensorNo, key.collectedAt, key.measuredTime],
-    );
+    const rows = await this.select<SampleRow>(`SELECT ${SELECT_LIST} FROM vibration_data WHERE machine_name = ? AND sensor_no = ? AND collected_at = ? AND measured_time = ?`, [
+      key.machineName,
+      key.sensorNo,
+      key.collectedAt,
+      key.measuredTime,
+    ]);
     return rows.length ? toRecord(rows[0]) : undefined;
   }
 
@@ -111,7 +126,7 @@ export class VibrationDataRepository {
     if (filter.machineName !== undefined) given.push(['machine_name', filter.machineName]);
     if (filter.sensorNo !== undefined) given.push(['sensor_no', filter.sensorNo]);
     const where = given.length ? ` WHERE ${given.map(([column]) => `${column} = ?`).join(' AND ')}` : '';
-    const rows: { machine_name: string; sensor_no: string }[] = await this.execute(
+    const rows = await this.select<{ machine_name: string; sensor_no: string }>(
       `SELECT DISTINCT machine_name, sensor_no FROM vibration_data${where} ORDER BY machine_name, sensor_no`,
       given.map(([, value]) => value),
     );
@@ -127,7 +142,7 @@ export class VibrationDataRepository {
       sql: `SELECT ${SELECT_LIST} FROM ${from} WHERE machine_name = ? AND sensor_no = ?${recording} ORDER BY collected_at DESC, measured_time DESC LIMIT ?`,
       params: [s.machineName, s.sensorNo, ...(collectedAt ? [collectedAt] : []), limit],
     }));
-    const rows = await unionOfGroups(this.orm.em.fork(), groups, 'collected_at DESC, measured_time DESC, machine_name, sensor_no', limit);
+    const rows = await unionOfGroups<SampleRow>(this.orm.em.fork(), groups, 'collected_at DESC, measured_time DESC, machine_name, sensor_no', limit);
     return rows.map(toRecord);
   }
 
@@ -138,13 +153,13 @@ export class VibrationDataRepository {
       sql: `SELECT ${SELECT_LIST} FROM ${from} WHERE machine_name = ? AND sensor_no = ? AND measured_time BETWEEN ? AND ? ORDER BY measured_time, id LIMIT ?`,
       params: [s.machineName, s.sensorNo, start, end, limit],
     }));
-    const rows = await unionOfGroups(this.orm.em.fork(), groups, 'machine_name, sensor_no, measured_time, id');
+    const rows = await unionOfGroups<SampleRow>(this.orm.em.fork(), groups, 'machine_name, sensor_no, measured_time, id');
     return rows.map(toRecord);
   }
 
   /** Every recording with its row count, in (machine, sensor, collected_at) order. */
   async findRecordings(): Promise<RecordingSummary[]> {
-    const rows: { machine_name: string; sensor_no: string; collected_at: unknown; n: number | string }[] = await this.execute(
+    const rows = await this.select<{ machine_name: string; sensor_no: string; collected_at: unknown; n: number | string }>(
       'SELECT machine_name, sensor_no, collected_at, COUNT(*) AS n FROM vibration_data GROUP BY machine_name, sensor_no, collected_at ORDER BY machine_name, sensor_no, collected_at',
     );
     return rows.map((r) => ({ machineName: r.machine_name, sensorNo: r.sensor_no, collectedAt: dbDate(r.collected_at), rows: Number(r.n) }));
@@ -154,7 +169,7 @@ export class VibrationDataRepository {
   async *readRecording(recording: Recording, pageRows = RECORDING_PAGE_ROWS): AsyncGenerator<RecordingRow[]> {
     let after: number | undefined;
     for (;;) {
-      const page: Record<string, unknown>[] = await this.execute(
+      const page = await this.select<Pick<SampleRow, (typeof VALUE_COLUMNS)[number]>>(
         `SELECT ${VALUE_COLUMNS.join(', ')} FROM vibration_data WHERE machine_name = ? AND sensor_no = ? AND collected_at = ?` +
           `${after === undefined ? '' : ' AND measured_time > ?'} ORDER BY measured_time LIMIT ?`,
         [recording.machineName, recording.sensorNo, recording.collectedAt, ...(after === undefined ? [] : [after]), pageRows],
@@ -166,7 +181,7 @@ export class VibrationDataRepository {
     }
   }
 
-  private execute<T>(sql: string, params: unknown[] = []): Promise<T> {
-    return this.orm.em.fork().getConnection().execute(sql, params);
+  private select<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return selectRows<Row>(this.orm.em.fork(), sql, params);
   }
 }

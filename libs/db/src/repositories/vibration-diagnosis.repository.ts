@@ -4,7 +4,7 @@ import { DIALECT } from '../dialect';
 import type { FaultType, VibrationDiagnosis } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbDate, dbJson, dbOptionalDate } from '../raw-values';
-import { indexHint, insertIgnore, sortByKey, unionOfGroups, type GroupQuery } from './sql';
+import { indexHint, insertIgnore, selectRows, sortByKey, unionOfGroups, type GroupQuery } from './sql';
 
 export type DiagnosisDraft = Omit<VibrationDiagnosis, 'id'>;
 /** A stored diagnosis, as read. */
@@ -17,25 +17,29 @@ export interface DiagnosisFilter {
   to?: Date;
 }
 
-const COLUMNS = [
-  'machine_name',
-  'sensor_no',
-  'detected_at',
-  'fault_type',
-  'window_start',
-  'window_end',
-  'confidence',
-  'probabilities',
-  'model_version',
-  'job_id',
-] as const;
+const COLUMNS = ['machine_name', 'sensor_no', 'detected_at', 'fault_type', 'window_start', 'window_end', 'confidence', 'probabilities', 'model_version', 'job_id'] as const;
 const SELECT_LIST = ['id', ...COLUMNS].join(', ');
 
-function toRecord(r: Record<string, unknown>): DiagnosisRecord {
+/** A row as the drivers return it: datetimes as text (MySQL) or epoch ms (SQLite), JSON as text or parsed. */
+interface DiagnosisRow {
+  id: number | string;
+  machine_name: string;
+  sensor_no: string;
+  detected_at: unknown;
+  fault_type: number;
+  window_start: unknown;
+  window_end: unknown;
+  confidence: number | null;
+  probabilities: unknown;
+  model_version: string | null;
+  job_id: string | null;
+}
+
+function toRecord(r: DiagnosisRow): DiagnosisRecord {
   return {
     id: Number(r.id),
-    machineName: String(r.machine_name),
-    sensorNo: String(r.sensor_no),
+    machineName: r.machine_name,
+    sensorNo: r.sensor_no,
     detectedAt: dbDate(r.detected_at),
     faultType: Number(r.fault_type) as FaultType,
     windowStart: dbOptionalDate(r.window_start),
@@ -43,8 +47,8 @@ function toRecord(r: Record<string, unknown>): DiagnosisRecord {
     confidence: r.confidence === null ? undefined : Number(r.confidence),
     // MariaDB's JSON is LONGTEXT, which the MySQL driver hands back as text.
     probabilities: dbJson<number[]>(r.probabilities),
-    modelVersion: r.model_version === null ? undefined : String(r.model_version),
-    jobId: r.job_id === null ? undefined : String(r.job_id),
+    modelVersion: r.model_version ?? undefined,
+    jobId: r.job_id ?? undefined,
   };
 }
 
@@ -78,28 +82,29 @@ export class VibrationDiagnosisRepository {
 
   /** The diagnosis stored under the natural key. */
   async findByKey(key: DiagnosisKey): Promise<DiagnosisRecord | undefined> {
-    const rows: Record<string, unknown>[] = await this.execute(
-      `SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE machine_name = ? AND detected_at = ? AND sensor_no = ?`,
-      [key.machineName, key.detectedAt, key.sensorNo],
-    );
+    const rows = await this.select<DiagnosisRow>(`SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE machine_name = ? AND detected_at = ? AND sensor_no = ?`, [
+      key.machineName,
+      key.detectedAt,
+      key.sensorNo,
+    ]);
     return rows.length ? toRecord(rows[0]) : undefined;
   }
 
   /** The machines with diagnoses, in order: a loose index scan of uq_vibration_diagnosis_window on MariaDB/MySQL. */
   async findMachines(): Promise<string[]> {
-    const rows: { machine_name: string }[] = await this.execute('SELECT DISTINCT machine_name FROM vibration_diagnosis ORDER BY machine_name');
+    const rows = await this.select<{ machine_name: string }>('SELECT DISTINCT machine_name FROM vibration_diagnosis ORDER BY machine_name');
     return rows.map((r) => r.machine_name);
   }
 
   /** The newest `limit` matching diagnoses of the machines together. */
   async findNewest(machines: readonly string[], filter: DiagnosisFilter, limit: number): Promise<DiagnosisRecord[]> {
-    const rows = await unionOfGroups(this.orm.em.fork(), this.newestOfEach(machines, filter, limit), 'detected_at DESC, machine_name, sensor_no DESC', limit);
+    const rows = await unionOfGroups<DiagnosisRow>(this.orm.em.fork(), this.newestOfEach(machines, filter, limit), 'detected_at DESC, machine_name, sensor_no DESC', limit);
     return rows.map(toRecord);
   }
 
   /** Each machine's `limit` newest diagnoses: machines in order, newest first within one. */
   async findNewestPerMachine(machines: readonly string[], limit: number): Promise<DiagnosisRecord[]> {
-    const rows = await unionOfGroups(this.orm.em.fork(), this.newestOfEach(machines, {}, limit), 'machine_name, detected_at DESC, sensor_no DESC');
+    const rows = await unionOfGroups<DiagnosisRow>(this.orm.em.fork(), this.newestOfEach(machines, {}, limit), 'machine_name, detected_at DESC, sensor_no DESC');
     return rows.map(toRecord);
   }
 
@@ -117,7 +122,7 @@ export class VibrationDiagnosisRepository {
     }));
   }
 
-  private execute<T>(sql: string, params: unknown[] = []): Promise<T> {
-    return this.orm.em.fork().getConnection().execute(sql, params);
+  private select<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return selectRows<Row>(this.orm.em.fork(), sql, params);
   }
 }

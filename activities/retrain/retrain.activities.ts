@@ -1,16 +1,23 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
 import { activityInfo, ApplicationFailure, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
 import { InvalidInputError, NOT_ENOUGH_DATA, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
-import { ModelStatus } from '@him/db';
+import { ModelStatus, ProcessValueRepository, VibrationDataRepository } from '@him/db';
 import { loadServableModel } from '@him/ml';
 import { ModelRegistry, ServedModels, sha256 } from '@him/registry';
 import { TRAINERS } from './trainers';
 
 const CHALLENGER_FILE = 'challenger.onnx';
+
+/** A path under BLOB_DIR/training; anything else (a workflow started by hand with `..` in its id, say) is refused. */
+function insideTraining(blobDir: string, ...parts: string[]): string {
+  const root = path.join(blobDir, 'training');
+  const resolved = path.resolve(root, ...parts);
+  if (!resolved.startsWith(root + path.sep)) throw new InvalidInputError(`${path.join(...parts)} is not inside the training files`);
+  return resolved;
+}
 
 /**
  * Activities of the retrain workflow, the same for every model (its trainer knows the model). The training set and
@@ -21,29 +28,19 @@ const CHALLENGER_FILE = 'challenger.onnx';
 @Injectable()
 export class RetrainActivities {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly vibration: VibrationDataRepository,
+    private readonly processValues: ProcessValueRepository,
     private readonly config: AppConfig,
     private readonly registry: ModelRegistry,
     private readonly models: ServedModels,
   ) {}
 
-  private get trainingRoot(): string {
-    return path.join(this.config.blobDir, 'training');
-  }
-
-  /** A path under the training root; anything else (a workflow started by hand with `..` in its id, say) is refused. */
-  private inTraining(...parts: string[]): string {
-    const resolved = path.resolve(this.trainingRoot, ...parts);
-    if (!resolved.startsWith(this.trainingRoot + path.sep)) throw new InvalidInputError(`${path.join(...parts)} is not inside the training files`);
-    return resolved;
-  }
-
   /** Reads the model's data from the database into train and held-out files that share no recording or run. */
   async buildTrainingSet(model: RetrainableModel, jobId: string): Promise<TrainingSet> {
     const trainer = TRAINERS[model];
-    const dir = this.inTraining(jobId);
+    const dir = insideTraining(this.config.blobDir, jobId);
     await fs.rm(dir, { recursive: true, force: true });
-    const set = await trainer.buildTrainingSet(this.orm.em.fork(), dir, (done, total) => heartbeat({ read: done, of: total }));
+    const set = await trainer.buildTrainingSet({ vibration: this.vibration, processValues: this.processValues }, dir, (done, total) => heartbeat({ read: done, of: total }));
     if (!set) throw ApplicationFailure.create({ type: NOT_ENOUGH_DATA, nonRetryable: true, message: `${model}: the database needs ${trainer.needs}` });
     const written = { dir, ...set };
     await fs.writeFile(path.join(dir, 'training-set.json'), `${JSON.stringify(written, null, 2)}\n`);
@@ -54,7 +51,7 @@ export class RetrainActivities {
   async trainChallenger(model: RetrainableModel, jobId: string, dir: string, epochs?: number): Promise<ChallengerFile> {
     const began = performance.now();
     const signal = cancellationSignal();
-    this.inTraining(dir);
+    insideTraining(this.config.blobDir, dir);
     const trained = await TRAINERS[model].train(dir, { jobId, epochs }, async (details) => {
       heartbeat(details);
       // Yield so the heartbeat goes out and a cancellation can come in.
@@ -69,8 +66,8 @@ export class RetrainActivities {
   /** Scores the challenger and the active version on the same held-out data. */
   async evaluateChallenger(model: RetrainableModel, dir: string, challengerFile: string): Promise<Evaluation> {
     const trainer = TRAINERS[model];
-    this.inTraining(dir);
-    const challenger = await loadServableModel(model, await fs.readFile(this.inTraining(challengerFile)));
+    insideTraining(this.config.blobDir, dir);
+    const challenger = await loadServableModel(model, await fs.readFile(insideTraining(this.config.blobDir, challengerFile)));
     try {
       const active = await this.registry.active(model);
       return {
@@ -84,7 +81,7 @@ export class RetrainActivities {
 
   /** Registers the challenger as a candidate with its figures; a retry after a crash finds the same version. */
   async registerChallenger(model: RetrainableModel, set: TrainingSet, challenger: ChallengerFile, evaluation: Evaluation, requestedBy?: string): Promise<number> {
-    const version = await this.registry.register(model, await fs.readFile(this.inTraining(challenger.file)), {
+    const version = await this.registry.register(model, await fs.readFile(insideTraining(this.config.blobDir, challenger.file)), {
       metrics: {
         held_out: evaluation.challenger,
         champion: evaluation.champion && { version: evaluation.champion.version, held_out: evaluation.champion.score },
@@ -102,7 +99,7 @@ export class RetrainActivities {
    */
   async removeTrainingFiles(): Promise<void> {
     const { workflowExecution } = activityInfo();
-    if (workflowExecution) await fs.rm(this.inTraining(workflowExecution.workflowId), { recursive: true, force: true });
+    if (workflowExecution) await fs.rm(insideTraining(this.config.blobDir, workflowExecution.workflowId), { recursive: true, force: true });
   }
 
   /** Makes the version active; already active (a retried call) is success. */

@@ -15,11 +15,7 @@ export interface ModelCheckLimits {
 const CONCURRENT_CHECKS = 2;
 
 /** A line the check process prints. */
-export type ModelCheckMessage =
-  | { ready: true }
-  | { servable: true }
-  | { rejected: { reason: OnnxRejectionReason; message: string } }
-  | { failed: string };
+export type ModelCheckMessage = { ready: true } | { servable: true } | { rejected: { reason: OnnxRejectionReason; message: string } } | { failed: string };
 
 /**
  * Checks that the ONNX file at `file` is servable as `name` (loadServableModel) in a child process with its own
@@ -73,7 +69,9 @@ function runCheck(name: string, file: string, limits: ModelCheckLimits): Promise
       }
       if (!outcome) {
         if (timedOut) return reject(refuse('resource_limit', `loading the model took longer than the ${limits.timeoutMs / 1000} s a model may take`));
-        return reject(refuse('resource_limit', `loading the model needs more than the ${limits.memoryMb} MB of memory a model may use (the check ended with ${signal ?? `exit ${code}`})`));
+        return reject(
+          refuse('resource_limit', `loading the model needs more than the ${limits.memoryMb} MB of memory a model may use (the check ended with ${signal ?? `exit ${code}`})`),
+        );
       }
       if ('servable' in outcome) return resolve();
       if ('failed' in outcome) return reject(new Error(`the model check failed: ${outcome.failed}`));

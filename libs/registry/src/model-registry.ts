@@ -53,12 +53,16 @@ export class ModelRegistry {
     for (const name of Object.keys(MODEL_SIGNATURES)) {
       const dir = path.join(this.options.shippedDir, name);
       if (!(await exists(dir)) || (await this.versions.countVersions(name)) > 0) continue;
-      const numbers = (await fs.readdir(dir)).map((f) => Number(/^v(\d+)\.onnx$/.exec(f)?.[1])).filter((v) => v > 0).sort((a, b) => a - b);
+      const numbers = (await fs.readdir(dir))
+        .map((f) => Number(/^v(\d+)\.onnx$/.exec(f)?.[1]))
+        .filter((v) => v > 0)
+        .sort((a, b) => a - b);
       const records = [];
       for (const version of numbers) {
         const file = path.join(dir, `v${version}.onnx`);
         const report = path.join(dir, `v${version}.json`);
-        const { feature_names: _names, ...metrics } = (await exists(report)) ? JSON.parse(await fs.readFile(report, 'utf8')) : {};
+        const evaluation = (await exists(report)) ? (JSON.parse(await fs.readFile(report, 'utf8')) as Record<string, unknown>) : {};
+        const { feature_names: _names, ...metrics } = evaluation;
         const newest = version === numbers[numbers.length - 1];
         records.push({
           name,

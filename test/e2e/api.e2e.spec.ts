@@ -95,6 +95,19 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       expect(entry.actor).toMatch(/^operator-/);
     });
 
+    it('keeps purging the audit log to admins, and never below the minimum retention', async () => {
+      const byOperator = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: operator, body: { older_than_days: 3650 } });
+      expect(byOperator.status).toBe(403);
+      expectErrorShape(byOperator.body, 403, 'FORBIDDEN');
+
+      for (const days of [1, 29]) {
+        const tooShort = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: ADMIN_KEY, body: { older_than_days: days } });
+        expect(tooShort.status).toBe(400);
+        expectErrorShape(tooShort.body, 400, 'INVALID_INPUT');
+        expect(tooShort.body.details).toEqual([{ field: 'older_than_days', message: expect.stringMatching(/at least 30 days \(AUDIT_RETENTION_MIN_DAYS\)/) }]);
+      }
+    });
+
     it('keeps key management and the audit log to admins', async () => {
       for (const [method, path] of [
         ['GET', '/api/v1/api-keys'],

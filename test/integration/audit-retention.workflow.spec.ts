@@ -54,4 +54,28 @@ describe('auditRetention workflow (time-skipping server)', () => {
     expect(await check.count(AuditLog, { path: { $like: '/old/%' } })).toBe(0);
     expect(await check.count(AuditLog, { path: { $like: '/new/%' } })).toBe(3);
   });
+
+  it('continues as new every few batches, so its history stays small, and sums the runs', async () => {
+    const orm = ctx.get(MikroORM);
+    const em = orm.em.fork();
+    const cutoff = new Date('2025-12-01T00:00:00Z');
+    for (let i = 0; i < 25; i++) em.create(AuditLog, { at: new Date(cutoff.getTime() - (i + 1) * 60_000), method: 'POST', path: `/older/${i}`, statusCode: 201 });
+    await em.flush();
+
+    const worker = await createWorker({ app: ctx, connection: env.nativeConnection, bundlePath: process.env.TEST_WORKFLOW_BUNDLE, taskQueue: 'retention-test' });
+    const { result, firstRun, progress } = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start('auditRetention', {
+        taskQueue: 'retention-test',
+        workflowId: 'retention-test-2',
+        args: [{ cutoff: cutoff.toISOString(), batchSize: 10, batchesPerRun: 1 }],
+      });
+      const out = await handle.result();
+      return { result: out, firstRun: await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe(), progress: await handle.query(progressQuery) };
+    });
+
+    expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
+    expect(result).toEqual({ cutoff: cutoff.toISOString(), deleted: 25, batches: 3 });
+    expect(progress).toEqual({ phase: 'done', done: 25, total: 25, unit: 'entries' });
+    expect(await orm.em.fork().count(AuditLog, { path: { $like: '/older/%' } })).toBe(0);
+  });
 });

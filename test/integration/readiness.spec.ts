@@ -86,7 +86,7 @@ describeMysql('readiness', () => {
     expect(res.body.message).toBe('Not ready: temporal is down');
     expect(res.body.details.map((d: any) => d.component)).toEqual(['temporal']);
 
-    const key = await stack.issueKey('operator');
+    const key = await stack.issueKey('admin');
     const start = await stack.http('POST', '/api/v1/jobs/audit-retention', { key, body: {} });
     expect(start.status).toBe(503);
     expect(start.body.code).toBe('DEPENDENCY_UNAVAILABLE');

@@ -38,7 +38,7 @@ describe('worker process signals', () => {
       child.kill('SIGINT');
       child.kill('SIGTERM');
       expect(await exited).toEqual({ code: 0, signal: null });
-      expect(output).not.toMatch(/IllegalStateError|DRAINING/);
+      expect(output).not.toMatch(/IllegalStateError|Not running/);
       expect(output).toMatch(/worker stopped/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');

@@ -63,8 +63,11 @@ export class RetrainActivities {
     const challenger = await loadServableModel(model, await fs.readFile(challengerFile));
     try {
       const active = await this.registry.active(model);
+      const challengerScore = await trainer.score(challenger, dir);
+      // Each scoring (seconds on the TEP test runs) gets its own heartbeat timeout.
+      heartbeat({ scored: 'challenger' });
       return {
-        challenger: await trainer.score(challenger, dir),
+        challenger: challengerScore,
         champion: active ? { version: active.version, score: await trainer.score(await this.models.load(active), dir) } : null,
       };
     } finally {

@@ -30,6 +30,6 @@ describe('activity registration', () => {
   });
 
   it('registers no private helper', () => {
-    for (const helper of ['resolve', 'prepareTarget', 'reject', 'recordRejections', 'ensureEquipment', 'chunkSource']) expect(registered).not.toContain(helper);
+    for (const helper of ['resolve', 'prepareTarget', 'reject', 'recordRejections', 'ensureEquipment', 'chunkSource', 'allowedCutoff']) expect(registered).not.toContain(helper);
   });
 });

@@ -13,10 +13,10 @@ import {
 } from '@him/contracts';
 
 export class JobStartedResponseDto {
-  @ApiProperty({ example: 'audit-retention-2026-11-22' }) workflow_id!: string;
+  @ApiProperty({ example: 'audit-retention-before-2025-11-22' }) workflow_id!: string;
   @ApiProperty({ example: '0193a5f1-8d1c-7b3e-9a0e-4f2d5c6b7a81' }) run_id!: string;
-  @ApiProperty({ example: 'http://localhost:3000/api/v1/jobs/audit-retention-2026-11-22' }) status_url!: string;
-  @ApiProperty({ example: 'http://localhost:8233/namespaces/default/workflows/audit-retention-2026-11-22/0193a5f1-.../history' })
+  @ApiProperty({ example: 'http://localhost:3000/api/v1/jobs/audit-retention-before-2025-11-22' }) status_url!: string;
+  @ApiProperty({ example: 'http://localhost:8233/namespaces/default/workflows/audit-retention-before-2025-11-22/0193a5f1-.../history' })
   temporal_ui_url!: string;
 }
 
@@ -87,7 +87,7 @@ export class JobSearchDto {
 }
 
 export class WorkflowIdParams {
-  @ApiProperty({ example: 'audit-retention-2026-11-22' })
+  @ApiProperty({ example: 'audit-retention-before-2025-11-22' })
   @IsString()
   @Length(1, 255)
   workflow_id!: string;

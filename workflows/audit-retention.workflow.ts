@@ -1,12 +1,5 @@
 import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import {
-  AUDIT_RETENTION_BATCHES_PER_RUN,
-  progressQuery,
-  TASK_QUEUES,
-  type AuditRetentionInput,
-  type AuditRetentionResult,
-  type JobProgress,
-} from '@him/contracts';
+import { AUDIT_RETENTION_BATCHES_PER_RUN, progressQuery, TASK_QUEUES, type AuditRetentionInput, type AuditRetentionResult, type JobProgress } from '@him/contracts';
 import type { AuditRetentionActivities } from '../activities/audit/audit-retention.activities';
 
 const acts = proxyActivities<AuditRetentionActivities>({

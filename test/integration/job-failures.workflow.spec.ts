@@ -37,7 +37,9 @@ describe('job failures (time-skipping server)', () => {
       failIngest: async (_id: number, reason: string) => void ledgerReasons.push(reason),
     });
     const config = loadConfig({ LOG_LEVEL: 'error' });
-    const app = { get: (cls: unknown) => (cls === AppConfig ? config : cls === IngestActivities ? ingest : Object.create((cls as Function).prototype)) } as unknown as INestApplicationContext;
+    const app = {
+      get: (cls: unknown) => (cls === AppConfig ? config : cls === IngestActivities ? ingest : Object.create((cls as { prototype: object }).prototype)),
+    } as unknown as INestApplicationContext;
     const [worker] = await createWorkers({ app, connection: env.nativeConnection, bundlePath: process.env.TEST_WORKFLOW_BUNDLE, queues: ['io'] });
     const job = jobStart({ type: INGEST_JOB, input });
     const failure = await worker.runUntil(

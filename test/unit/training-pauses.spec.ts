@@ -23,7 +23,10 @@ describe('runPausing', () => {
     expect(everyBatch.result).toBe('trained');
     expect(everyBatch.pauses).toHaveLength(8);
     const epochsOnly = await pausesOf(Number.POSITIVE_INFINITY);
-    expect(epochsOnly.pauses).toEqual([{ epoch: 1, epochs: 2, loss: 1 }, { epoch: 2, epochs: 2, loss: 0.5 }]);
+    expect(epochsOnly.pauses).toEqual([
+      { epoch: 1, epochs: 2, loss: 1 },
+      { epoch: 2, epochs: 2, loss: 0.5 },
+    ]);
   });
 });
 

@@ -13,12 +13,13 @@ export function collectActivities(app: INestApplicationContext, queue?: TaskQueu
   const activities: Record<string, ActivityFunction> = {};
   const seen = new Set<string>();
   for (const cls of ACTIVITY_CLASSES as readonly Type[]) {
-    const instance = app.get(cls);
+    const instance = app.get<unknown, Record<string, unknown>>(cls);
     for (const [name, declaredQueue] of declaredActivities(cls)) {
       if (seen.has(name)) throw new Error(`Activity name ${name} is declared twice (${cls.name})`);
       seen.add(name);
-      if (typeof instance[name] !== 'function') throw new Error(`${cls.name}.${name} is declared an activity but is not a method`);
-      if (queue === undefined || declaredQueue === queue) activities[name] = instance[name].bind(instance);
+      const method = instance[name];
+      if (typeof method !== 'function') throw new Error(`${cls.name}.${name} is declared an activity but is not a method`);
+      if (queue === undefined || declaredQueue === queue) activities[name] = (method as ActivityFunction).bind(instance);
     }
   }
   return activities;

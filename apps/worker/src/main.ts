@@ -57,7 +57,7 @@ main().catch((err) => {
   if (err instanceof ConfigError) {
     console.error(err.message);
   } else {
-    log.error(err instanceof Error ? err.stack ?? err.message : String(err));
+    log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   }
   process.exit(1);
 });

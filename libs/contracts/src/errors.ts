@@ -16,7 +16,10 @@ export abstract class DomainError extends Error {
   /** The ApplicationFailure type when it crosses Temporal (failures.ts). */
   abstract readonly failureType: string;
   readonly retryable: boolean = false;
-  constructor(message: string, readonly details?: ErrorDetail[]) {
+  constructor(
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import {
-  AUDIT_RETENTION_JOB,
-  EPOCH_TRAINED_MODELS,
-  INGEST_JOB,
-  InvalidInputError,
-  RETRAIN_JOB,
-  type IngestInput,
-  type JobRequest,
-} from '@him/contracts';
+import { AUDIT_RETENTION_JOB, EPOCH_TRAINED_MODELS, INGEST_JOB, InvalidInputError, RETRAIN_JOB, type IngestInput, type JobRequest } from '@him/contracts';
 import type { AuditRetentionJobDto, RetrainJobDto } from './jobs.dto';
 
 const DAY_MS = 86_400_000;
@@ -23,7 +15,9 @@ export class JobStarters {
     const minDays = this.config.auditRetentionMinDays;
     // The audit log is evidence: not even an admin may empty it of recent entries.
     if (days < minDays) {
-      throw new InvalidInputError(`older_than_days must be at least ${minDays}`, [{ field: 'older_than_days', message: `must be at least ${minDays} days (AUDIT_RETENTION_MIN_DAYS)` }]);
+      throw new InvalidInputError(`older_than_days must be at least ${minDays}`, [
+        { field: 'older_than_days', message: `must be at least ${minDays} days (AUDIT_RETENTION_MIN_DAYS)` },
+      ]);
     }
     // Cut at midnight UTC so every request of a day maps to the same job.
     const cutoff = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - days * DAY_MS);

@@ -1,12 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  Client,
-  Connection,
-  WorkflowExecutionDescription,
-  WorkflowExecutionInfo,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionDescription, WorkflowExecutionInfo, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { AppConfig } from '@him/config';
 import {
@@ -117,9 +110,7 @@ export class JobsService {
       const description = await this.describe(workflowId);
       const status = STATUS_BY_TEMPORAL[description.status.name] ?? 'running';
       const [progress, outcome] = await Promise.all([
-        this.client
-          .withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(progressQuery))
-          .catch(() => null),
+        this.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(progressQuery)).catch(() => null),
         status === 'running' ? Promise.resolve({ result: null, error: null }) : this.outcome(workflowId),
       ]);
       return {

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ChunkResult } from '@him/contracts';
+import { FILE_CHANGED, type ChunkResult } from '@him/contracts';
 import type { BulkTable } from '@him/db';
 
 // The loaders name their tables as the repositories describe them.
@@ -54,7 +54,7 @@ export abstract class BulkLoader {
 /** Refuses to commit a chunk whose line count differs from what validation saw. */
 export function checkChunkRows(commit: ChunkCommit, loaded: number, rejected: number): void {
   if (loaded + rejected !== commit.expectedRows) {
-    throw ApplicationFailure.nonRetryable(`the file changed during the ingest: chunk ${commit.chunkNo} now has ${loaded + rejected} rows, validation counted ${commit.expectedRows}`);
+    throw ApplicationFailure.nonRetryable(`the file changed during the ingest: chunk ${commit.chunkNo} now has ${loaded + rejected} rows, validation counted ${commit.expectedRows}`, FILE_CHANGED);
   }
 }
 

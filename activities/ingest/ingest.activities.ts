@@ -3,7 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import {
+  ALREADY_INGESTED,
+  FILE_CHANGED,
   FILE_REJECTED,
+  NOT_RECONCILED,
   type ChunkResult,
   type IngestChunk,
   type IngestInput,
@@ -27,6 +30,7 @@ import {
   type ResolvedIngest,
 } from '@him/ingest';
 import { BulkLoader, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
+import { Activity } from '../activity.decorator';
 
 /** Data lines per chunk: one transaction, a fraction of a second of loading, a few MB of memory. */
 export const CHUNK_ROWS = 50_000;
@@ -45,6 +49,7 @@ export class IngestActivities {
   ) {}
 
   /** The ledger's earlier, successful ingest of the same content, if any (the new upload is then dropped). */
+  @Activity()
   async findIngestedFile(input: Pick<IngestInput, 'checksum' | 'path' | 'deleteWhenDone'>): Promise<IngestResult | null> {
     const found = await this.orm.em.fork().findOne(Ingest, { checksum: input.checksum, status: IngestStatus.Succeeded });
     if (!found) return null;
@@ -53,11 +58,12 @@ export class IngestActivities {
   }
 
   /** Creates (or, for an earlier failed or rejected attempt, resets) the ledger row of this content. */
+  @Activity()
   async openIngest(input: IngestInput, workflowId: string): Promise<number> {
     const em = this.orm.em.fork();
     const params = { kind: input.kind, machine_name: input.machineName, sensor_no: input.sensorNo, collected_at: input.collectedAt, start_time: input.startTime, max_errors: input.maxErrors };
     let ingest = await em.findOne(Ingest, { checksum: input.checksum });
-    if (ingest?.status === IngestStatus.Succeeded) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, 'AlreadyIngested');
+    if (ingest?.status === IngestStatus.Succeeded) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, ALREADY_INGESTED);
     if (ingest) {
       await em.nativeDelete(IngestChunkEntry, { ingestId: ingest.id });
       await em.nativeDelete(IngestRejection, { ingestId: ingest.id });
@@ -82,6 +88,7 @@ export class IngestActivities {
    * (ledger says why; nothing else is written). Within it, the rejected lines are recorded and the
    * rows' destination (equipment, sensor, capture, lot) is made ready.
    */
+  @Activity()
   async validateIngestFile(ingestId: number, input: IngestInput): Promise<IngestPlan> {
     let kind = input.kind ?? 'vibration';
     try {
@@ -137,6 +144,7 @@ export class IngestActivities {
   }
 
   /** Loads one chunk in one transaction; a chunk already committed (a retry) is not loaded twice. */
+  @Activity()
   async loadIngestChunk(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'headerLine' | 'fileStamp'>, chunk: IngestChunk, path: string): Promise<ChunkResult> {
     const committed = await this.loader.committedChunk(plan.ingestId, chunk.chunkNo);
     if (committed) return committed;
@@ -144,7 +152,7 @@ export class IngestActivities {
     const { table, source } = await this.chunkSource(plan, chunk, path);
     const stat = fs.statSync(path);
     if (stat.size !== plan.fileStamp.size || stat.mtimeMs !== plan.fileStamp.mtimeMs) {
-      throw ApplicationFailure.nonRetryable(`the file changed during the ingest (size or modification time differs from when it was validated)`);
+      throw ApplicationFailure.nonRetryable(`the file changed during the ingest (size or modification time differs from when it was validated)`, FILE_CHANGED);
     }
     const result = await this.loader.loadChunk(table, source, {
       ingestId: plan.ingestId,
@@ -158,13 +166,14 @@ export class IngestActivities {
   }
 
   /** Sums the committed chunks, checks read = inserted + duplicate + rejected, and closes the ledger row. */
+  @Activity()
   async closeIngest(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'rowsRead' | 'chunks'>, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<IngestResult> {
     const em = this.orm.em.fork();
     const chunks = await em.find(IngestChunkEntry, { ingestId: plan.ingestId });
     const sum = (f: (c: IngestChunkEntry) => number) => chunks.reduce((a, c) => a + f(c), 0);
     const totals = { read: sum((c) => c.rowsRead), inserted: sum((c) => c.rowsInserted), duplicate: sum((c) => c.rowsDuplicate), rejected: sum((c) => c.rowsRejected) };
     if (chunks.length !== plan.chunks.length || totals.read !== plan.rowsRead || totals.inserted + totals.duplicate + totals.rejected !== totals.read) {
-      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${chunks.length}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`);
+      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${chunks.length}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`, NOT_RECONCILED);
     }
     const ingest = await em.findOneOrFail(Ingest, { id: plan.ingestId });
     em.assign(ingest, { status: IngestStatus.Succeeded, rowsRead: totals.read, rowsInserted: totals.inserted, rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, finishedAt: new Date() });
@@ -178,6 +187,7 @@ export class IngestActivities {
   }
 
   /** Marks the ledger row failed (cancelled, or a fault Temporal gave up on); committed chunks stay. */
+  @Activity()
   async failIngest(ingestId: number, reason: string, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<void> {
     const em = this.orm.em.fork();
     await em.nativeUpdate(Ingest, { id: ingestId, status: IngestStatus.Running }, { status: IngestStatus.Failed, error: reason.slice(0, 2000), finishedAt: new Date() });

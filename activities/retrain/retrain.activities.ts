@@ -1,13 +1,14 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { activityInfo, ApplicationFailure, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { activityInfo, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
-import { InvalidInputError, NOT_ENOUGH_DATA, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
+import { InvalidInputError, NotEnoughDataError, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
 import { ModelStatus, ProcessValueRepository, VibrationDataRepository } from '@him/db';
 import { loadServableModel } from '@him/ml';
 import { ModelRegistry, ServedModels, sha256 } from '@him/registry';
 import { TRAINERS } from './trainers';
+import { Activity } from '../activity.decorator';
 
 const CHALLENGER_FILE = 'challenger.onnx';
 
@@ -36,18 +37,20 @@ export class RetrainActivities {
   ) {}
 
   /** Reads the model's data from the database into train and held-out files that share no recording or run. */
+  @Activity({ queue: 'cpu' })
   async buildTrainingSet(model: RetrainableModel, jobId: string): Promise<TrainingSet> {
     const trainer = TRAINERS[model];
     const dir = insideTraining(this.config.blobDir, jobId);
     await fs.rm(dir, { recursive: true, force: true });
     const set = await trainer.buildTrainingSet({ vibration: this.vibration, processValues: this.processValues }, dir, (done, total) => heartbeat({ read: done, of: total }));
-    if (!set) throw ApplicationFailure.create({ type: NOT_ENOUGH_DATA, nonRetryable: true, message: `${model}: the database needs ${trainer.needs}` });
+    if (!set) throw new NotEnoughDataError(`${model}: the database needs ${trainer.needs}`);
     const written = { dir, ...set };
     await fs.writeFile(path.join(dir, 'training-set.json'), `${JSON.stringify(written, null, 2)}\n`);
     return written;
   }
 
   /** Trains the challenger on the training side, heartbeating as it goes, and writes its ONNX file beside the set. */
+  @Activity({ queue: 'cpu' })
   async trainChallenger(model: RetrainableModel, jobId: string, dir: string, epochs?: number): Promise<ChallengerFile> {
     const began = performance.now();
     const signal = cancellationSignal();
@@ -64,14 +67,18 @@ export class RetrainActivities {
   }
 
   /** Scores the challenger and the active version on the same held-out data. */
+  @Activity({ queue: 'cpu' })
   async evaluateChallenger(model: RetrainableModel, dir: string, challengerFile: string): Promise<Evaluation> {
     const trainer = TRAINERS[model];
     insideTraining(this.config.blobDir, dir);
     const challenger = await loadServableModel(model, await fs.readFile(insideTraining(this.config.blobDir, challengerFile)));
     try {
       const active = await this.registry.active(model);
+      const challengerScore = await trainer.score(challenger, dir);
+      // Each scoring (seconds on the TEP test runs) gets its own heartbeat timeout.
+      heartbeat({ scored: 'challenger' });
       return {
-        challenger: await trainer.score(challenger, dir),
+        challenger: challengerScore,
         champion: active ? { version: active.version, score: await this.models.withVersion(active, (champion) => trainer.score(champion, dir)) } : null,
       };
     } finally {
@@ -80,6 +87,7 @@ export class RetrainActivities {
   }
 
   /** Registers the challenger as a candidate with its figures; a retry after a crash finds the same version. */
+  @Activity()
   async registerChallenger(model: RetrainableModel, set: TrainingSet, challenger: ChallengerFile, evaluation: Evaluation, requestedBy?: string): Promise<number> {
     const version = await this.registry.register(model, await fs.readFile(insideTraining(this.config.blobDir, challenger.file)), {
       metrics: {
@@ -97,12 +105,14 @@ export class RetrainActivities {
    * Removes the training files of the calling workflow when its job ends, however it ends. All of them: one run of
    * a workflow id is open at a time, so what else lies there was left by earlier runs that were terminated.
    */
+  @Activity()
   async removeTrainingFiles(): Promise<void> {
     const { workflowExecution } = activityInfo();
     if (workflowExecution) await fs.rm(insideTraining(this.config.blobDir, workflowExecution.workflowId), { recursive: true, force: true });
   }
 
   /** Makes the version active; already active (a retried call) is success. */
+  @Activity()
   async promoteModelVersion(model: RetrainableModel, version: number): Promise<void> {
     if ((await this.registry.get(model, version)).status === ModelStatus.Active) return;
     await this.registry.promote(model, version);

@@ -28,6 +28,7 @@ import {
   type LstmShape,
   type LstmTrainingSet,
   type NamedTepRun,
+  type TrainingProgress,
 } from '../../libs/ml/src';
 
 /** CPU time of this process, ms: unlike the clock, it does not count the time a busy machine runs others. */
@@ -179,10 +180,10 @@ describe('LSTM backpropagation through time', () => {
     const began = cpuMs();
     let workSince = began;
     const work: number[] = [];
-    const pauses: { epoch: number; batch: number }[] = [];
-    const trained = await runPausing(tepLstmTraining(runs, { epochs: 1 }), async ({ epoch, batch }) => {
+    const pauses: TrainingProgress[] = [];
+    const trained = await runPausing(tepLstmTraining(runs, { epochs: 1 }), async (progress) => {
       work.push(cpuMs() - workSince);
-      pauses.push({ epoch, batch });
+      pauses.push(progress);
       await new Promise((resolve) => setImmediate(resolve));
       workSince = cpuMs();
     });
@@ -191,8 +192,7 @@ describe('LSTM backpropagation through time', () => {
     // One epoch takes seconds here; training never held the event loop for more than a small part of it.
     expect(took).toBeGreaterThan(1000);
     expect(Math.max(...work)).toBeLessThan(Math.min(1000, took / 5));
-    expect(pauses.length).toBeGreaterThan(5);
-    expect(pauses.every((p) => p.epoch === 1 && p.batch >= 1)).toBe(true);
+    expect(pauses.filter((p) => 'batch' in p).length).toBeGreaterThan(5);
   });
 
   it('needs normal operation to standardise against', () => {

@@ -78,9 +78,6 @@ export interface IngestResult {
   finished_at: string | null;
 }
 
-/** ApplicationFailure type of a file refused for its content (non-retryable). */
-export const FILE_REJECTED = 'FileRejected';
-
 export interface RejectedLine {
   line: number;
   reason: string;

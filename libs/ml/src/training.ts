@@ -1,26 +1,31 @@
-/** Where a training loop is: yielded after every mini-batch. */
-export interface TrainingProgress {
-  /** The epoch under way, from 1. */
+/** One epoch of a training loop done. */
+export interface EpochProgress {
   epoch: number;
   epochs: number;
-  /** Mini-batches done in this epoch, of `batches`. */
-  batch: number;
-  batches: number;
-  /** Mean loss of this epoch's batches so far. */
   loss: number;
 }
 
+/** Part of an epoch done: where a long epoch (seconds on a busy machine) can pause. */
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+}
+
+export type TrainingProgress = EpochProgress | BatchProgress;
+
 /**
- * Work between two pauses of a long computation. A worker's activities share one event loop: a loop that holds it
- * longer delays every other activity's heartbeats and the worker's own polling; 100 ms keeps a 2-core worker
- * responsive while pauses stay rare enough (≈ 10 a second) to cost nothing measurable.
+ * How long a training loop runs before it pauses inside an epoch. The worker's one JavaScript thread also carries the
+ * I/O queue's activities and every heartbeat: an epoch of the TEP LSTM on its full training set took 10–20 s on a busy
+ * 2-core machine, longer than an ingest's 15 s heartbeat timeout.
  */
 export const PAUSE_EVERY_MS = 100;
 
 /**
- * Long computations (training loops, fitting a detector) are generators that yield often — after every mini-batch,
- * tree or chunk of rows — so a retrain activity can heartbeat and yield the event loop there; tools and tests run
- * them straight through with this.
+ * Long computations — training loops, fitting and calibrating the TEP detector — are generators that yield often
+ * (after every batch and epoch, tree or chunk of scored rows), so a retrain activity can heartbeat and yield the event
+ * loop there; tools and tests run them straight through with this.
  */
 export function runToEnd<T>(work: Generator<unknown, T>): T {
   for (;;) {
@@ -30,15 +35,15 @@ export function runToEnd<T>(work: Generator<unknown, T>): T {
 }
 
 /**
- * Runs a long computation, awaiting `pause` (a heartbeat, a yield, a cancellation check) whenever PAUSE_EVERY_MS
- * or more has passed since the last pause, with the progress the computation yielded last.
+ * Runs a long computation, awaiting `pause` (a heartbeat, a yield of the event loop, a cancellation check) after
+ * every epoch of a training loop (a progress with a loss) and whenever `everyMs` have passed since the last pause.
  */
-export async function runPausing<P, T>(work: Generator<P, T>, pause: (progress: P) => Promise<void>, everyMs = PAUSE_EVERY_MS): Promise<T> {
+export async function runPausing<P extends object, T>(work: Generator<P, T>, pause: (progress: P) => Promise<void>, everyMs = PAUSE_EVERY_MS): Promise<T> {
   let since = performance.now();
   for (;;) {
     const step = work.next();
     if (step.done) return step.value;
-    if (performance.now() - since >= everyMs) {
+    if ('loss' in step.value || performance.now() - since >= everyMs) {
       await pause(step.value);
       since = performance.now();
     }

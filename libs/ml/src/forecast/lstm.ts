@@ -305,7 +305,7 @@ export function trainLstm(data: LstmTrainingSet, shape: LstmShape, options: Lstm
   return runToEnd(lstmTraining(data, shape, options));
 }
 
-/** The same training, paused after every mini-batch (see runToEnd). */
+/** The same training, pausing after every batch and epoch (see runPausing). */
 export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: LstmTrainingOptions = {}): Generator<TrainingProgress, TrainedLstm> {
   const o = { ...DEFAULT_LSTM_TRAINING, ...options };
   if (data.count === 0) throw new RangeError('no sequences to train on');
@@ -328,7 +328,6 @@ export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: 
   // Box–Muller from the seeded generator.
   const jitterOffset = () => o.inputJitter * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const lossByEpoch: number[] = [];
-  const batches = Math.ceil(data.count / o.batchSize);
   let step = 0;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     // Fisher–Yates with the seeded generator.
@@ -360,8 +359,7 @@ export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: 
         adamV[k] = beta2 * adamV[k] + (1 - beta2) * gk * gk;
         params[k] -= (o.learningRate * (adamM[k] / correction1)) / (Math.sqrt(adamV[k] / correction2) + epsilon);
       }
-      const done = Math.min(data.count, start + o.batchSize);
-      yield { epoch: epoch + 1, epochs: o.epochs, batch: Math.ceil(done / o.batchSize), batches, loss: epochLoss / done };
+      yield { epoch: epoch + 1, epochs: o.epochs, batch: start / o.batchSize + 1, batches: Math.ceil(data.count / o.batchSize) };
     }
     lossByEpoch.push(epochLoss / data.count);
   }

@@ -79,7 +79,7 @@ export function trainTepLstm(runs: readonly LabelledTepRun[], options: TepLstmOp
   return runToEnd(tepLstmTraining(runs, options));
 }
 
-/** The same training, paused after every mini-batch (see runToEnd). */
+/** The same training, pausing after every batch and epoch (see runPausing). */
 export function* tepLstmTraining(runs: readonly LabelledTepRun[], options: TepLstmOptions = {}): Generator<TrainingProgress, TrainedTepLstm> {
   const o = { ...DEFAULT_TEP_LSTM, ...options };
   const normal = runs.filter((r) => r.fault === 0).flatMap((r) => r.observations);

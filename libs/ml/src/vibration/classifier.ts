@@ -127,7 +127,7 @@ export function trainVibrationClassifier(data: LabelledWindows, options: MlpTrai
   return runToEnd(vibrationClassifierTraining(data, options));
 }
 
-/** The same training, paused after every mini-batch: a retrain activity heartbeats and yields the event loop there. */
+/** The same training, pausing after every batch and epoch: a retrain activity heartbeats and yields the event loop there. */
 export function* vibrationClassifierTraining(data: LabelledWindows, options: MlpTrainingOptions = {}): Generator<TrainingProgress, TrainedVibrationClassifier> {
   const hiddenUnits = options.hiddenUnits ?? [32];
   const epochs = options.epochs ?? 60;
@@ -161,7 +161,6 @@ export function* vibrationClassifierTraining(data: LabelledWindows, options: Mlp
   const deltas = widths.map((w) => new Float64Array(w));
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const lossByEpoch: number[] = [];
-  const batches = Math.ceil(n / batchSize);
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     // Fisher–Yates with the seeded generator.
@@ -235,7 +234,7 @@ export function* vibrationClassifierTraining(data: LabelledWindows, options: Mlp
           p[k] -= (learningRate * (m[k] / correction1)) / (Math.sqrt(v[k] / correction2) + epsilon);
         }
       });
-      yield { epoch: epoch + 1, epochs, batch: Math.ceil(end / batchSize), batches, loss: epochLoss / end };
+      yield { epoch: epoch + 1, epochs, batch: start / batchSize + 1, batches: Math.ceil(n / batchSize) };
     }
     lossByEpoch.push(epochLoss / n);
   }

@@ -362,6 +362,7 @@ export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: 
       yield { epoch: epoch + 1, epochs: o.epochs, batch: start / o.batchSize + 1, batches: Math.ceil(data.count / o.batchSize) };
     }
     lossByEpoch.push(epochLoss / data.count);
+    yield { epoch: epoch + 1, epochs: o.epochs, loss: epochLoss / data.count };
   }
   return { params, lossByEpoch };
 }

@@ -237,6 +237,7 @@ export function* vibrationClassifierTraining(data: LabelledWindows, options: Mlp
       yield { epoch: epoch + 1, epochs, batch: start / batchSize + 1, batches: Math.ceil(n / batchSize) };
     }
     lossByEpoch.push(epochLoss / n);
+    yield { epoch: epoch + 1, epochs, loss: epochLoss / n };
   }
   const layers = weights.map((w, l) => ({ weights: Float32Array.from(w), bias: Float32Array.from(biases[l]) }));
   return { layers, inputMean, inputStd, lossByEpoch };
@@ -267,8 +268,8 @@ export function vibrationClassifierOnnx(
 }
 
 /**
- * Window lengths a served classifier may ask for. Serving cuts a signal into windows of the model's length; a
- * shorter one would turn a request into up to a million windows, a longer one into none the rig's captures fill.
+ * Window lengths a served classifier may ask for. Serving cuts a signal into windows of the model's length: a much
+ * shorter one would cut one request into a hundred thousand windows, a longer one into none a rig capture fills.
  */
 export const VIBRATION_WINDOW_SECONDS_RANGE = { min: 0.25, max: 10 } as const;
 

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import {
   FILE_REJECTED,
@@ -12,7 +11,7 @@ import {
   type IngestTarget,
   type RejectedLine,
 } from '@him/contracts';
-import { Capture, Equipment, EquipmentKind, Ingest, IngestChunkEntry, IngestKind, IngestRejection, IngestStatus, Lot, Sensor } from '@him/db';
+import { CaptureRepository, EquipmentKind, EquipmentRepository, IngestKind, IngestLedgerRepository, LotRepository, type Ingest } from '@him/db';
 import {
   checkLine,
   FileFormatError,
@@ -40,13 +39,16 @@ const REJECTIONS_SHOWN = 10;
 @Injectable()
 export class IngestActivities {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly ledger: IngestLedgerRepository,
+    private readonly equipment: EquipmentRepository,
+    private readonly captures: CaptureRepository,
+    private readonly lots: LotRepository,
     private readonly loader: BulkLoader,
   ) {}
 
   /** The ledger's earlier, successful ingest of the same content, if any (the new upload is then dropped). */
   async findIngestedFile(input: Pick<IngestInput, 'checksum' | 'path' | 'deleteWhenDone'>): Promise<IngestResult | null> {
-    const found = await this.orm.em.fork().findOne(Ingest, { checksum: input.checksum, status: IngestStatus.Succeeded });
+    const found = await this.ledger.findSucceeded(input.checksum);
     if (!found) return null;
     if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
     return mapIngest(found, true);
@@ -54,27 +56,10 @@ export class IngestActivities {
 
   /** Creates (or, for an earlier failed or rejected attempt, resets) the ledger row of this content. */
   async openIngest(input: IngestInput, workflowId: string): Promise<number> {
-    const em = this.orm.em.fork();
     const params = { kind: input.kind, machine_name: input.machineName, sensor_no: input.sensorNo, collected_at: input.collectedAt, start_time: input.startTime, max_errors: input.maxErrors };
-    let ingest = await em.findOne(Ingest, { checksum: input.checksum });
-    if (ingest?.status === IngestStatus.Succeeded) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, 'AlreadyIngested');
-    if (ingest) {
-      await em.nativeDelete(IngestChunkEntry, { ingestId: ingest.id });
-      await em.nativeDelete(IngestRejection, { ingestId: ingest.id });
-      em.assign(ingest, { status: IngestStatus.Running, fileName: input.fileName, workflowId, params, error: null, startedAt: new Date(), finishedAt: null, rowsRead: 0, rowsInserted: 0, rowsDuplicate: 0, rowsRejected: 0 });
-    } else {
-      ingest = em.create(Ingest, {
-        checksum: input.checksum,
-        fileName: input.fileName,
-        kind: (input.kind ?? 'vibration') as IngestKind,
-        bytes: String(input.bytes),
-        workflowId,
-        params,
-        startedAt: new Date(),
-      });
-    }
-    await em.flush();
-    return ingest.id;
+    const id = await this.ledger.open({ checksum: input.checksum, fileName: input.fileName, kind: (input.kind ?? 'vibration') as IngestKind, bytes: input.bytes, workflowId, params });
+    if (id === null) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, 'AlreadyIngested');
+    return id;
   }
 
   /**
@@ -124,7 +109,7 @@ export class IngestActivities {
         throw ApplicationFailure.create({ message, type: FILE_REJECTED, nonRetryable: true, details: [{ errors: shown, rejected_lines: rejectedLines }] });
       }
       const target = await this.prepareTarget(resolved, ingestId, samplingRateHz);
-      await this.recordRejections(ingestId, plan.rejected, resolved.kind, plan.rowsRead);
+      await this.ledger.recordValidation(ingestId, resolved.kind as IngestKind, plan.rowsRead, plan.rejected);
       return { ingestId, target, headerLine: plan.headerLine, fileStamp, rowsRead: plan.rowsRead, rowsRejected: plan.rowsRejected, chunks: plan.chunks };
     } catch (err) {
       if (err instanceof FileFormatError) {
@@ -159,28 +144,19 @@ export class IngestActivities {
 
   /** Sums the committed chunks, checks read = inserted + duplicate + rejected, and closes the ledger row. */
   async closeIngest(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'rowsRead' | 'chunks'>, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<IngestResult> {
-    const em = this.orm.em.fork();
-    const chunks = await em.find(IngestChunkEntry, { ingestId: plan.ingestId });
-    const sum = (f: (c: IngestChunkEntry) => number) => chunks.reduce((a, c) => a + f(c), 0);
-    const totals = { read: sum((c) => c.rowsRead), inserted: sum((c) => c.rowsInserted), duplicate: sum((c) => c.rowsDuplicate), rejected: sum((c) => c.rowsRejected) };
-    if (chunks.length !== plan.chunks.length || totals.read !== plan.rowsRead || totals.inserted + totals.duplicate + totals.rejected !== totals.read) {
-      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${chunks.length}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`);
+    const totals = await this.ledger.chunkTotals(plan.ingestId);
+    if (totals.chunks !== plan.chunks.length || totals.read !== plan.rowsRead || totals.inserted + totals.duplicate + totals.rejected !== totals.read) {
+      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${totals.chunks}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`);
     }
-    const ingest = await em.findOneOrFail(Ingest, { id: plan.ingestId });
-    em.assign(ingest, { status: IngestStatus.Succeeded, rowsRead: totals.read, rowsInserted: totals.inserted, rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, finishedAt: new Date() });
-    if (plan.target.kind === 'capture') {
-      const samples = await em.getConnection().execute<{ n: number }[]>('select count(*) as n from capture_sample where capture_id = ?', [plan.target.captureId]);
-      await em.nativeUpdate(Capture, { id: plan.target.captureId }, { sampleCount: Number(samples[0].n) });
-    }
-    await em.flush();
+    if (plan.target.kind === 'capture') await this.captures.refreshSampleCount(plan.target.captureId);
+    const ingest = await this.ledger.markSucceeded(plan.ingestId, totals);
     if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
     return mapIngest(ingest, false);
   }
 
   /** Marks the ledger row failed (cancelled, or a fault Temporal gave up on); committed chunks stay. */
   async failIngest(ingestId: number, reason: string, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<void> {
-    const em = this.orm.em.fork();
-    await em.nativeUpdate(Ingest, { id: ingestId, status: IngestStatus.Running }, { status: IngestStatus.Failed, error: reason.slice(0, 2000), finishedAt: new Date() });
+    await this.ledger.markFailed(ingestId, reason);
     if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
   }
 
@@ -195,51 +171,24 @@ export class IngestActivities {
   }
 
   private async reject(ingestId: number, message: string, kind: ResolvedIngest['kind'], rowsRead: number, rowsRejected: number, input: IngestInput): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(Ingest, { id: ingestId }, { status: IngestStatus.Rejected, kind: kind as IngestKind, error: message.slice(0, 4000), rowsRead, rowsRejected, finishedAt: new Date() });
+    await this.ledger.markRejected(ingestId, { kind: kind as IngestKind, error: message.slice(0, 4000), rowsRead, rowsRejected });
     if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
-  }
-
-  private async recordRejections(ingestId: number, rejected: RejectedLine[], kind: ResolvedIngest['kind'], rowsRead: number): Promise<void> {
-    const em = this.orm.em.fork();
-    await em.nativeDelete(IngestRejection, { ingestId });
-    for (const r of rejected) em.create(IngestRejection, { ingestId, lineNo: r.line, reason: r.reason.slice(0, 255) });
-    await em.nativeUpdate(Ingest, { id: ingestId }, { kind: kind as IngestKind, rowsRead });
-    await em.flush();
   }
 
   /** Registers the equipment, sensor, capture or lot the rows belong to (idempotent). */
   private async prepareTarget(r: ResolvedIngest, ingestId: number, samplingRateHz?: number): Promise<IngestTarget> {
-    const em = this.orm.em.fork();
     if (r.kind === 'tep') {
-      const equipment = await this.ensureEquipment(em, 'TEP', 'Tennessee Eastman process', EquipmentKind.Process);
-      let lot = await em.findOne(Lot, { code: r.lotCode });
-      if (!lot) {
-        // A re-sent run keeps its original start; a new one starts when the request says, else on this hour.
-        const start = r.startTime ? new Date(r.startTime) : new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-        lot = em.create(Lot, { code: r.lotCode, equipment, startedAt: start, faultLabel: r.faultLabel, createdAt: new Date() });
-        await em.flush();
-      }
+      const equipment = await this.equipment.ensureEquipment({ code: 'TEP', name: 'Tennessee Eastman process', kind: EquipmentKind.Process });
+      // A re-sent run keeps its original start; a new one starts when the request says, else on this hour.
+      const startedAt = r.startTime ? new Date(r.startTime) : new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+      const lot = await this.lots.ensureLot({ code: r.lotCode, equipmentId: equipment.id, startedAt, faultLabel: r.faultLabel });
       return { kind: 'tep', equipmentId: equipment.id, lotId: lot.id, lotCode: lot.code, startTime: lot.startedAt.toISOString() };
     }
-    const equipment = await this.ensureEquipment(em, r.machineName, `Rotating machine ${r.machineName}`, EquipmentKind.RotatingMachine);
-    const sensor = (await em.findOne(Sensor, { equipment, sensorNo: r.sensorNo })) ?? em.create(Sensor, { equipment, sensorNo: r.sensorNo });
-    if (samplingRateHz && !sensor.samplingRateHz) sensor.samplingRateHz = samplingRateHz;
-    await em.flush();
+    const equipment = await this.equipment.ensureEquipment({ code: r.machineName, name: `Rotating machine ${r.machineName}`, kind: EquipmentKind.RotatingMachine });
+    await this.equipment.ensureSensor(equipment.id, r.sensorNo, samplingRateHz);
     if (r.kind === 'vibration') return { kind: 'vibration', machineName: r.machineName, sensorNo: r.sensorNo, collectedAt: r.collectedAt };
-    const capturedAt = new Date(r.capturedAt);
-    const capture =
-      (await em.findOne(Capture, { machineName: r.machineName, sensorNo: r.sensorNo, capturedAt })) ??
-      em.create(Capture, { machineName: r.machineName, sensorNo: r.sensorNo, capturedAt, samplingRateHz, ingestId });
-    await em.flush();
-    return { kind: 'capture', machineName: r.machineName, sensorNo: r.sensorNo, capturedAt: capturedAt.toISOString(), captureId: capture.id };
-  }
-
-  private async ensureEquipment(em: ReturnType<MikroORM['em']['fork']>, code: string, name: string, kind: EquipmentKind): Promise<Equipment> {
-    const existing = await em.findOne(Equipment, { code });
-    if (existing) return existing;
-    const created = em.create(Equipment, { code, name, kind, createdAt: new Date() });
-    await em.flush();
-    return created;
+    const capture = await this.captures.ensureCapture({ machineName: r.machineName, sensorNo: r.sensorNo, capturedAt: new Date(r.capturedAt), samplingRateHz, ingestId });
+    return { kind: 'capture', machineName: r.machineName, sensorNo: r.sensorNo, capturedAt: capture.capturedAt.toISOString(), captureId: capture.id };
   }
 
   /** Where a chunk's rows go, and the rows themselves, read block by block as the loader consumes them. */

@@ -1,27 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/core';
 import { NotFoundError, type IngestKindName } from '@him/contracts';
-import { Ingest, IngestRejection, IngestStatus } from '@him/db';
+import { IngestLedgerRepository, type Ingest, type IngestKind, type IngestStatus } from '@him/db';
 import { mapRejection, type IngestDetailResponseDto, type IngestResponseDto, type IngestSearchDto } from './ingest.dto';
 
 /** Reads the ingest ledger: what was loaded, when, and how every row was accounted for. */
 @Injectable()
 export class IngestLedgerService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly ledger: IngestLedgerRepository) {}
 
   async list(q: IngestSearchDto): Promise<IngestResponseDto[]> {
-    const rows = await this.em.find(
-      Ingest,
-      { ...(q.status ? { status: q.status as IngestStatus } : {}), ...(q.kind ? { kind: q.kind as Ingest['kind'] } : {}) },
-      { orderBy: { id: 'desc' }, limit: q.limit },
-    );
+    const rows = await this.ledger.list({ status: q.status as IngestStatus | undefined, kind: q.kind as IngestKind | undefined, limit: q.limit });
     return rows.map(mapLedgerRow);
   }
 
   async get(id: number): Promise<IngestDetailResponseDto> {
-    const ingest = await this.em.findOne(Ingest, { id });
+    const ingest = await this.ledger.findById(id);
     if (!ingest) throw new NotFoundError(`ingest ${id} not found`);
-    const rejections = await this.em.find(IngestRejection, { ingestId: id }, { orderBy: { lineNo: 'asc' } });
+    const rejections = await this.ledger.rejections(id);
     return { ...mapLedgerRow(ingest), rejected_lines: rejections.map(mapRejection) };
   }
 }

@@ -1,8 +1,17 @@
 import type { Provider } from '@nestjs/common';
+import { CaptureRepository } from './capture.repository';
+import { EquipmentRepository } from './equipment.repository';
+import { IngestLedgerRepository } from './ingest-ledger.repository';
+import { LotRepository } from './lot.repository';
+
+export * from './capture.repository';
+export * from './equipment.repository';
+export * from './ingest-ledger.repository';
+export * from './lot.repository';
 
 /**
  * One owner per table: every table's SQL lives in one repository here, which the API's services and the workers'
  * activities both inject. Each repository is an @Injectable class built from MikroORM (and the dialect); a method
  * works in its own EntityManager fork unless it is handed a transaction's.
  */
-export const REPOSITORIES: Provider[] = [];
+export const REPOSITORIES: Provider[] = [CaptureRepository, EquipmentRepository, IngestLedgerRepository, LotRepository];

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import type { RejectedLine } from '@him/contracts';
+import { Ingest, IngestChunkEntry, IngestKind, IngestRejection, IngestStatus } from '../entities/ingest.entity';
+
+/** What an ingest attempt is opened with. */
+export interface IngestOpening {
+  checksum: string;
+  fileName: string;
+  kind: IngestKind;
+  bytes: number;
+  workflowId: string;
+  params: Record<string, unknown>;
+}
+
+export interface IngestLedgerFilter {
+  status?: IngestStatus;
+  kind?: IngestKind;
+  limit: number;
+}
+
+/** The committed chunks of an ingest, summed. */
+export interface ChunkTotals {
+  chunks: number;
+  read: number;
+  inserted: number;
+  duplicate: number;
+  rejected: number;
+}
+
+/**
+ * The ingest ledger: `ingest` (one row per file content), `ingest_rejection` (lines refused under an error budget)
+ * and the reading side of `ingest_chunk` (the bulk loaders write a chunk's row in the transaction of its rows).
+ */
+@Injectable()
+export class IngestLedgerRepository {
+  constructor(private readonly orm: MikroORM) {}
+
+  findById(id: number): Promise<Ingest | null> {
+    return this.orm.em.fork().findOne(Ingest, { id });
+  }
+
+  findSucceeded(checksum: string): Promise<Ingest | null> {
+    return this.orm.em.fork().findOne(Ingest, { checksum, status: IngestStatus.Succeeded });
+  }
+
+  list(filter: IngestLedgerFilter): Promise<Ingest[]> {
+    return this.orm.em.fork().find(Ingest, { status: filter.status, kind: filter.kind }, { orderBy: { id: 'desc' }, limit: filter.limit });
+  }
+
+  /**
+   * Creates the ledger row of this content, or resets an earlier failed or rejected attempt (its chunks and
+   * rejected lines go). Returns the row's id, or null when the content is already ingested.
+   */
+  async open(opening: IngestOpening): Promise<number | null> {
+    const em = this.orm.em.fork();
+    const { checksum, fileName, kind, bytes, workflowId, params } = opening;
+    const ingest = await em.findOne(Ingest, { checksum });
+    if (ingest?.status === IngestStatus.Succeeded) return null;
+    if (ingest) {
+      await em.nativeDelete(IngestChunkEntry, { ingestId: ingest.id });
+      await em.nativeDelete(IngestRejection, { ingestId: ingest.id });
+      em.assign(ingest, { status: IngestStatus.Running, fileName, workflowId, params, error: null, startedAt: new Date(), finishedAt: null, rowsRead: 0, rowsInserted: 0, rowsDuplicate: 0, rowsRejected: 0 });
+      await em.flush();
+      return ingest.id;
+    }
+    const created = em.create(Ingest, { checksum, fileName, kind, bytes: String(bytes), workflowId, params, startedAt: new Date() });
+    await em.flush();
+    return created.id;
+  }
+
+  /** The file was refused for its content: nothing of it is stored. */
+  async markRejected(id: number, rejection: { kind: IngestKind; error: string; rowsRead: number; rowsRejected: number }): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(Ingest, { id }, { status: IngestStatus.Rejected, ...rejection, finishedAt: new Date() });
+  }
+
+  /** Records the validated file's kind and line count, and the lines refused under its error budget. */
+  async recordValidation(id: number, kind: IngestKind, rowsRead: number, rejected: readonly RejectedLine[]): Promise<void> {
+    const em = this.orm.em.fork();
+    await em.nativeDelete(IngestRejection, { ingestId: id });
+    for (const r of rejected) em.create(IngestRejection, { ingestId: id, lineNo: r.line, reason: r.reason.slice(0, 255) });
+    await em.nativeUpdate(Ingest, { id }, { kind, rowsRead });
+    await em.flush();
+  }
+
+  async rejections(id: number): Promise<IngestRejection[]> {
+    return this.orm.em.fork().find(IngestRejection, { ingestId: id }, { orderBy: { lineNo: 'asc' } });
+  }
+
+  async chunkTotals(id: number): Promise<ChunkTotals> {
+    const [row] = await this.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        'select count(*) as chunks, sum(rows_read) as rd, sum(rows_inserted) as ins, sum(rows_duplicate) as dup, sum(rows_rejected) as rej from ingest_chunk where ingest_id = ?',
+        [id],
+      );
+    return { chunks: Number(row.chunks), read: Number(row.rd ?? 0), inserted: Number(row.ins ?? 0), duplicate: Number(row.dup ?? 0), rejected: Number(row.rej ?? 0) };
+  }
+
+  /** Closes a reconciled ingest with its final counts. */
+  async markSucceeded(id: number, totals: ChunkTotals): Promise<Ingest> {
+    const em = this.orm.em.fork();
+    const ingest = await em.findOneOrFail(Ingest, { id });
+    em.assign(ingest, { status: IngestStatus.Succeeded, rowsRead: totals.read, rowsInserted: totals.inserted, rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, finishedAt: new Date() });
+    await em.flush();
+    return ingest;
+  }
+
+  /** Marks a running ingest failed; its committed chunks stay. */
+  async markFailed(id: number, reason: string): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(Ingest, { id, status: IngestStatus.Running }, { status: IngestStatus.Failed, error: reason.slice(0, 2000), finishedAt: new Date() });
+  }
+}

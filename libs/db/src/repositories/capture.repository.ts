@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { Capture } from '../entities/capture.entity';
+import { sqlFork } from './sql-fork';
 
 export interface CaptureIdentity {
   machineName: string;
@@ -16,15 +17,12 @@ export interface CaptureIdentity {
 export class CaptureRepository {
   constructor(private readonly orm: MikroORM) {}
 
-  /** The capture of this sensor at this time, registered first when new. */
+  /** The capture of this sensor at this time, registered first when new (insert-if-absent as EquipmentRepository does: a re-sent capture may race its first send). */
   async ensureCapture(capture: CaptureIdentity): Promise<Capture> {
-    const em = this.orm.em.fork();
+    const em = sqlFork(this.orm);
     const { machineName, sensorNo, capturedAt } = capture;
-    const existing = await em.findOne(Capture, { machineName, sensorNo, capturedAt });
-    if (existing) return existing;
-    const created = em.create(Capture, capture);
-    await em.flush();
-    return created;
+    await em.createQueryBuilder(Capture).insert({ ...capture, sampleCount: 0 }).onConflict(['machineName', 'sensorNo', 'capturedAt']).merge(['capturedAt']).execute();
+    return em.findOneOrFail(Capture, { machineName, sensorNo, capturedAt });
   }
 
   /** Stores the number of samples the capture holds now. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { Equipment, EquipmentKind } from '../entities/equipment.entity';
 import { Sensor } from '../entities/sensor.entity';
+import { sqlFork } from './sql-fork';
 
 export interface EquipmentIdentity {
   code: string;
@@ -9,28 +10,28 @@ export interface EquipmentIdentity {
   kind: EquipmentKind;
 }
 
-/** Equipment (machines, process units) and their sensors. */
+/**
+ * Equipment (machines, process units) and their sensors. Registering is one insert that leaves an existing row as it
+ * is (on conflict a no-op update, so real errors stay errors), then a read: ingests that run side by side may register
+ * the same machine at once, and neither may fail on the other's row.
+ */
 @Injectable()
 export class EquipmentRepository {
   constructor(private readonly orm: MikroORM) {}
 
   /** The equipment with this code, registered first when new. */
   async ensureEquipment(identity: EquipmentIdentity): Promise<Equipment> {
-    const em = this.orm.em.fork();
-    const existing = await em.findOne(Equipment, { code: identity.code });
-    if (existing) return existing;
-    const created = em.create(Equipment, { ...identity, createdAt: new Date() });
-    await em.flush();
-    return created;
+    const em = sqlFork(this.orm);
+    await em.createQueryBuilder(Equipment).insert({ ...identity, createdAt: new Date() }).onConflict('code').merge(['code']).execute();
+    return em.findOneOrFail(Equipment, { code: identity.code });
   }
 
   /** The sensor `sensorNo` of a machine, registered first when new; a sampling rate is recorded when none is yet. */
   async ensureSensor(equipmentId: number, sensorNo: string, samplingRateHz?: number): Promise<Sensor> {
-    const em = this.orm.em.fork();
-    const equipment = em.getReference(Equipment, equipmentId);
-    const sensor = (await em.findOne(Sensor, { equipment, sensorNo })) ?? em.create(Sensor, { equipment, sensorNo });
-    if (samplingRateHz && !sensor.samplingRateHz) sensor.samplingRateHz = samplingRateHz;
-    await em.flush();
-    return sensor;
+    const em = sqlFork(this.orm);
+    const key = { equipment: equipmentId, sensorNo };
+    await em.createQueryBuilder(Sensor).insert({ ...key, samplingRateHz }).onConflict(['equipment', 'sensorNo']).merge(['sensorNo']).execute();
+    if (samplingRateHz) await em.nativeUpdate(Sensor, { ...key, samplingRateHz: null }, { samplingRateHz });
+    return em.findOneOrFail(Sensor, key);
   }
 }

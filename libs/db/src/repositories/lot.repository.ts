@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { Equipment } from '../entities/equipment.entity';
-import { Lot } from '../entities/lot.entity';
+import { Lot, LotStatus } from '../entities/lot.entity';
+import { sqlFork } from './sql-fork';
 
 export interface LotOpening {
   code: string;
@@ -16,13 +16,15 @@ export interface LotOpening {
 export class LotRepository {
   constructor(private readonly orm: MikroORM) {}
 
-  /** The lot with this code, opened first when new. */
+  /** The lot with this code, opened first when new (insert-if-absent as EquipmentRepository does: two ingests of one run may open it at once). */
   async ensureLot(lot: LotOpening): Promise<Lot> {
-    const em = this.orm.em.fork();
-    const existing = await em.findOne(Lot, { code: lot.code });
-    if (existing) return existing;
-    const created = em.create(Lot, { code: lot.code, equipment: em.getReference(Equipment, lot.equipmentId), startedAt: lot.startedAt, faultLabel: lot.faultLabel, createdAt: new Date() });
-    await em.flush();
-    return created;
+    const em = sqlFork(this.orm);
+    await em
+      .createQueryBuilder(Lot)
+      .insert({ code: lot.code, equipment: lot.equipmentId, startedAt: lot.startedAt, faultLabel: lot.faultLabel, status: LotStatus.Open, createdAt: new Date() })
+      .onConflict('code')
+      .merge(['code'])
+      .execute();
+    return em.findOneOrFail(Lot, { code: lot.code });
   }
 }

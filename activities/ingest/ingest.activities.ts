@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { AppConfig } from '@him/config';
 import {
   FILE_REJECTED,
   type ChunkResult,
@@ -25,7 +27,8 @@ import {
   validateCsvFile,
   type ResolvedIngest,
 } from '@him/ingest';
-import { BulkLoader, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
+import { BulkLoader, checkChunkChecksum, fileChanged, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
+import { IngestFileAccess } from './ingest-files';
 
 /** Data lines per chunk: one transaction, a fraction of a second of loading, a few MB of memory. */
 export const CHUNK_ROWS = 50_000;
@@ -38,19 +41,25 @@ const REJECTIONS_SHOWN = 10;
  */
 @Injectable()
 export class IngestActivities {
+  private readonly files: IngestFileAccess;
+
   constructor(
+    config: AppConfig,
     private readonly ledger: IngestLedgerRepository,
     private readonly equipment: EquipmentRepository,
     private readonly captures: CaptureRepository,
     private readonly lots: LotRepository,
     private readonly loader: BulkLoader,
-  ) {}
+  ) {
+    this.files = new IngestFileAccess(config);
+  }
 
   /** The ledger's earlier, successful ingest of the same content, if any (the new upload is then dropped). */
   async findIngestedFile(input: Pick<IngestInput, 'checksum' | 'path' | 'deleteWhenDone'>): Promise<IngestResult | null> {
+    this.files.readable(input.path, input.deleteWhenDone);
     const found = await this.ledger.findSucceeded(input.checksum);
     if (!found) return null;
-    if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
+    this.files.removeUpload(input);
     return mapIngest(found, true);
   }
 
@@ -68,35 +77,39 @@ export class IngestActivities {
    * rows' destination (equipment, sensor, capture, lot) is made ready.
    */
   async validateIngestFile(ingestId: number, input: IngestInput): Promise<IngestPlan> {
+    const file = this.files.readable(input.path, input.deleteWhenDone);
     let kind = input.kind ?? 'vibration';
     try {
-      const resolved = await this.resolve(input);
+      const resolved = await this.resolve(input, file);
       kind = resolved.kind;
       const budget = input.maxErrors;
       const keep = Math.max(budget, REJECTIONS_SHOWN) + 1;
-      const stat = fs.statSync(input.path);
-      const fileStamp = { size: stat.size, mtimeMs: stat.mtimeMs };
-      let plan: Omit<IngestPlan, 'ingestId' | 'target' | 'fileStamp'> & { rejected: RejectedLine[] };
+      const fileStamp = { size: fileSize(file) };
+      let plan: Omit<IngestPlan, 'ingestId' | 'target' | 'fileStamp'> & { rejected: RejectedLine[]; checksum: string };
       let samplingRateHz: number | undefined;
       if (resolved.kind === 'tep') {
-        const run = await readTepRun(input.path, keep);
+        const run = await readTepRun(file, keep);
         const values = FORMATS.tep.columns.length;
+        const checksum = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
         plan = {
           headerLine: null,
           rowsRead: (run.observations.length + run.rejectedObservations) * values,
           rowsRejected: run.rejectedObservations * values,
           rejected: run.rejected,
-          chunks: [{ chunkNo: 0, byteStart: 0, byteEnd: stat.size, firstLine: 1, rows: (run.observations.length + run.rejectedObservations) * values, clean: false }],
+          chunks: [{ chunkNo: 0, byteStart: 0, byteEnd: fileStamp.size, firstLine: 1, rows: (run.observations.length + run.rejectedObservations) * values, clean: false, checksum }],
+          checksum,
         };
       } else {
-        const report = await validateCsvFile(input.path, resolved.kind, {
+        const report = await validateCsvFile(file, resolved.kind, {
           keepRejected: keep,
           chunkRows: CHUNK_ROWS,
           onProgress: (offset) => heartbeat({ phase: 'validating', offset }),
         });
-        plan = { headerLine: report.headerLine, rowsRead: report.rowsRead, rowsRejected: report.rowsRejected, rejected: report.rejected, chunks: report.chunks };
+        plan = { headerLine: report.headerLine, rowsRead: report.rowsRead, rowsRejected: report.rowsRejected, rejected: report.rejected, chunks: report.chunks, checksum: report.checksum };
         if (report.firstInterval && report.firstInterval > 0) samplingRateHz = Math.round(1 / report.firstInterval);
       }
+      // The ledger keys the content by the checksum the job names: the file read must be that content.
+      if (plan.checksum !== input.checksum) throw fileChanged('the file is not the content the job names (its SHA-256 differs): was it changed after it was sent?');
       if (plan.rowsRead === 0) throw new FileFormatError('the file has no data rows');
       const rejectedLines = resolved.kind === 'tep' ? plan.rowsRejected / FORMATS.tep.columns.length : plan.rowsRejected;
       if (rejectedLines > budget) {
@@ -126,11 +139,9 @@ export class IngestActivities {
     const committed = await this.loader.committedChunk(plan.ingestId, chunk.chunkNo);
     if (committed) return committed;
     heartbeat({ phase: 'loading', chunk: chunk.chunkNo, offset: chunk.byteStart });
-    const { table, source } = await this.chunkSource(plan, chunk, path);
-    const stat = fs.statSync(path);
-    if (stat.size !== plan.fileStamp.size || stat.mtimeMs !== plan.fileStamp.mtimeMs) {
-      throw ApplicationFailure.nonRetryable(`the file changed during the ingest (size or modification time differs from when it was validated)`);
-    }
+    const file = this.files.readable(path);
+    if (fileSize(file) !== plan.fileStamp.size) throw fileChanged('the file changed during the ingest (its size differs from when it was validated)');
+    const { table, source } = await this.chunkSource(plan, chunk, file);
     const result = await this.loader.loadChunk(table, source, {
       ingestId: plan.ingestId,
       chunkNo: chunk.chunkNo,
@@ -150,20 +161,20 @@ export class IngestActivities {
     }
     if (plan.target.kind === 'capture') await this.captures.refreshSampleCount(plan.target.captureId);
     const ingest = await this.ledger.markSucceeded(plan.ingestId, totals);
-    if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
+    this.files.removeUpload(input);
     return mapIngest(ingest, false);
   }
 
   /** Marks the ledger row failed (cancelled, or a fault Temporal gave up on); committed chunks stay. */
   async failIngest(ingestId: number, reason: string, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<void> {
     await this.ledger.markFailed(ingestId, reason);
-    if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
+    this.files.removeUpload(input);
   }
 
-  private async resolve(input: IngestInput): Promise<ResolvedIngest> {
+  private async resolve(input: IngestInput, file: string): Promise<ResolvedIngest> {
     let firstLine: string | undefined;
     if (!input.kind) {
-      await scanLines(input.path, { end: Math.min(input.bytes, 64 * 1024), onLine: (t) => (firstLine ??= t.trim() || undefined) }).catch(() => undefined);
+      await scanLines(file, { end: Math.min(input.bytes, 64 * 1024), onLine: (t) => (firstLine ??= t.trim() || undefined) }).catch(() => undefined);
     }
     const resolved = resolveIngest(input.fileName, input, firstLine);
     if (!resolved.ok) throw new FileFormatError(resolved.problems.map((p) => p.message).join('; '));
@@ -172,7 +183,7 @@ export class IngestActivities {
 
   private async reject(ingestId: number, message: string, kind: ResolvedIngest['kind'], rowsRead: number, rowsRejected: number, input: IngestInput): Promise<void> {
     await this.ledger.markRejected(ingestId, { kind: kind as IngestKind, error: message.slice(0, 4000), rowsRead, rowsRejected });
-    if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
+    this.files.removeUpload(input);
   }
 
   /** Registers the equipment, sensor, capture or lot the rows belong to (idempotent). */
@@ -210,15 +221,17 @@ export class IngestActivities {
       };
     }
     const table = csvTable(target);
-    if (chunk.clean && this.loader.loadsCsvBytes) return { table, source: { kind: 'csv', path, start: chunk.byteStart, end: chunk.byteEnd } };
+    if (chunk.clean && this.loader.loadsCsvBytes) return { table, source: { kind: 'csv', path, start: chunk.byteStart, end: chunk.byteEnd, checksum: chunk.checksum } };
     const format = FORMATS[target.kind];
     let rejected = 0;
     async function* batches(): AsyncGenerator<BulkRow[]> {
       let batch: BulkRow[] = [];
+      const checksum = createHash('sha256');
       const lines = scanBlocks(path, {
         start: chunk.byteStart,
         end: chunk.byteEnd,
         firstLine: chunk.firstLine,
+        onBytes: (bytes) => checksum.update(bytes),
         onLine: (text, lineNo) => {
           if (lineNo === plan.headerLine || text.trim() === '') return;
           if (isPlainDataLine(text, format)) return void batch.push(text.split(','));
@@ -232,6 +245,7 @@ export class IngestActivities {
         if (batch.length) yield batch;
         batch = [];
       }
+      checkChunkChecksum(chunk, checksum.digest('hex'));
     }
     return { table, source: { kind: 'rows', batches: batches(), rejected: () => rejected } };
   }
@@ -254,6 +268,16 @@ function csvTable(target: Exclude<IngestTarget, { kind: 'tep' }>): BulkTable {
         columns: [{ name: 'measured_time', type: 'number' }, { name: 'value', type: 'number' }],
         constants: [{ name: 'capture_id', type: 'number', value: target.captureId }],
       };
+}
+
+/** The size of a job's file; a file that is gone is a non-retryable failure, not a fault to retry. */
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw fileChanged('the file is no longer there (an upload is deleted when its ingest ends): send it again');
+    throw err;
+  }
 }
 
 function mapIngest(i: Ingest, duplicateFile: boolean): IngestResult {

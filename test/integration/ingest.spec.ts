@@ -1,9 +1,13 @@
 // Ingest with dedupe through the real path: HTTP upload → Temporal workflow → worker activities → database.
 // Every bad input gets its clear error and stores nothing; duplicates and overlaps are counted exactly.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
+import { Client } from '@temporalio/client';
+import type { IngestInput } from '@him/contracts';
 import { ormOptions } from '@him/db';
+import { JobStarters } from '../../apps/api/src/jobs/job-starters';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 import { vibrationCsv, vibrationRow, VIBRATION_HEADER, withLine } from '../support/ingest-files';
 import { ADMIN_KEY, TestStack } from '../support/stack';
@@ -191,6 +195,101 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(job.result).toMatchObject({ rows_inserted: 20_000 });
     expect(await rowsOf(m)).toBe(20_000);
     expect(await count('select count(*) as n from ingest where checksum = ?', [job.result.checksum])).toBe(1);
+  });
+
+  it('stores an upload once: the same file sent again while its ingest waits, or sent with refused options, leaves it as it is', async () => {
+    const m = machine();
+    const csv = vibrationCsv(1000, { from: kind === 'mysql' ? 11 : 12 });
+    // An API without a worker (its own namespace): the ingest waits in the queue and its file stays in the store.
+    const apiOnly = await TestStack.start({ db, namespace: 'ingest-queued', worker: false });
+    const blob = path.join(apiOnly.config.blobDir, 'uploads', createHash('sha256').update(csv).digest('hex'));
+    let workflowId: string;
+    try {
+      const first = await apiOnly.upload('g8_sensor1.csv', csv, { machine_name: m });
+      expect(first.status).toBe(202);
+      workflowId = first.body.workflow_id;
+      const stored = fs.statSync(blob);
+      expect((await apiOnly.upload('g8_sensor1.csv', csv, { machine_name: m })).body.workflow_id).toBe(workflowId);
+      expect((await apiOnly.upload('g8_sensor1.csv', csv, { machine_name: m, kind: 'capture' })).status).toBe(400);
+      const after = fs.statSync(blob);
+      expect({ ino: after.ino, mtimeMs: after.mtimeMs }).toEqual({ ino: stored.ino, mtimeMs: stored.mtimeMs });
+    } finally {
+      await apiOnly.close();
+    }
+    // A worker then runs the waiting ingest on the file as it was sent.
+    const withWorker = await TestStack.start({ db, namespace: 'ingest-queued' });
+    try {
+      const job = await withWorker.finishedJob(workflowId);
+      expect(job.result).toMatchObject({ rows_read: 1000, rows_inserted: 1000 });
+      expect(await rowsOf(m)).toBe(1000);
+      expect(fs.existsSync(blob)).toBe(false);
+    } finally {
+      await withWorker.close();
+    }
+  });
+
+  describe('a workflow started without the API (e.g. from the Temporal UI) is held to the same files', () => {
+    let outside: string;
+    const sha256 = (content: string) => createHash('sha256').update(content).digest('hex');
+
+    /** Starts the ingest workflow as the API would, but with any input, and waits for it. */
+    async function startDirectly(file: string, content: string, m: string, deleteWhenDone: boolean) {
+      const input: IngestInput = { checksum: sha256(content), bytes: Buffer.byteLength(content), fileName: path.basename(file), path: file, deleteWhenDone, kind: 'vibration', machineName: m, sensorNo: '1', maxErrors: 0 };
+      const job = stack.app.get(JobStarters).ingest(input);
+      await stack.app.get(Client).workflow.start(job.workflowType, { taskQueue: job.taskQueue, workflowId: job.workflowId, args: job.args });
+      return stack.finishedJob(job.workflowId);
+    }
+
+    beforeAll(() => {
+      outside = fs.mkdtempSync(path.join(process.env.TEST_TMP_DIR!, `outside-${kind}-`));
+    });
+
+    it('refuses a file outside the upload store and the data directory, and leaves it alone', async () => {
+      const m = machine();
+      const content = vibrationCsv(50, { from: 1 });
+      const file = path.join(outside, 'g1_sensor1.csv');
+      fs.writeFileSync(file, content);
+      const job = await startDirectly(file, content, m, true);
+      expect(job.error).toMatchObject({ type: 'FileNotAllowed', message: expect.stringMatching(/outside the upload store and the data directory/) });
+      expect(fs.existsSync(file)).toBe(true);
+      expect(await rowsOf(m)).toBe(0);
+    });
+
+    it('refuses a link in the upload store that leads outside it', async () => {
+      const m = machine();
+      const content = vibrationCsv(50, { from: 2 });
+      const target = path.join(outside, 'g2_sensor1.csv');
+      fs.writeFileSync(target, content);
+      const uploads = path.join(stack.config.blobDir, 'uploads');
+      fs.mkdirSync(uploads, { recursive: true });
+      const link = path.join(uploads, sha256(content));
+      fs.symlinkSync(target, link);
+      const job = await startDirectly(link, content, m, true);
+      expect(job.error).toMatchObject({ type: 'FileNotAllowed' });
+      expect(fs.existsSync(target)).toBe(true);
+      fs.rmSync(link);
+    });
+
+    it('loads a file of the data directory but never deletes it', async () => {
+      const m = machine();
+      const content = vibrationCsv(50, { from: 3 });
+      const file = path.join(stack.config.dataDir, `g3_sensor1-${kind}.csv`);
+      fs.writeFileSync(file, content);
+      const job = await startDirectly(file, content, m, true);
+      expect(job.error).toMatchObject({ type: 'FileNotAllowed', message: expect.stringMatching(/only uploads are deleted/) });
+      expect(fs.existsSync(file)).toBe(true);
+      expect((await startDirectly(file, content, m, false)).result).toMatchObject({ rows_inserted: 50 });
+      expect(fs.existsSync(file)).toBe(true);
+    });
+
+    it('refuses a file whose content is not the checksum the job names', async () => {
+      const m = machine();
+      const file = path.join(stack.config.dataDir, `g4_sensor1-${kind}.csv`);
+      fs.writeFileSync(file, vibrationCsv(50, { from: 4 }));
+      const job = await startDirectly(file, vibrationCsv(50, { from: 5 }), m, false);
+      expect(job.error).toMatchObject({ type: 'FileChanged' });
+      expect(await rowsOf(m)).toBe(0);
+    });
   });
 
   it('loads a live capture under its machine, sensor and capture time from the file name', async () => {

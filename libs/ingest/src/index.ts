@@ -1,3 +1,4 @@
+export * from './checksums';
 export * from './file-names';
 export * from './formats';
 export * from './numbers';

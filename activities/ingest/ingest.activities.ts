@@ -19,12 +19,13 @@ import {
   FileFormatError,
   FORMATS,
   isPlainDataLine,
-  readTepRun,
+  readTepChunk,
   resolveIngest,
   scanBlocks,
   scanLines,
   TEP_SAMPLE_MS,
   validateCsvFile,
+  validateTepFile,
   type ResolvedIngest,
 } from '@him/ingest';
 import { BulkLoader, checkChunkChecksum, fileChanged, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
@@ -32,6 +33,8 @@ import { IngestFileAccess } from './ingest-files';
 
 /** Data lines per chunk: one transaction, a fraction of a second of loading, a few MB of memory. */
 export const CHUNK_ROWS = 50_000;
+/** Observations per chunk of a TEP run: as many values as a CSV chunk's lines. */
+const TEP_CHUNK_OBSERVATIONS = Math.floor(CHUNK_ROWS / FORMATS.tep.columns.length);
 /** Rejected lines named in a rejection message. */
 const REJECTIONS_SHOWN = 10;
 
@@ -88,17 +91,12 @@ export class IngestActivities {
       let plan: Omit<IngestPlan, 'ingestId' | 'target' | 'fileStamp'> & { rejected: RejectedLine[]; checksum: string };
       let samplingRateHz: number | undefined;
       if (resolved.kind === 'tep') {
-        const run = await readTepRun(file, keep);
-        const values = FORMATS.tep.columns.length;
-        const checksum = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-        plan = {
-          headerLine: null,
-          rowsRead: (run.observations.length + run.rejectedObservations) * values,
-          rowsRejected: run.rejectedObservations * values,
-          rejected: run.rejected,
-          chunks: [{ chunkNo: 0, byteStart: 0, byteEnd: fileStamp.size, firstLine: 1, rows: (run.observations.length + run.rejectedObservations) * values, clean: false, checksum }],
-          checksum,
-        };
+        const report = await validateTepFile(file, {
+          keepRejected: keep,
+          chunkObservations: TEP_CHUNK_OBSERVATIONS,
+          onProgress: (offset) => heartbeat({ phase: 'validating', offset }),
+        });
+        plan = { headerLine: null, rowsRead: report.rowsRead, rowsRejected: report.rowsRejected, rejected: report.rejected, chunks: report.chunks, checksum: report.checksum };
       } else {
         const report = await validateCsvFile(file, resolved.kind, {
           keepRejected: keep,
@@ -206,18 +204,31 @@ export class IngestActivities {
   private async chunkSource(plan: Pick<IngestPlan, 'target' | 'headerLine'>, chunk: IngestChunk, path: string): Promise<{ table: BulkTable; source: RowSource }> {
     const target = plan.target;
     if (target.kind === 'tep') {
-      const run = await readTepRun(path, 0);
+      if (!chunk.tep) throw ApplicationFailure.nonRetryable(`TEP chunk ${chunk.chunkNo} does not say where it is in the run: validate the file again`);
       const start = new Date(target.startTime).getTime();
       const tags = FORMATS.tep.columns;
-      const rows: BulkRow[] = [];
-      run.observations.forEach((obs, i) => obs.forEach((value, k) => rows.push([tags[k], start + i * TEP_SAMPLE_MS, value])));
+      const checksum = createHash('sha256');
+      const run = readTepChunk(path, { ...chunk, tep: chunk.tep }, (bytes) => checksum.update(bytes));
+      // Each observation at its place in the run (a rejected one leaves its 3 minutes empty).
+      async function* batches(): AsyncGenerator<BulkRow[]> {
+        for await (const { offset, observations } of run.blocks) {
+          heartbeat({ phase: 'loading', chunk: chunk.chunkNo, offset });
+          const rows: BulkRow[] = [];
+          for (const { index, values } of observations) {
+            const at = start + index * TEP_SAMPLE_MS;
+            for (let k = 0; k < values.length; k++) rows.push([tags[k], at, values[k]]);
+          }
+          if (rows.length) yield rows;
+        }
+        checkChunkChecksum(chunk, checksum.digest('hex'));
+      }
       return {
         table: {
           table: 'process_value',
           columns: [{ name: 'tag', type: 'text' }, { name: 'measured_at', type: 'datetime' }, { name: 'value', type: 'number' }],
           constants: [{ name: 'equipment_id', type: 'number', value: target.equipmentId }, { name: 'lot_id', type: 'number', value: target.lotId }],
         },
-        source: { kind: 'rows', batches: [rows], rejected: () => run.rejectedObservations * tags.length },
+        source: { kind: 'rows', batches: batches(), rejected: () => run.rejected() * tags.length },
       };
     }
     const table = csvTable(target);

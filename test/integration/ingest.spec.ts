@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { Client } from '@temporalio/client';
 import type { IngestInput } from '@him/contracts';
-import { ormOptions } from '@him/db';
+import { dbDate, ormOptions } from '@him/db';
 import { JobStarters } from '../../apps/api/src/jobs/job-starters';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 import { vibrationCsv, vibrationRow, VIBRATION_HEADER, withLine } from '../support/ingest-files';
@@ -300,6 +300,25 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(capture.sample_count).toBe(2700);
     expect(Math.round(capture.sampling_rate_hz)).toBe(1350);
     expect(await count('select count(*) as n from capture_sample where capture_id = ?', [capture.id])).toBe(2700);
+  });
+
+  it('streams a long TEP run in chunks of whole observations, each committed with its ledger row, every observation at its time', async () => {
+    // 2,500 observations of 52 values (Braatz layout); observation i has XMEAS_1 = i, and line 1001 is broken.
+    const observation = (i: number) => Array.from({ length: 52 }, (_, k) => (i + k / 100).toExponential(7)).join('   ');
+    const lines = Array.from({ length: 2500 }, (_, i) => `   ${observation(i)}`);
+    lines[1000] = lines[1000].replace(/\S+$/, 'NaN');
+    const job = await ingest(`long-run-${kind}.dat`, lines.join('\n') + '\n', { start_time: '2026-03-01T00:00:00Z', max_errors: '1' });
+    expect(job.result).toMatchObject({ kind: 'tep', rows_read: 2500 * 52, rows_inserted: 2499 * 52, rows_rejected: 52 });
+    expect(await count('select count(*) as n from ingest_chunk where ingest_id = ?', [job.result.ingest_id])).toBe(3);
+    const detail = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}`, { key: ADMIN_KEY });
+    expect(detail.body.rejected_lines).toEqual([{ line: 1001, reason: "column 'XMV_11' is NaN, not a finite number" }]);
+
+    const [lot] = await orm.em.fork().getConnection().execute('select id from lot where code = ?', [`long-run-${kind}`]);
+    const xmeas1 = await orm.em.fork().getConnection().execute("select measured_at, value from process_value where lot_id = ? and tag = 'XMEAS_1' order by measured_at", [lot.id]);
+    expect(xmeas1).toHaveLength(2499);
+    const start = Date.parse('2026-03-01T00:00:00Z');
+    const at = (i: number) => dbDate(xmeas1.find((r: any) => r.value === i).measured_at).getTime();
+    expect([at(0), at(999), at(1001), at(2499)]).toEqual([0, 999, 1001, 2499].map((i) => start + i * 180_000));
   });
 
   const tepFile = path.join(TEP_DIR, 'd01.dat');

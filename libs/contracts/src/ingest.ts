@@ -42,6 +42,8 @@ export interface IngestChunk {
   clean: boolean;
   /** SHA-256 of the chunk's bytes when validated: a chunk whose bytes differ when loaded is refused (FILE_CHANGED). */
   checksum: string;
+  /** TEP runs: the chunk's first observation (its time is the run's start + index × 3 min), and the file's layout. */
+  tep?: { firstObservation: number; transposed: boolean };
 }
 
 export interface IngestPlan {

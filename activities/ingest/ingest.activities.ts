@@ -5,6 +5,7 @@ import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
 import {
   FILE_REJECTED,
+  REJECTED_LINES_STORED,
   type ChunkResult,
   type IngestChunk,
   type IngestInput,
@@ -86,7 +87,8 @@ export class IngestActivities {
       const resolved = await this.resolve(input, file);
       kind = resolved.kind;
       const budget = input.maxErrors;
-      const keep = Math.max(budget, REJECTIONS_SHOWN) + 1;
+      // Enough for the message, and for the ledger up to its cap: memory stays bounded whatever max_errors says.
+      const keep = Math.min(Math.max(budget, REJECTIONS_SHOWN), REJECTED_LINES_STORED);
       const fileStamp = { size: fileSize(file) };
       let plan: Omit<IngestPlan, 'ingestId' | 'target' | 'fileStamp'> & { rejected: RejectedLine[]; checksum: string };
       let samplingRateHz: number | undefined;
@@ -120,7 +122,7 @@ export class IngestActivities {
         throw ApplicationFailure.create({ message, type: FILE_REJECTED, nonRetryable: true, details: [{ errors: shown, rejected_lines: rejectedLines }] });
       }
       const target = await this.prepareTarget(resolved, ingestId, samplingRateHz);
-      await this.ledger.recordValidation(ingestId, resolved.kind as IngestKind, plan.rowsRead, plan.rejected);
+      await this.ledger.recordValidation(ingestId, resolved.kind as IngestKind, plan.rowsRead, plan.rejected, (stored) => heartbeat({ phase: 'recording rejected lines', stored }));
       return { ingestId, target, headerLine: plan.headerLine, fileStamp, rowsRead: plan.rowsRead, rowsRejected: plan.rowsRejected, chunks: plan.chunks };
     } catch (err) {
       if (err instanceof FileFormatError) {

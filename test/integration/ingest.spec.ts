@@ -185,6 +185,37 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(over.error.message).toMatch(/4 bad line\(s\), more than max_errors=3/);
   });
 
+  it('with a large max_errors, counts every rejected line but stores the first 10,000, and pages through them', async () => {
+    const m = machine();
+    // 12,500 of 20,000 lines are bad: every 8th line is good.
+    const csv = Array.from({ length: 20_000 }, (_, i) => (i % 8 === 0 ? vibrationRow(i) : `${i},broken`)).join('\n') + '\n';
+    const job = await ingest('g5_sensor4.csv', csv, { machine_name: m, max_errors: '1000000' });
+    expect(job.result).toMatchObject({ rows_read: 20_000, rows_inserted: 2_500, rows_rejected: 17_500 });
+    expect(await count('select count(*) as n from ingest_rejection where ingest_id = ?', [job.result.ingest_id])).toBe(10_000);
+
+    const detail = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}`, { key: ADMIN_KEY });
+    expect(detail.body.rejected_lines).toHaveLength(100);
+    expect(detail.body.rejected_lines[0]).toEqual({ line: 2, reason: expect.stringMatching(/expected 5 columns/) });
+    expect(detail.body.more_rejected_lines).toBe(true);
+
+    const lines: number[] = [];
+    let after = 0;
+    for (let page = 0; page < 20 && after !== null; page++) {
+      const res = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}/rejected-lines?after_line=${after}&limit=1000`, { key: ADMIN_KEY });
+      expect(res.status).toBe(200);
+      lines.push(...res.body.rejected_lines.map((r: { line: number }) => r.line));
+      after = res.body.next_after_line;
+    }
+    expect(after).toBeNull();
+    expect(lines).toHaveLength(10_000);
+    expect(lines.slice(0, 8)).toEqual([2, 3, 4, 5, 6, 7, 8, 10]);
+    expect(lines.every((line, i) => i === 0 || line > lines[i - 1])).toBe(true);
+
+    const bad = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}/rejected-lines?limit=5000`, { key: ADMIN_KEY });
+    expect(bad.status).toBe(400);
+    expect((await stack.http('GET', '/api/v1/ingests/999999/rejected-lines', { key: ADMIN_KEY })).status).toBe(404);
+  });
+
   it('runs one ingest for five concurrent uploads of the same file', async () => {
     const m = machine();
     const csv = vibrationCsv(20_000);

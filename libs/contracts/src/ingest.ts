@@ -89,6 +89,12 @@ export const FILE_CHANGED = 'FileChanged';
 /** ApplicationFailure type of a job naming a file outside the upload store and the data directory, or asking to delete one that is not an upload (non-retryable). */
 export const FILE_NOT_ALLOWED = 'FileNotAllowed';
 
+/**
+ * Rejected lines stored per ingest (the first ones in file order); rows_rejected still counts every one. A file
+ * with more bad lines than this is a file to fix, not to page through.
+ */
+export const REJECTED_LINES_STORED = 10_000;
+
 export interface RejectedLine {
   line: number;
   reason: string;

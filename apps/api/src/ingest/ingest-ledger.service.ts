@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, type IngestKindName } from '@him/contracts';
+import { NotFoundError, REJECTED_LINES_STORED, type IngestKindName } from '@him/contracts';
 import { IngestLedgerRepository, type Ingest, type IngestKind, type IngestStatus } from '@him/db';
-import { mapRejection, type IngestDetailResponseDto, type IngestResponseDto, type IngestSearchDto } from './ingest.dto';
+import {
+  mapRejection,
+  REJECTED_LINES_SHOWN,
+  type IngestDetailResponseDto,
+  type IngestResponseDto,
+  type IngestSearchDto,
+  type RejectedLinesPageDto,
+  type RejectedLinesQueryDto,
+} from './ingest.dto';
 
 /** Reads the ingest ledger: what was loaded, when, and how every row was accounted for. */
 @Injectable()
@@ -16,8 +24,20 @@ export class IngestLedgerService {
   async get(id: number): Promise<IngestDetailResponseDto> {
     const ingest = await this.ledger.findById(id);
     if (!ingest) throw new NotFoundError(`ingest ${id} not found`);
-    const rejections = await this.ledger.rejections(id);
-    return { ...mapLedgerRow(ingest), rejected_lines: rejections.map(mapRejection) };
+    const rejections = await this.ledger.rejections(id, { afterLine: 0, limit: REJECTED_LINES_SHOWN + 1 });
+    return { ...mapLedgerRow(ingest), rejected_lines: rejections.slice(0, REJECTED_LINES_SHOWN).map(mapRejection), more_rejected_lines: rejections.length > REJECTED_LINES_SHOWN };
+  }
+
+  async rejectedLines(id: number, q: RejectedLinesQueryDto): Promise<RejectedLinesPageDto> {
+    if (!(await this.ledger.findById(id))) throw new NotFoundError(`ingest ${id} not found`);
+    const rejections = await this.ledger.rejections(id, { afterLine: q.after_line, limit: q.limit + 1 });
+    const page = rejections.slice(0, q.limit);
+    return {
+      ingest_id: id,
+      rejected_lines: page.map(mapRejection),
+      next_after_line: rejections.length > q.limit ? page[page.length - 1].lineNo : null,
+      stored_at_most: REJECTED_LINES_STORED,
+    };
   }
 }
 

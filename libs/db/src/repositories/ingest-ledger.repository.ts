@@ -3,6 +3,8 @@ import { MikroORM } from '@mikro-orm/core';
 import type { RejectedLine } from '@him/contracts';
 import { Ingest, IngestChunkEntry, IngestKind, IngestRejection, IngestStatus } from '../entities/ingest.entity';
 
+const REJECTIONS_PER_INSERT = 1000;
+
 /** What an ingest attempt is opened with. */
 export interface IngestOpening {
   checksum: string;
@@ -74,17 +76,24 @@ export class IngestLedgerRepository {
     await this.orm.em.fork().nativeUpdate(Ingest, { id }, { status: IngestStatus.Rejected, ...rejection, finishedAt: new Date() });
   }
 
-  /** Records the validated file's kind and line count, and the lines refused under its error budget. */
-  async recordValidation(id: number, kind: IngestKind, rowsRead: number, rejected: readonly RejectedLine[]): Promise<void> {
+  /**
+   * Records the validated file's kind and line count, and the lines refused under its error budget, in statements
+   * of REJECTIONS_PER_INSERT rows; `onBatch` is called after each (heartbeats). A retry starts over.
+   */
+  async recordValidation(id: number, kind: IngestKind, rowsRead: number, rejected: readonly RejectedLine[], onBatch?: (stored: number) => void): Promise<void> {
     const em = this.orm.em.fork();
     await em.nativeDelete(IngestRejection, { ingestId: id });
-    for (const r of rejected) em.create(IngestRejection, { ingestId: id, lineNo: r.line, reason: r.reason.slice(0, 255) });
+    for (let at = 0; at < rejected.length; at += REJECTIONS_PER_INSERT) {
+      const batch = rejected.slice(at, at + REJECTIONS_PER_INSERT).map((r) => ({ ingestId: id, lineNo: r.line, reason: r.reason.slice(0, 255) }));
+      await em.insertMany(IngestRejection, batch);
+      onBatch?.(at + batch.length);
+    }
     await em.nativeUpdate(Ingest, { id }, { kind, rowsRead });
-    await em.flush();
   }
 
-  async rejections(id: number): Promise<IngestRejection[]> {
-    return this.orm.em.fork().find(IngestRejection, { ingestId: id }, { orderBy: { lineNo: 'asc' } });
+  /** Stored rejected lines after line `afterLine`, in line order (a page: the next starts after its last line). */
+  rejections(id: number, page: { afterLine: number; limit: number }): Promise<IngestRejection[]> {
+    return this.orm.em.fork().find(IngestRejection, { ingestId: id, lineNo: { $gt: page.afterLine } }, { orderBy: { lineNo: 'asc' }, limit: page.limit });
   }
 
   async chunkTotals(id: number): Promise<ChunkTotals> {

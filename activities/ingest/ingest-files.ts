@@ -3,9 +3,7 @@ import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AppConfig } from '@him/config';
 import { FILE_NOT_ALLOWED } from '@him/contracts';
-
-/** Where uploads are stored, under their SHA-256 (the API writes them; the ingest deletes them when done). */
-export const uploadStore = (config: AppConfig): string => path.join(config.blobDir, 'uploads');
+import { uploadStore } from '@him/ingest';
 
 /**
  * The files an ingest may touch. A workflow can be started by anyone who reaches Temporal (its UI, its CLI), so
@@ -18,7 +16,7 @@ export class IngestFileAccess {
   /** The real path of a job's file, or a non-retryable FILE_NOT_ALLOWED failure. */
   readable(file: string, deleteWhenDone = false): string {
     const real = realPath(file);
-    const upload = isInside(real, realPath(uploadStore(this.config)));
+    const upload = isInside(real, realPath(uploadStore(this.config.blobDir)));
     if (!upload && !isInside(real, realPath(this.config.dataDir))) {
       throw ApplicationFailure.create({ type: FILE_NOT_ALLOWED, nonRetryable: true, message: 'the job names a file outside the upload store and the data directory: refused' });
     }
@@ -32,7 +30,7 @@ export class IngestFileAccess {
   removeUpload(input: { path: string; deleteWhenDone: boolean }): void {
     if (!input.deleteWhenDone) return;
     const real = realPath(input.path);
-    if (isInside(real, realPath(uploadStore(this.config)))) fs.rmSync(real, { force: true });
+    if (isInside(real, realPath(uploadStore(this.config.blobDir)))) fs.rmSync(real, { force: true });
   }
 }
 

@@ -6,3 +6,4 @@ export * from './scanner';
 export * from './tep';
 export * from './validate';
 export * from './resolve';
+export * from './upload-store';

@@ -6,13 +6,11 @@ import { Injectable, PayloadTooLargeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '@him/config';
 import { InvalidInputError, type IngestInput } from '@him/contracts';
-import { resolveIngest, unsafeFileNameReason } from '@him/ingest';
+import { INCOMING_PREFIX, resolveIngest, unsafeFileNameReason, uploadStore } from '@him/ingest';
 import { createValidationPipe } from '../common/validation';
 import { IngestJobDto } from './ingest.dto';
 
 const SNIFF_BYTES = 64 * 1024;
-/** Temporary upload files start with this; the store's cleaner knows them by it. */
-export const INCOMING_PREFIX = '.incoming-';
 
 /**
  * Turns an ingest request (multipart upload or JSON path) into a workflow input: the file lands in the
@@ -90,7 +88,7 @@ export class IngestFilesService {
 
   /** Streams an upload into a temporary file of the store while hashing it. */
   private async store(file: NodeJS.ReadableStream): Promise<{ path: string; checksum: string; bytes: number }> {
-    const dir = this.uploads();
+    const dir = uploadStore(this.config.blobDir);
     fs.mkdirSync(dir, { recursive: true });
     const incoming = path.join(dir, `${INCOMING_PREFIX}${randomUUID()}`);
     const hash = createHash('sha256');
@@ -113,19 +111,26 @@ export class IngestFilesService {
   /**
    * Puts an accepted upload under its checksum, where equal uploads share it, unless a file is there already:
    * a hard link fails rather than replace it, so the file a running ingest reads is never swapped or truncated.
+   * A file found there is marked as just used, so the worker's cleaner does not take it as abandoned.
    */
   private publish(incoming: string, checksum: string): string {
-    const final = path.join(this.uploads(), checksum);
-    try {
-      fs.linkSync(incoming, final);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const final = path.join(uploadStore(this.config.blobDir), checksum);
+    for (;;) {
+      try {
+        fs.linkSync(incoming, final);
+        return final;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      try {
+        const now = new Date();
+        fs.utimesSync(final, now, now);
+        return final;
+      } catch (err) {
+        // Its ingest ended and deleted it just now: link ours instead.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
     }
-    return final;
-  }
-
-  private uploads(): string {
-    return path.join(this.config.blobDir, 'uploads');
   }
 
   /** Refuses what is wrong with the file as a whole (empty, binary, kind or names unknown) before any workflow. */

@@ -116,6 +116,12 @@ export class IngestLedgerRepository {
     return ingest;
   }
 
+  /** Checksums of the contents being ingested now. */
+  async runningChecksums(): Promise<Set<string>> {
+    const running = await this.orm.em.fork().find(Ingest, { status: IngestStatus.Running }, { fields: ['checksum'] });
+    return new Set(running.map((i) => i.checksum));
+  }
+
   /** Marks a running ingest failed; its committed chunks stay. */
   async markFailed(id: number, reason: string): Promise<void> {
     await this.orm.em.fork().nativeUpdate(Ingest, { id, status: IngestStatus.Running }, { status: IngestStatus.Failed, error: reason.slice(0, 2000), finishedAt: new Date() });

@@ -298,7 +298,7 @@ function mapIngest(i: Ingest, duplicateFile: boolean): IngestResult {
     ingest_id: i.id,
     checksum: i.checksum,
     file_name: i.fileName,
-    kind: i.kind as IngestResult['kind'],
+    kind: i.kind,
     status: i.status,
     rows_read: i.rowsRead,
     rows_inserted: i.rowsInserted,

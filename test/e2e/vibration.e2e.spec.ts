@@ -346,6 +346,26 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
     });
   });
 
+  describe('dates and times', () => {
+    // ISO 8601 forms that some parsers take and Date does not (basic, week and ordinal dates), and impossible instants.
+    const BAD_DATES = ['20261101', '20261101T030000Z', '2026-W45-1', '2026-305', '2026-02-30T00:00:00Z', '1969-12-31T23:59:59Z'];
+
+    it.each(BAD_DATES)('refuses %s in every date field with 400 naming the field, never 500', async (bad) => {
+      const expectFieldRefused = (res: { status: number; body: any }, field: string) => {
+        expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+        expect(res.body.details.map((d: any) => d.field)).toContain(field);
+      };
+      expectFieldRefused(await stack.upload('g1_sensor1.csv', '0,1,2,3,4\n', { collected_at: bad }, operator), 'collected_at');
+      expectFieldRefused(await stack.upload('g1_sensor1_20261101T030000Z.csv', '0,1\n', { kind: 'capture', collected_at: bad }, operator), 'collected_at');
+      expectFieldRefused(await stack.upload('d01.dat', '1 2 3\n', { start_time: bad }, operator), 'start_time');
+      expectFieldRefused(await stack.http('POST', DATA, { key: operator, body: { ...sample('dates', 's1', 1), collected_at: bad } }), 'collected_at');
+      expectFieldRefused(await stack.http('GET', `${DATA}?collected_at=${bad}`, { key: viewer }), 'collected_at');
+      expectFieldRefused(await stack.http('POST', DIAGNOSIS, { key: operator, body: diagnosis('dates', 1, { detected_at: bad }) }), 'detected_at');
+      expectFieldRefused(await stack.http('GET', `${DIAGNOSIS}?from=${bad}`, { key: viewer }), 'from');
+      expectFieldRefused(await stack.http('GET', `${DIAGNOSIS}?to=${bad}`, { key: viewer }), 'to');
+    });
+  });
+
   describe('roles', () => {
     it('lets a viewer read every route but write none (403); no key is 401', async () => {
       for (const path of [DATA, `${DATA}/grouped-range?start=0&end=1`, DIAGNOSIS, `${DIAGNOSIS}/grouped-recent`]) {

@@ -19,7 +19,9 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: 10 * 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For names the client only when a configured proxy sent it; otherwise any client could pick the
+    // address that the rate limit and the audit log see.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // Honour a caller's request id (from a proxy) so logs can be joined; otherwise make one.
     genReqId: (req: RawRequestDefaultExpression) => {
       const given = req.headers['x-request-id'];
@@ -41,7 +43,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const audit = app.get(AuditService);
   fastify.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
-    await audit.recordWrite(req, reply);
+    await audit.finish(req, reply);
     return payload;
   });
 

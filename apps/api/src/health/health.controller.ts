@@ -1,6 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators';
 import { ErrorBody } from '../common/error-body';
 import { LivenessResponseDto, ReadinessResponseDto } from './health.dto';
@@ -8,7 +7,6 @@ import { HealthService } from './health.service';
 
 @ApiTags('Health')
 @Public()
-@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, REJECTED_LINES_STORED, type IngestKindName } from '@him/contracts';
+import { NotFoundError, REJECTED_LINES_STORED } from '@him/contracts';
 import { IngestLedgerRepository, type Ingest, type IngestKind, type IngestStatus } from '@him/db';
 import {
   mapRejection,
@@ -46,7 +46,7 @@ export function mapLedgerRow(i: Ingest): IngestResponseDto {
     ingest_id: i.id,
     checksum: i.checksum,
     file_name: i.fileName,
-    kind: i.kind as IngestKindName,
+    kind: i.kind,
     status: i.status,
     rows_read: i.rowsRead,
     rows_inserted: i.rowsInserted,

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmpty, IsIn, IsISO8601, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsEmpty, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { INGEST_KINDS, REJECTED_LINES_STORED, type IngestKindName, type IngestResult } from '@him/contracts';
 import type { IngestRejection } from '@him/db';
+import { IsUtcDateTime } from '../vibration/vibration.validation';
 
 /** Options of an ingest; with multipart they come as form fields beside `file`, with JSON beside `path`. */
 export class IngestJobDto {
@@ -38,13 +39,13 @@ export class IngestJobDto {
     description: 'Recording: when it was collected (part of each row\'s key; omitted = undated, 1970-01-01). Capture: the capture time (default from the file name).',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  collected_at?: string;
+  @IsUtcDateTime()
+  collected_at?: Date;
 
   @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'TEP run: time of the first observation (default: an earlier ingest of the same lot, else this hour)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  start_time?: string;
+  @IsUtcDateTime()
+  start_time?: Date;
 
   @ApiPropertyOptional({
     default: 0,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { RejectedLine } from '@him/contracts';
 import { Ingest, IngestChunkEntry, IngestKind, IngestRejection, IngestStatus } from '../entities/ingest.entity';
+import { sqlFork } from './sql-fork';
 
 const REJECTIONS_PER_INSERT = 1000;
 
@@ -97,10 +98,9 @@ export class IngestLedgerRepository {
   }
 
   async chunkTotals(id: number): Promise<ChunkTotals> {
-    const [row] = await this.orm.em
-      .fork()
+    const [row] = await sqlFork(this.orm)
       .getConnection()
-      .execute(
+      .execute<{ chunks: number; rd: number | null; ins: number | null; dup: number | null; rej: number | null }[]>(
         'select count(*) as chunks, sum(rows_read) as rd, sum(rows_inserted) as ins, sum(rows_duplicate) as dup, sum(rows_rejected) as rej from ingest_chunk where ingest_id = ?',
         [id],
       );

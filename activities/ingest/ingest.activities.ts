@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
 import {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { VibrationRecord } from './vibration-data.repository';
+import type { VibrationRecord } from '@him/db';
 import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
 
 export const MAX_DATA_BULK_ROWS = 10_000;

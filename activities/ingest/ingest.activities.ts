@@ -14,7 +14,18 @@ import {
   type IngestTarget,
   type RejectedLine,
 } from '@him/contracts';
-import { CaptureRepository, EquipmentKind, EquipmentRepository, IngestKind, IngestLedgerRepository, LotRepository, recordingBulkTable, type Ingest } from '@him/db';
+import {
+  CaptureRepository,
+  captureSampleBulkTable,
+  EquipmentKind,
+  EquipmentRepository,
+  IngestKind,
+  IngestLedgerRepository,
+  LotRepository,
+  processValueBulkTable,
+  recordingBulkTable,
+  type Ingest,
+} from '@him/db';
 import {
   checkLine,
   FileFormatError,
@@ -225,11 +236,7 @@ export class IngestActivities {
         checkChunkChecksum(chunk, checksum.digest('hex'));
       }
       return {
-        table: {
-          table: 'process_value',
-          columns: [{ name: 'tag', type: 'text' }, { name: 'measured_at', type: 'datetime' }, { name: 'value', type: 'number' }],
-          constants: [{ name: 'equipment_id', type: 'number', value: target.equipmentId }, { name: 'lot_id', type: 'number', value: target.lotId }],
-        },
+        table: processValueBulkTable(target),
         source: { kind: 'rows', batches: batches(), rejected: () => run.rejected() * tags.length },
       };
     }
@@ -268,11 +275,7 @@ export class IngestActivities {
 function csvTable(target: Exclude<IngestTarget, { kind: 'tep' }>): BulkTable {
   return target.kind === 'vibration'
     ? recordingBulkTable({ machineName: target.machineName, sensorNo: target.sensorNo, collectedAt: new Date(target.collectedAt) })
-    : {
-        table: 'capture_sample',
-        columns: [{ name: 'measured_time', type: 'number' }, { name: 'value', type: 'number' }],
-        constants: [{ name: 'capture_id', type: 'number', value: target.captureId }],
-      };
+    : captureSampleBulkTable(target.captureId);
 }
 
 /** The size of a job's file; a file that is gone is a non-retryable failure, not a fault to retry. */

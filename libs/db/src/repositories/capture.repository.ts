@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import type { BulkTable } from '../bulk-table';
 import { Capture } from '../entities/capture.entity';
 import { sqlFork } from './sql-fork';
 
@@ -10,6 +11,18 @@ export interface CaptureIdentity {
   samplingRateHz?: number;
   /** The ingest that registered it. */
   ingestId: number;
+}
+
+/** Where the bulk loader puts a capture's samples: time and value per row, the capture once per chunk. */
+export function captureSampleBulkTable(captureId: number): BulkTable {
+  return {
+    table: 'capture_sample',
+    columns: [
+      { name: 'measured_time', type: 'number' },
+      { name: 'value', type: 'number' },
+    ],
+    constants: [{ name: 'capture_id', type: 'number', value: captureId }],
+  };
 }
 
 /** Live captures and the count of their samples (`capture_sample` rows are bulk-loaded by the ingest). */

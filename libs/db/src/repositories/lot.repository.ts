@@ -11,6 +11,13 @@ export interface LotOpening {
   faultLabel?: number;
 }
 
+/** A lot whose process is known: its fault label (TEP IDV number, 0 = normal operation). */
+export interface LabelledLot {
+  lotId: number;
+  code: string;
+  faultLabel: number;
+}
+
 /** Production runs (lots) of process units. */
 @Injectable()
 export class LotRepository {
@@ -26,5 +33,11 @@ export class LotRepository {
       .merge(['code'])
       .execute();
     return em.findOneOrFail(Lot, { code: lot.code });
+  }
+
+  /** The lots with a fault label, in code order: the runs the TEP models learn from. */
+  async findLabelledLots(): Promise<LabelledLot[]> {
+    const lots = await this.orm.em.fork().find(Lot, { faultLabel: { $ne: null } }, { fields: ['id', 'code', 'faultLabel'], orderBy: { code: 'asc' } });
+    return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
   }
 }

@@ -21,7 +21,11 @@ export class IngestFileAccess {
       throw ApplicationFailure.create({ type: FILE_NOT_ALLOWED, nonRetryable: true, message: 'the job names a file outside the upload store and the data directory: refused' });
     }
     if (deleteWhenDone && !upload) {
-      throw ApplicationFailure.create({ type: FILE_NOT_ALLOWED, nonRetryable: true, message: 'the job asks to delete a file that is not an upload: refused (only uploads are deleted)' });
+      throw ApplicationFailure.create({
+        type: FILE_NOT_ALLOWED,
+        nonRetryable: true,
+        message: 'the job asks to delete a file that is not an upload: refused (only uploads are deleted)',
+      });
     }
     return real;
   }

@@ -43,7 +43,14 @@ describe.each(DATABASE_KINDS)('the upload store on %s', (kind) => {
 
   it('a starting worker removes old uploads no running ingest uses, and abandoned partial uploads', async () => {
     const running = 'a'.repeat(64);
-    await new IngestLedgerRepository(orm).open({ checksum: running, fileName: 'g1_sensor1.csv', kind: IngestKind.Vibration, bytes: 15, workflowId: `ingest-${running}`, params: {} });
+    await new IngestLedgerRepository(orm).open({
+      checksum: running,
+      fileName: 'g1_sensor1.csv',
+      kind: IngestKind.Vibration,
+      bytes: 15,
+      workflowId: `ingest-${running}`,
+      params: {},
+    });
     const orphan = upload('b'.repeat(64), 2 * DAY_MS);
     const inUse = upload(running, 2 * DAY_MS);
     const recent = upload('c'.repeat(64), 60_000);

@@ -34,7 +34,12 @@ export class CaptureRepository {
   async ensureCapture(capture: CaptureIdentity): Promise<Capture> {
     const em = sqlFork(this.orm);
     const { machineName, sensorNo, capturedAt } = capture;
-    await em.createQueryBuilder(Capture).insert({ ...capture, sampleCount: 0 }).onConflict(['machineName', 'sensorNo', 'capturedAt']).merge(['capturedAt']).execute();
+    await em
+      .createQueryBuilder(Capture)
+      .insert({ ...capture, sampleCount: 0 })
+      .onConflict(['machineName', 'sensorNo', 'capturedAt'])
+      .merge(['capturedAt'])
+      .execute();
     return em.findOneOrFail(Capture, { machineName, sensorNo, capturedAt });
   }
 

@@ -22,7 +22,12 @@ export class EquipmentRepository {
   /** The equipment with this code, registered first when new. */
   async ensureEquipment(identity: EquipmentIdentity): Promise<Equipment> {
     const em = sqlFork(this.orm);
-    await em.createQueryBuilder(Equipment).insert({ ...identity, createdAt: new Date() }).onConflict('code').merge(['code']).execute();
+    await em
+      .createQueryBuilder(Equipment)
+      .insert({ ...identity, createdAt: new Date() })
+      .onConflict('code')
+      .merge(['code'])
+      .execute();
     return em.findOneOrFail(Equipment, { code: identity.code });
   }
 
@@ -30,7 +35,12 @@ export class EquipmentRepository {
   async ensureSensor(equipmentId: number, sensorNo: string, samplingRateHz?: number): Promise<Sensor> {
     const em = sqlFork(this.orm);
     const key = { equipment: equipmentId, sensorNo };
-    await em.createQueryBuilder(Sensor).insert({ ...key, samplingRateHz }).onConflict(['equipment', 'sensorNo']).merge(['sensorNo']).execute();
+    await em
+      .createQueryBuilder(Sensor)
+      .insert({ ...key, samplingRateHz })
+      .onConflict(['equipment', 'sensorNo'])
+      .merge(['sensorNo'])
+      .execute();
     if (samplingRateHz) await em.nativeUpdate(Sensor, { ...key, samplingRateHz: null }, { samplingRateHz });
     return em.findOneOrFail(Sensor, key);
   }

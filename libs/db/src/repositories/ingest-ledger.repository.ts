@@ -63,7 +63,19 @@ export class IngestLedgerRepository {
     if (ingest) {
       await em.nativeDelete(IngestChunkEntry, { ingestId: ingest.id });
       await em.nativeDelete(IngestRejection, { ingestId: ingest.id });
-      em.assign(ingest, { status: IngestStatus.Running, fileName, workflowId, params, error: null, startedAt: new Date(), finishedAt: null, rowsRead: 0, rowsInserted: 0, rowsDuplicate: 0, rowsRejected: 0 });
+      em.assign(ingest, {
+        status: IngestStatus.Running,
+        fileName,
+        workflowId,
+        params,
+        error: null,
+        startedAt: new Date(),
+        finishedAt: null,
+        rowsRead: 0,
+        rowsInserted: 0,
+        rowsDuplicate: 0,
+        rowsRejected: 0,
+      });
       await em.flush();
       return ingest.id;
     }
@@ -111,7 +123,14 @@ export class IngestLedgerRepository {
   async markSucceeded(id: number, totals: ChunkTotals): Promise<Ingest> {
     const em = this.orm.em.fork();
     const ingest = await em.findOneOrFail(Ingest, { id });
-    em.assign(ingest, { status: IngestStatus.Succeeded, rowsRead: totals.read, rowsInserted: totals.inserted, rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, finishedAt: new Date() });
+    em.assign(ingest, {
+      status: IngestStatus.Succeeded,
+      rowsRead: totals.read,
+      rowsInserted: totals.inserted,
+      rowsDuplicate: totals.duplicate,
+      rowsRejected: totals.rejected,
+      finishedAt: new Date(),
+    });
     await em.flush();
     return ingest;
   }

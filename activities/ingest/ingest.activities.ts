@@ -4,7 +4,9 @@ import { Injectable } from '@nestjs/common';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
 import {
+  ALREADY_INGESTED,
   FILE_REJECTED,
+  NOT_RECONCILED,
   REJECTED_LINES_STORED,
   type ChunkResult,
   type IngestChunk,
@@ -42,6 +44,7 @@ import {
 } from '@him/ingest';
 import { BulkLoader, checkChunkChecksum, fileChanged, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
 import { IngestFileAccess } from './ingest-files';
+import { Activity } from '../activity.decorator';
 
 /** Data lines per chunk: one transaction, a fraction of a second of loading, a few MB of memory. */
 export const CHUNK_ROWS = 50_000;
@@ -70,6 +73,7 @@ export class IngestActivities {
   }
 
   /** The ledger's earlier, successful ingest of the same content, if any (the new upload is then dropped). */
+  @Activity()
   async findIngestedFile(input: Pick<IngestInput, 'checksum' | 'path' | 'deleteWhenDone'>): Promise<IngestResult | null> {
     this.files.readable(input.path, input.deleteWhenDone);
     const found = await this.ledger.findSucceeded(input.checksum);
@@ -79,10 +83,11 @@ export class IngestActivities {
   }
 
   /** Creates (or, for an earlier failed or rejected attempt, resets) the ledger row of this content. */
+  @Activity()
   async openIngest(input: IngestInput, workflowId: string): Promise<number> {
     const params = { kind: input.kind, machine_name: input.machineName, sensor_no: input.sensorNo, collected_at: input.collectedAt, start_time: input.startTime, max_errors: input.maxErrors };
     const id = await this.ledger.open({ checksum: input.checksum, fileName: input.fileName, kind: (input.kind ?? 'vibration') as IngestKind, bytes: input.bytes, workflowId, params });
-    if (id === null) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, 'AlreadyIngested');
+    if (id === null) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, ALREADY_INGESTED);
     return id;
   }
 
@@ -91,6 +96,7 @@ export class IngestActivities {
    * (ledger says why; nothing else is written). Within it, the rejected lines are recorded and the
    * rows' destination (equipment, sensor, capture, lot) is made ready.
    */
+  @Activity()
   async validateIngestFile(ingestId: number, input: IngestInput): Promise<IngestPlan> {
     const file = this.files.readable(input.path, input.deleteWhenDone);
     let kind = input.kind ?? 'vibration';
@@ -146,6 +152,7 @@ export class IngestActivities {
   }
 
   /** Loads one chunk in one transaction; a chunk already committed (a retry) is not loaded twice. */
+  @Activity()
   async loadIngestChunk(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'headerLine' | 'fileStamp'>, chunk: IngestChunk, path: string): Promise<ChunkResult> {
     const committed = await this.loader.committedChunk(plan.ingestId, chunk.chunkNo);
     if (committed) return committed;
@@ -165,10 +172,11 @@ export class IngestActivities {
   }
 
   /** Sums the committed chunks, checks read = inserted + duplicate + rejected, and closes the ledger row. */
+  @Activity()
   async closeIngest(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'rowsRead' | 'chunks'>, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<IngestResult> {
     const totals = await this.ledger.chunkTotals(plan.ingestId);
     if (totals.chunks !== plan.chunks.length || totals.read !== plan.rowsRead || totals.inserted + totals.duplicate + totals.rejected !== totals.read) {
-      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${totals.chunks}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`);
+      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${totals.chunks}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`, NOT_RECONCILED);
     }
     if (plan.target.kind === 'capture') await this.captures.refreshSampleCount(plan.target.captureId);
     const ingest = await this.ledger.markSucceeded(plan.ingestId, totals);
@@ -177,6 +185,7 @@ export class IngestActivities {
   }
 
   /** Marks the ledger row failed (cancelled, or a fault Temporal gave up on); committed chunks stay. */
+  @Activity()
   async failIngest(ingestId: number, reason: string, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<void> {
     await this.ledger.markFailed(ingestId, reason);
     this.files.removeUpload(input);

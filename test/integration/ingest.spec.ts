@@ -5,9 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { Client } from '@temporalio/client';
-import type { IngestInput } from '@him/contracts';
+import { INGEST_JOB, jobStart, type IngestInput } from '@him/contracts';
 import { dbDate, ormOptions } from '@him/db';
-import { JobStarters } from '../../apps/api/src/jobs/job-starters';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 import { vibrationCsv, vibrationRow, VIBRATION_HEADER, withLine } from '../support/ingest-files';
 import { ADMIN_KEY, TestStack } from '../support/stack';
@@ -266,8 +265,8 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     /** Starts the ingest workflow as the API would, but with any input, and waits for it. */
     async function startDirectly(file: string, content: string, m: string, deleteWhenDone: boolean) {
       const input: IngestInput = { checksum: sha256(content), bytes: Buffer.byteLength(content), fileName: path.basename(file), path: file, deleteWhenDone, kind: 'vibration', machineName: m, sensorNo: '1', maxErrors: 0 };
-      const job = stack.app.get(JobStarters).ingest(input);
-      await stack.app.get(Client).workflow.start(job.workflowType, { taskQueue: job.taskQueue, workflowId: job.workflowId, args: job.args });
+      const job = jobStart({ type: INGEST_JOB, input });
+      await stack.app.get(Client).workflow.start(job.workflowType, { taskQueue: job.taskQueue, workflowId: job.workflowId, args: [input] });
       return stack.finishedJob(job.workflowId);
     }
 

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { RawRequestDefaultExpression } from 'fastify';
 import { APP_VERSION, AppConfig } from '@him/config';
 import { AuditService } from './audit/audit.service';
@@ -65,6 +66,9 @@ function setupSwagger(app: INestApplication, config: AppConfig): void {
     .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, 'api-key')
     .build();
   const document = SwaggerModule.createDocument(app, doc, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  // The minimum retention is configured, so the schema's floor is set here: a generated client must not send fewer days.
+  const retentionDays = (document.components?.schemas?.AuditRetentionJobDto as SchemaObject | undefined)?.properties?.older_than_days as SchemaObject | undefined;
+  if (retentionDays) retentionDays.minimum = config.auditRetentionMinDays;
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
 }
 

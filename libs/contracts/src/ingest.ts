@@ -82,13 +82,6 @@ export interface IngestResult {
   finished_at: string | null;
 }
 
-/** ApplicationFailure type of a file refused for its content (non-retryable). */
-export const FILE_REJECTED = 'FileRejected';
-/** ApplicationFailure type of a file that is not (or no longer) the content the job names (non-retryable). */
-export const FILE_CHANGED = 'FileChanged';
-/** ApplicationFailure type of a job naming a file outside the upload store and the data directory, or asking to delete one that is not an upload (non-retryable). */
-export const FILE_NOT_ALLOWED = 'FileNotAllowed';
-
 /**
  * Rejected lines stored per ingest (the first ones in file order); rows_rejected still counts every one. A file
  * with more bad lines than this is a file to fix, not to page through.

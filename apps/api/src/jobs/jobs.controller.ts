@@ -1,7 +1,8 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Role, ROLE_RANK } from '@him/db';
+import { RequireRole } from '../auth/auth.decorators';
 import { ErrorBody } from '../common/error-body';
 import { AuditRetentionJobDto, JobResponseDto, RetrainJobDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto, WorkflowIdParams } from './jobs.dto';
 import { JobsService } from './jobs.service';
@@ -18,8 +19,12 @@ export class JobsController {
 
   @Post('audit-retention')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Start an audit-log retention job (deletes entries older than N days)' })
+  // Purging the audit log erases the evidence of writes: as much power as managing keys.
+  @RequireRole(Role.Admin)
+  @ApiOperation({ summary: 'Start an audit-log retention job (deletes entries older than N days; admin)' })
   @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiBadRequestResponse({ type: ErrorBody, description: '`older_than_days` below AUDIT_RETENTION_MIN_DAYS' })
+  @ApiForbiddenResponse({ type: ErrorBody, description: 'Needs the admin role' })
   startAuditRetention(@Body() body: AuditRetentionJobDto): Promise<JobStartedResponseDto> {
     return this.jobs.start(this.starters.auditRetention(body));
   }

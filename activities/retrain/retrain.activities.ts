@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { activityInfo, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
 import { InvalidInputError, NotEnoughDataError, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
-import { ModelStatus, ProcessValueRepository, VibrationDataRepository } from '@him/db';
+import { LotRepository, ModelStatus, ProcessValueRepository, VibrationDataRepository } from '@him/db';
 import { loadServableModel } from '@him/ml';
 import { ModelRegistry, ServedModels, sha256 } from '@him/registry';
 import { TRAINERS } from './trainers';
@@ -30,6 +30,7 @@ function insideTraining(blobDir: string, ...parts: string[]): string {
 export class RetrainActivities {
   constructor(
     private readonly vibration: VibrationDataRepository,
+    private readonly lots: LotRepository,
     private readonly processValues: ProcessValueRepository,
     private readonly config: AppConfig,
     private readonly registry: ModelRegistry,
@@ -42,7 +43,7 @@ export class RetrainActivities {
     const trainer = TRAINERS[model];
     const dir = insideTraining(this.config.blobDir, jobId);
     await fs.rm(dir, { recursive: true, force: true });
-    const set = await trainer.buildTrainingSet({ vibration: this.vibration, processValues: this.processValues }, dir, (done, total) => heartbeat({ read: done, of: total }));
+    const set = await trainer.buildTrainingSet({ vibration: this.vibration, lots: this.lots, processValues: this.processValues }, dir, (done, total) => heartbeat({ read: done, of: total }));
     if (!set) throw new NotEnoughDataError(`${model}: the database needs ${trainer.needs}`);
     const written = { dir, ...set };
     await fs.writeFile(path.join(dir, 'training-set.json'), `${JSON.stringify(written, null, 2)}\n`);

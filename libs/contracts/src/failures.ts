@@ -11,8 +11,10 @@ export const CONFLICT = 'Conflict';
 export const DEPENDENCY_UNAVAILABLE = 'DependencyUnavailable';
 /** A file refused for its content; the reasons (rejected lines) are in the failure's details. */
 export const FILE_REJECTED = 'FileRejected';
-/** A file changed between its validation and its loading. */
+/** A file is not (or no longer) the content the job names: changed after it was sent, or while it was loaded. */
 export const FILE_CHANGED = 'FileChanged';
+/** A job names a file outside the upload store and the data directory, or asks to delete one that is not an upload. */
+export const FILE_NOT_ALLOWED = 'FileNotAllowed';
 /** An ingest's committed chunks do not add up to what validation counted. */
 export const NOT_RECONCILED = 'NotReconciled';
 /** The ledger already holds a successful ingest of this content. */
@@ -28,6 +30,7 @@ export const DOMAIN_FAILURE_TYPES: readonly string[] = [
   DEPENDENCY_UNAVAILABLE,
   FILE_REJECTED,
   FILE_CHANGED,
+  FILE_NOT_ALLOWED,
   NOT_RECONCILED,
   ALREADY_INGESTED,
   NOT_ENOUGH_DATA,

@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -11,13 +12,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { REJECTED_LINES_STORED } from '@him/contracts';
 import { ErrorBody } from '../common/error-body';
 import { IdParams } from '../common/id-params.dto';
 import { JobStarters } from '../jobs/job-starters';
 import { JobStartedResponseDto } from '../jobs/jobs.dto';
 import { JobsService } from '../jobs/jobs.service';
 import { IngestFilesService } from './ingest-files.service';
-import { IngestDetailResponseDto, IngestJobDto, IngestResponseDto, IngestSearchDto } from './ingest.dto';
+import { IngestDetailResponseDto, IngestJobDto, IngestResponseDto, IngestSearchDto, RejectedLinesPageDto, RejectedLinesQueryDto } from './ingest.dto';
 import { IngestLedgerService } from './ingest-ledger.service';
 
 @ApiTags('Ingest')
@@ -57,9 +59,25 @@ export class IngestController {
   }
 
   @Get('ingests/:id')
-  @ApiOperation({ summary: 'One ledger entry with the lines refused under an error budget' })
+  @ApiOperation({ summary: 'One ledger entry with the first lines refused under an error budget' })
   @ApiOkResponse({ type: IngestDetailResponseDto })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  @ApiNotFoundResponse({ type: ErrorBody })
   get(@Param() p: IdParams): Promise<IngestDetailResponseDto> {
     return this.ledger.get(p.id);
+  }
+
+  @Get('ingests/:id/rejected-lines')
+  @ApiOperation({
+    summary: 'The lines an ingest refused under its error budget, a page at a time',
+    description:
+      `Pages in line order: start with after_line=0, then pass each page's next_after_line until it is null. ` +
+      `The first ${REJECTED_LINES_STORED.toLocaleString('en')} rejected lines of a file are stored; rows_rejected counts them all.`,
+  })
+  @ApiOkResponse({ type: RejectedLinesPageDto })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  rejectedLines(@Param() p: IdParams, @Query() q: RejectedLinesQueryDto): Promise<RejectedLinesPageDto> {
+    return this.ledger.rejectedLines(p.id, q);
   }
 }

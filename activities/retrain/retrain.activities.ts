@@ -43,7 +43,9 @@ export class RetrainActivities {
     const trainer = TRAINERS[model];
     const dir = insideTraining(this.config.blobDir, jobId);
     await fs.rm(dir, { recursive: true, force: true });
-    const set = await trainer.buildTrainingSet({ vibration: this.vibration, lots: this.lots, processValues: this.processValues }, dir, (done, total) => heartbeat({ read: done, of: total }));
+    const set = await trainer.buildTrainingSet({ vibration: this.vibration, lots: this.lots, processValues: this.processValues }, dir, (done, total) =>
+      heartbeat({ read: done, of: total }),
+    );
     if (!set) throw new NotEnoughDataError(`${model}: the database needs ${trainer.needs}`);
     const written = { dir, ...set };
     await fs.writeFile(path.join(dir, 'training-set.json'), `${JSON.stringify(written, null, 2)}\n`);

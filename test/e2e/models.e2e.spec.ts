@@ -70,8 +70,14 @@ describe.each(DATABASE_KINDS)('model registry (%s)', (kind) => {
   let db: TestDatabase;
   let stack: TestStack;
   let operator: string;
-  const unbalance = [...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'registry-e2e', seconds: 2 })];
-  const predict = () => stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: operator, body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) } });
+  const unbalance = [
+    ...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'registry-e2e', seconds: 2 }),
+  ];
+  const predict = () =>
+    stack.http('POST', '/api/v1/vibration-diagnosis/predict', {
+      key: operator,
+      body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) },
+    });
 
   async function upload(bytes: Uint8Array, key = operator, name = 'vibration-classifier') {
     const form = new FormData();
@@ -105,7 +111,14 @@ describe.each(DATABASE_KINDS)('model registry (%s)', (kind) => {
       [Buffer.from('definitely not onnx'), /not an ONNX model|could not be decoded|not_onnx|ONNX/i],
       [constantModel(2).subarray(0, 100), /ONNX|decode|truncat/i],
       [mlpClassifier([{ weights: new Float32Array(4 * 3), bias: new Float32Array(4) }], { inputName: 'features', featureCount: 3, classes: 4 }), /shape|features/i],
-      [mlpClassifier([{ weights: new Float32Array(4 * VIBRATION_FEATURE_COUNT), bias: new Float32Array(4) }], { inputName: 'x', featureCount: VIBRATION_FEATURE_COUNT, classes: 4 }), /input/i],
+      [
+        mlpClassifier([{ weights: new Float32Array(4 * VIBRATION_FEATURE_COUNT), bias: new Float32Array(4) }], {
+          inputName: 'x',
+          featureCount: VIBRATION_FEATURE_COUNT,
+          classes: 4,
+        }),
+        /input/i,
+      ],
     ];
     for (const [bytes, message] of cases) {
       const res = await upload(bytes);

@@ -25,14 +25,27 @@ describe(`retrain workflow (${kind})`, () => {
   let db: TestDatabase;
   let stack: TestStack;
   let operator: string;
-  const unbalance = [...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'retrain-e2e', seconds: 2 })];
+  const unbalance = [
+    ...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'retrain-e2e', seconds: 2 }),
+  ];
   const predict = async () =>
-    (await stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: operator, body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) } })).body;
-  const models = async () => (await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body as { version: number; status: string; metrics: any; created_by: string }[];
+    (
+      await stack.http('POST', '/api/v1/vibration-diagnosis/predict', {
+        key: operator,
+        body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) },
+      })
+    ).body;
+  const models = async () =>
+    (await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body as { version: number; status: string; metrics: any; created_by: string }[];
   /** Files left under BLOB_DIR/training: a finished job, however it ended, leaves none. */
   const trainingFiles = () => {
     const dir = path.join(stack.config.blobDir, 'training');
-    return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : [];
+    return fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => path.join(e.parentPath, e.name))
+      : [];
   };
   const storedModelFiles = () => fs.readdirSync(path.join(stack.config.blobDir, 'models'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
 
@@ -40,7 +53,7 @@ describe(`retrain workflow (${kind})`, () => {
   async function retrain(body: Record<string, unknown>, key = operator) {
     const started = await stack.http('POST', '/api/v1/jobs/retrain', { key, body });
     expect(started.status).toBe(202);
-    expect(started.body.workflow_id).toBe(`retrain-${body.model}`);
+    expect(started.body.workflow_id).toBe(`retrain-${String(body.model)}`);
     return stack.finishedJob(started.body.workflow_id, 120_000);
   }
 
@@ -159,7 +172,10 @@ describe(`retrain workflow (${kind})`, () => {
     expect(result.challenger.score).toBeCloseTo(result.champion.score.score, 4);
     expect(result).toMatchObject({ version: 2, promoted: false, decision: expect.stringMatching(/champion kept/) });
     const versions = (await stack.http('GET', '/api/v1/models?name=tep-detector', { key: operator })).body;
-    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[2, 'candidate'], [1, 'active']]);
+    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [2, 'candidate'],
+      [1, 'active'],
+    ]);
     expect(versions[0].training_window.train).toEqual([expect.objectContaining({ name: 'd00', rows: 500 })]);
   });
 
@@ -184,6 +200,9 @@ describe(`retrain workflow (${kind})`, () => {
     expect(result.challenger.score).toBeGreaterThan(0.5);
     expect(result.decision).toMatch(/never/);
     expect(result).toMatchObject({ version: 2, promoted: false });
-    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[2, 'candidate'], [1, 'active']]);
+    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [2, 'candidate'],
+      [1, 'active'],
+    ]);
   });
 });

@@ -70,7 +70,10 @@ describe('POST /api/v1/vibration-diagnosis/predict', () => {
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const res = await stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: viewer, rawBody: JSON.stringify({ sampling_rate_hz: 1350, value: new Array(1_200_000).fill(0.123456789) }) });
+    const res = await stack.http('POST', '/api/v1/vibration-diagnosis/predict', {
+      key: viewer,
+      rawBody: JSON.stringify({ sampling_rate_hz: 1350, value: new Array(1_200_000).fill(0.123456789) }),
+    });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
   });

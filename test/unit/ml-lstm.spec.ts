@@ -306,22 +306,24 @@ describe('evaluateTepLstm', () => {
       name,
       fault,
       onset,
-      observations: Array.from({ length: 12 }, (_, i) =>
-        Array.from({ length: 52 }, (_, k) => (k === 0 ? Number(alarmRows.includes(i)) : k === 6 ? 2 * i : 0)),
-      ),
+      observations: Array.from({ length: 12 }, (_, i) => Array.from({ length: 52 }, (_, k) => (k === 0 ? Number(alarmRows.includes(i)) : k === 6 ? 2 * i : 0))),
     });
     const runs = [run('normal', 0, 0, [5]), run('fault', 1, 6, [4, 8, 9, 10, 11])];
     const facts = { steps: 3, horizon: 2, targetIndex: 6 };
     const width = 3 * 52;
     // The fake model: alarm = tag 0 of the last row; forecast = the ramp continued exactly.
-    const evaluation = await evaluateTepLstm(runs, (sequences) => {
-      const count = sequences.length / width;
-      const last = (n: number, k: number) => sequences[n * width + 2 * 52 + k];
-      return {
-        faultProbability: Float64Array.from({ length: count }, (_, n) => last(n, 0)),
-        predictedValue: Float64Array.from({ length: count * 2 }, (_, i) => last(Math.floor(i / 2), 6) + 2 * ((i % 2) + 1)),
-      };
-    }, facts);
+    const evaluation = await evaluateTepLstm(
+      runs,
+      (sequences) => {
+        const count = sequences.length / width;
+        const last = (n: number, k: number) => sequences[n * width + 2 * 52 + k];
+        return {
+          faultProbability: Float64Array.from({ length: count }, (_, n) => last(n, 0)),
+          predictedValue: Float64Array.from({ length: count * 2 }, (_, i) => last(Math.floor(i / 2), 6) + 2 * ((i % 2) + 1)),
+        };
+      },
+      facts,
+    );
 
     expect(evaluation.sequences).toBe(20);
     const [normal, fault] = evaluation.runs;

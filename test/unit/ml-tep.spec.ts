@@ -83,7 +83,12 @@ describe('symmetricEigen (Jacobi)', () => {
   });
 
   it('refuses a matrix that is not symmetric', () => {
-    expect(() => symmetricEigen([[1, 2], [3, 1]])).toThrow('not symmetric');
+    expect(() =>
+      symmetricEigen([
+        [1, 2],
+        [3, 1],
+      ]),
+    ).toThrow('not symmetric');
   });
 });
 
@@ -120,7 +125,12 @@ describe('PCA T² + SPE monitor', () => {
     expect(stats.spe[0] / monitor.speScale).toBeGreaterThan(monitor.threshold);
     expect(stats.combined[0]).toBeGreaterThan(monitor.threshold);
     expect(stats.spe[1] / monitor.speScale).toBeLessThan(1);
-    expect(topTags(stats.residuals[0].map((e) => e * e), 1)).toEqual([1]);
+    expect(
+      topTags(
+        stats.residuals[0].map((e) => e * e),
+        1,
+      ),
+    ).toEqual([1]);
   });
 });
 
@@ -219,9 +229,7 @@ describe('TEP detector as one ONNX model', () => {
   const XMEAS_9 = 8;
   const XMV_10 = 50;
   // Normal operation, then from row 150 a 5σ step in reactor temperature and a ramp on a valve: rows on both sides of the threshold.
-  const tepRun = tepSampleRows(300, 'test').map((o, r) =>
-    r < 150 ? o : o.map((x, k) => (k === XMEAS_9 ? x + 0.1 : k === XMV_10 ? x + 0.02 * (r - 150) : x)),
-  );
+  const tepRun = tepSampleRows(300, 'test').map((o, r) => (r < 150 ? o : o.map((x, k) => (k === XMEAS_9 ? x + 0.1 : k === XMV_10 ? x + 0.02 * (r - 150) : x))));
   // Five correlated tags with their own window and hold periods: nothing in the export may assume the TEP layout.
   const small = fitTepDetector([correlatedRows(400, 31)], { window: 5, holdPeriods: [1, 1, 1, 2, 5], forest: { trees: 30, subsample: 64, seed: 4 } });
   calibrateTepDetector(small, [correlatedRows(400, 32)], 0.05);
@@ -341,8 +349,7 @@ describe('TEP detector as one ONNX model', () => {
 describe('evaluateTepDetection', () => {
   // A fake detector alarming where the first value is positive; runs built with known alarm counts.
   const alarms = (run: readonly (readonly number[])[]) => run.map((o) => o[0] > 0);
-  const runOf = (alarmsBefore: number, alarmsAfter: number) =>
-    Array.from({ length: 200 }, (_, r) => [(r < 160 ? r < alarmsBefore : r - 160 < alarmsAfter) ? 1 : 0]);
+  const runOf = (alarmsBefore: number, alarmsAfter: number) => Array.from({ length: 200 }, (_, r) => [(r < 160 ? r < alarmsBefore : r - 160 < alarmsAfter) ? 1 : 0]);
 
   it('measures false alarms before row 160, detection from it, and leaves IDV 3, 9, 15 out of the mean', () => {
     const report = evaluateTepDetection(alarms, {

@@ -76,8 +76,21 @@ export const tepDetectorTrainer: ModelTrainer = {
   async train(dir, options, progress) {
     const fit = await readJson<Run[]>(path.join(dir, 'train.json'));
     const heldOut = await readJson<HeldOut>(path.join(dir, 'held-out.json'));
-    const detector = await runPausing(tepDetectorFitting(fit.map((r) => r.observations), DEFAULT_TEP_DETECTOR), (p) => progress({ phase: 'fitting', ...p }));
-    await runPausing(tepDetectorCalibration(detector, heldOut.normal.map((r) => r.observations), FALSE_ALARM_RATE), (p) => progress({ phase: 'calibrating', ...p }));
+    const detector = await runPausing(
+      tepDetectorFitting(
+        fit.map((r) => r.observations),
+        DEFAULT_TEP_DETECTOR,
+      ),
+      (p) => progress({ phase: 'fitting', ...p }),
+    );
+    await runPausing(
+      tepDetectorCalibration(
+        detector,
+        heldOut.normal.map((r) => r.observations),
+        FALSE_ALARM_RATE,
+      ),
+      (p) => progress({ phase: 'calibrating', ...p }),
+    );
     return {
       bytes: tepDetectorOnnx(detector, { name: TEP_DETECTOR_NAME, version: 0, metadata: { training_job: options.jobId } }),
       training: { threshold: detector.threshold, trees: detector.forest.trees.length },

@@ -34,7 +34,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     bufferLogs: false,
   });
   // Uploads are streamed to the file store, never buffered; IngestFilesService sets the size limit per request.
-  await app.register(multipart as never, { throwFileSizeLimit: false });
+  await app.register(multipart, { throwFileSizeLimit: false });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
@@ -74,5 +74,5 @@ function setupSwagger(app: INestApplication, config: AppConfig): void {
 
 function loggerLevels(level: AppConfig['logLevel']) {
   const order = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return order.slice(0, order.indexOf(level) + 1) as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+  return order.slice(0, order.indexOf(level) + 1);
 }

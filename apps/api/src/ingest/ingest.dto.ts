@@ -36,7 +36,7 @@ export class IngestJobDto {
 
   @ApiPropertyOptional({
     example: '2026-11-01T03:00:00Z',
-    description: 'Recording: when it was collected (part of each row\'s key; omitted = undated, 1970-01-01). Capture: the capture time (default from the file name).',
+    description: "Recording: when it was collected (part of each row's key; omitted = undated, 1970-01-01). Capture: the capture time (default from the file name).",
   })
   @IsOptional()
   @IsUtcDateTime()
@@ -115,7 +115,7 @@ export class IngestDetailResponseDto extends IngestResponseDto {
 }
 
 export class RejectedLinesQueryDto {
-  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'Return lines after this line number: 0 for the first page, then the previous page\'s next_after_line' })
+  @ApiPropertyOptional({ default: 0, minimum: 0, description: "Return lines after this line number: 0 for the first page, then the previous page's next_after_line" })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,16 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import {
-  JOB_STATUSES,
-  JOB_TYPES,
-  PROMOTION_MARGIN,
-  PROMOTION_POLICIES,
-  RETRAINABLE_MODELS,
-  type JobStatus,
-  type PromotionPolicy,
-  type RetrainableModel,
-} from '@him/contracts';
+import { JOB_STATUSES, JOB_TYPES, PROMOTION_MARGIN, PROMOTION_POLICIES, RETRAINABLE_MODELS, type JobStatus, type PromotionPolicy, type RetrainableModel } from '@him/contracts';
 
 export class JobStartedResponseDto {
   @ApiProperty({ example: 'audit-retention-before-2025-11-22' }) workflow_id!: string;
@@ -31,12 +22,19 @@ export class JobProgressDto {
 export class JobErrorDto {
   @ApiProperty({
     example: "file rejected: 1 bad line(s); nothing was stored. line 7: column 'Type 2' is NaN, not a finite number",
-    description: "The root cause. A domain failure's own message; for an internal error (database, file system, a bug) only a generic text naming its type — the full text is in the worker log.",
+    description:
+      "The root cause. A domain failure's own message; for an internal error (database, file system, a bug) only a generic text naming its type — the full text is in the worker log.",
   })
   message!: string;
-  @ApiProperty({ example: 'FileRejected', description: 'Failure type: a domain failure (FileRejected, NotEnoughData, InvalidInput…), Timeout, Cancelled, Terminated, or the internal error’s name' })
+  @ApiProperty({
+    example: 'FileRejected',
+    description: 'Failure type: a domain failure (FileRejected, NotEnoughData, InvalidInput…), Timeout, Cancelled, Terminated, or the internal error’s name',
+  })
   type!: string;
-  @ApiPropertyOptional({ description: 'Structured reasons of a domain failure, e.g. the rejected lines of a file', example: { errors: [{ line: 7, reason: "column 'Type 2' is NaN, not a finite number" }], rejected_lines: 1 } })
+  @ApiPropertyOptional({
+    description: 'Structured reasons of a domain failure, e.g. the rejected lines of a file',
+    example: { errors: [{ line: 7, reason: "column 'Type 2' is NaN, not a finite number" }], rejected_lines: 1 },
+  })
   details?: unknown;
 }
 

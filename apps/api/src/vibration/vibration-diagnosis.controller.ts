@@ -47,10 +47,7 @@ export class VibrationDiagnosisController {
   @ApiOperation({ summary: 'Store one diagnosis; idempotent on (machine_name, detected_at, sensor_no)' })
   @ApiCreatedResponse({ type: VibrationDiagnosisCreatedResponseDto, description: 'Stored (created: true)' })
   @ApiOkResponse({ type: VibrationDiagnosisCreatedResponseDto, description: 'Already stored: the existing row (created: false)' })
-  async create(
-    @Body() body: VibrationDiagnosisCreateDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<VibrationDiagnosisCreatedResponseDto> {
+  async create(@Body() body: VibrationDiagnosisCreateDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VibrationDiagnosisCreatedResponseDto> {
     const result = await this.diagnoses.create(body);
     void reply.status(result.created ? 201 : 200);
     return result;
@@ -73,9 +70,7 @@ export class VibrationDiagnosisController {
   })
   @ApiOkResponse({ type: BulkInsertResponseDto })
   @ApiPayloadTooLargeResponse({ type: ErrorBody, description: `More than ${MAX_DIAGNOSIS_BULK_ROWS} rows` })
-  createMany(
-    @Body(new BulkRowsPipe(VibrationDiagnosisBulkRowDto, MAX_DIAGNOSIS_BULK_ROWS)) rows: VibrationDiagnosisBulkRowDto[],
-  ): Promise<BulkInsertResponseDto> {
+  createMany(@Body(new BulkRowsPipe(VibrationDiagnosisBulkRowDto, MAX_DIAGNOSIS_BULK_ROWS)) rows: VibrationDiagnosisBulkRowDto[]): Promise<BulkInsertResponseDto> {
     return this.diagnoses.createMany(rows);
   }
 

@@ -59,7 +59,12 @@ abstract class VibrationDiagnosisFieldsDto {
 }
 
 export class VibrationDiagnosisCreateDto extends VibrationDiagnosisFieldsDto {
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-04-26T03:00:00.000Z', description: 'When the fault was seen (UTC unless an offset is given); default now' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    example: '2026-04-26T03:00:00.000Z',
+    description: 'When the fault was seen (UTC unless an offset is given); default now',
+  })
   @IsOptional()
   @IsUtcDateTime()
   detected_at?: Date;

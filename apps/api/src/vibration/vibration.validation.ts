@@ -30,14 +30,12 @@ export function parseUtcDateTime(text: string): Date | undefined {
 /** An ISO 8601 date-time string, turned into a Date; refused with a message naming the field otherwise. */
 export function IsUtcDateTime(): PropertyDecorator {
   return applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' ? (parseUtcDateTime(value) ?? value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseUtcDateTime(value) ?? value) : value)),
     ValidateBy({
       name: 'isUtcDateTime',
       validator: {
         validate: (value) => value instanceof Date,
-        defaultMessage: buildMessage(
-          (each) => `${each}$property must be an ISO 8601 date-time between 1970-01-01 and 9999-12-31 (UTC unless it carries an offset)`,
-        ),
+        defaultMessage: buildMessage((each) => `${each}$property must be an ISO 8601 date-time between 1970-01-01 and 9999-12-31 (UTC unless it carries an offset)`),
       },
     }),
   );
@@ -45,16 +43,18 @@ export function IsUtcDateTime(): PropertyDecorator {
 
 /** Numbers only: strings, null and (from `1e400`) Infinity are refused. */
 export const IsFiniteNumber = (options: { each?: boolean } = {}) =>
-  IsNumber({ allowNaN: false, allowInfinity: false }, { each: options.each, message: options.each ? 'each of $property must be a finite number' : '$property must be a finite number' });
+  IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { each: options.each, message: options.each ? 'each of $property must be a finite number' : '$property must be a finite number' },
+  );
 
-export const IsMachineName = () =>
-  applyDecorators(IsString(), Length(1, 50), Matches(/^[\w.-]+$/, { message: '$property may contain only letters, digits and . _ -' }));
+export const IsMachineName = () => applyDecorators(IsString(), Length(1, 50), Matches(/^[\w.-]+$/, { message: '$property may contain only letters, digits and . _ -' }));
 
 export const IsSensorNo = (minLength = 1) =>
   applyDecorators(IsString(), Length(minLength, 20), Matches(/^[\w.-]*$/, { message: '$property may contain only letters, digits and . _ -' }));
 
 /** Query strings are text: '12' becomes 12, while '' and 'abc' stay as they are and fail the number check. */
-export const ToNumber = () => Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value));
+export const ToNumber = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value));
 
 /** This field (a number or a Date) must not be below `other`; checked only when both are present and valid. */
 export function IsNotLessThanField(other: string): PropertyDecorator {

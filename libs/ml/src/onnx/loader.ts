@@ -76,8 +76,7 @@ export async function loadOnnxModel(bytes: Uint8Array, opts: LoadOnnxOptions): P
     const location = external.externalData?.find((e) => e.key === 'location')?.value;
     throw new OnnxModelRejectedError(
       'external_data',
-      `tensor '${external.name}' keeps its data in an external file${location ? ` ('${location}')` : ''}; ` +
-        'upload a single self-contained .onnx file with all weights inside',
+      `tensor '${external.name}' keeps its data in an external file${location ? ` ('${location}')` : ''}; ` + 'upload a single self-contained .onnx file with all weights inside',
     );
   }
   const metadata = describe(model);

@@ -140,7 +140,15 @@ export function* tepDetectorFitting(
     yield { step: 'features', done: i + 1, total: 2 * normalRuns.length };
   }
   const featureStandardiser = fitStandardiser(raw);
-  const detector: TepDetector = { ...partial, tagCount, featureStandardiser, forest: { trees: [], featureCount: 0, subsample: 0 }, isolationScale: 1, zScale: 1, threshold: Infinity };
+  const detector: TepDetector = {
+    ...partial,
+    tagCount,
+    featureStandardiser,
+    forest: { trees: [], featureCount: 0, subsample: 0 },
+    isolationScale: 1,
+    zScale: 1,
+    threshold: Infinity,
+  };
   const runRows: Float32Array[] = [];
   for (const [i, run] of normalRuns.entries()) {
     runRows.push(tepFeatureRows(detector, run));
@@ -199,11 +207,7 @@ export function calibrateTepDetector(d: TepDetector, normalRuns: readonly (reado
 }
 
 /** The same calibration, paused often (see runToEnd). */
-export function* tepDetectorCalibration(
-  d: TepDetector,
-  normalRuns: readonly (readonly (readonly number[])[])[],
-  falseAlarmRate = 0.05,
-): Generator<TepDetectorProgress, void> {
+export function* tepDetectorCalibration(d: TepDetector, normalRuns: readonly (readonly (readonly number[])[])[], falseAlarmRate = 0.05): Generator<TepDetectorProgress, void> {
   const normal: TepScores[] = [];
   for (const run of normalRuns) normal.push(yield* tepRunScoring(d, run));
   d.isolationScale = quantile(concat(normal.map((s) => s.isolation)), 1 - falseAlarmRate);

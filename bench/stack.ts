@@ -167,6 +167,16 @@ export class BenchStack {
     }
   }
 
+  /** A GET with the admin key, timed from the request until the whole body is read; throws unless 200. */
+  async timedGet(route: string): Promise<{ ms: number; body: unknown }> {
+    const started = performance.now();
+    const res = await fetch(`${this.api}${route}`, { headers: { 'x-api-key': ADMIN_KEY } });
+    const body: unknown = await res.json();
+    const ms = performance.now() - started;
+    if (res.status !== 200) throw new Error(`GET ${route} answered ${res.status}: ${JSON.stringify(body)}`);
+    return { ms, body };
+  }
+
   stop(): void {
     for (const child of [...this.children].reverse()) child.kill('SIGTERM');
   }

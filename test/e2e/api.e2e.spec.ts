@@ -53,7 +53,7 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       expect(start.tags).toEqual(['Jobs']);
       expect(start.summary).toBeTruthy();
       expect(start.responses['202'].content['application/json'].schema.$ref).toBe('#/components/schemas/JobStartedResponseDto');
-      expect(spec.body.components.securitySchemes['api-key']).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+      expect(spec.body.components.securitySchemes['api-key']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
     });
   });
 

@@ -1,19 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, Max, Min } from 'class-validator';
+import { Optional } from '../common/validation';
 
 /** Largest signal one request may carry (≈12 minutes at 1.4 kHz; the JSON body limit is 10 MB anyway). */
 export const MAX_PREDICT_SAMPLES = 1_000_000;
 
 export class VibrationPredictDto {
   @ApiPropertyOptional({ example: 1350, description: 'Samples per second; or send `time` and it is estimated from it' })
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(100)
   @Max(100_000)
   sampling_rate_hz?: number;
 
   @ApiPropertyOptional({ type: [Number], example: [0, 0.000741, 0.001481], description: 'Seconds of each sample (same length as value)' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_PREDICT_SAMPLES)
   @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })

@@ -102,13 +102,21 @@ async function main() {
     BLOB_DIR: path.join(work, 'blobs'),
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     MES_ADMIN_API_KEY: adminKey,
-    // The run sends thousands of requests a minute from one key; a 429 would hide what the checks look for.
+    // The run sends thousands of requests a minute from one key and many without one (checking that they are refused);
+    // a 429 would hide what the checks look for.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
     WORKER_BUNDLE_PATH: 'dist/workflow-bundle.js',
   });
   const logFile = path.join(work, 'system.log');
   log(`starting Temporal, worker and API on a fresh SQLite database in ${work} (logs: ${logFile})`);
-  startChild('temporal', temporalCli, ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(temporalPort), '--headless', '--log-level', 'error', ...SEARCH_ATTRIBUTE_ARGS], env, logFile);
+  startChild(
+    'temporal',
+    temporalCli,
+    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(temporalPort), '--headless', '--log-level', 'error', ...SEARCH_ATTRIBUTE_ARGS],
+    env,
+    logFile,
+  );
   await waitForPort('127.0.0.1', temporalPort, 60_000);
   const migrate = spawnSync(process.execPath, ['dist/libs/db/src/cli.js', 'migrate'], { cwd: ROOT, env, encoding: 'utf8' });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
@@ -117,15 +125,24 @@ async function main() {
   await waitForReady(`http://127.0.0.1:${port}/api/v1/health/ready`, 90_000);
 
   const args = [
-    '--config-file', path.join(ROOT, 'scripts', 'schemathesis.toml'),
-    'run', `http://127.0.0.1:${port}/docs-json`,
-    '--header', `X-API-Key: ${adminKey}`,
-    '--checks', 'all',
-    '--exclude-method', 'DELETE',
-    '--seed', String(seed),
-    '--max-examples', String(examples),
-    '--report', 'junit',
-    '--report-dir', path.join(ROOT, 'schemathesis-report'),
+    '--config-file',
+    path.join(ROOT, 'scripts', 'schemathesis.toml'),
+    'run',
+    `http://127.0.0.1:${port}/docs-json`,
+    '--header',
+    `X-API-Key: ${adminKey}`,
+    '--checks',
+    'all',
+    '--exclude-method',
+    'DELETE',
+    '--seed',
+    String(seed),
+    '--max-examples',
+    String(examples),
+    '--report',
+    'junit',
+    '--report-dir',
+    path.join(ROOT, 'schemathesis-report'),
     ...process.argv.slice(2),
   ];
   log(`${st} ${args.join(' ').replace(adminKey, '<admin key>')}`);

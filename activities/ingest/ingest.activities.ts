@@ -12,7 +12,7 @@ import {
   type IngestTarget,
   type RejectedLine,
 } from '@him/contracts';
-import { Capture, Equipment, EquipmentKind, Ingest, IngestChunkEntry, IngestKind, IngestRejection, IngestStatus, Lot, Sensor } from '@him/db';
+import { Capture, Equipment, EquipmentKind, Ingest, IngestChunkEntry, IngestKind, IngestRejection, IngestStatus, Lot, recordingBulkTable, Sensor } from '@him/db';
 import {
   checkLine,
   FileFormatError,
@@ -291,15 +291,7 @@ export class IngestActivities {
 /** The table of a recording's or capture's rows, with the values every row of the file shares. */
 function csvTable(target: Exclude<IngestTarget, { kind: 'tep' }>): BulkTable {
   return target.kind === 'vibration'
-    ? {
-        table: 'vibration_data',
-        columns: ['measured_time', 'normal', 'unbalance', 'looseness', 'unbalance_looseness'].map((name) => ({ name, type: 'number' as const })),
-        constants: [
-          { name: 'machine_name', type: 'text', value: target.machineName },
-          { name: 'sensor_no', type: 'text', value: target.sensorNo },
-          { name: 'collected_at', type: 'datetime', value: new Date(target.collectedAt).getTime() },
-        ],
-      }
+    ? recordingBulkTable({ machineName: target.machineName, sensorNo: target.sensorNo, collectedAt: new Date(target.collectedAt) })
     : {
         table: 'capture_sample',
         columns: [{ name: 'measured_time', type: 'number' }, { name: 'value', type: 'number' }],

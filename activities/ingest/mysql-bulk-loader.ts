@@ -27,7 +27,8 @@ export class MySqlBulkLoader extends BulkLoader {
       'select rows_read, rows_inserted, rows_duplicate, rows_rejected from ingest_chunk where ingest_id = ? and chunk_no = ?',
       [ingestId, chunkNo],
     );
-    return rows[0] ? { rows: rows[0].rows_read, inserted: rows[0].rows_inserted, duplicate: rows[0].rows_duplicate, rejected: rows[0].rows_rejected } : null;
+    const row = rows[0] as Record<string, number> | undefined;
+    return row ? { rows: row.rows_read, inserted: row.rows_inserted, duplicate: row.rows_duplicate, rejected: row.rows_rejected } : null;
   }
 
   async loadChunk(table: BulkTable, source: RowSource, commit: ChunkCommit): Promise<ChunkResult> {

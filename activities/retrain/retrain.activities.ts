@@ -1,11 +1,10 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
 import { ApplicationFailure, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
 import { NOT_ENOUGH_DATA, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
-import { ModelStatus } from '@him/db';
+import { ModelStatus, ProcessValueRepository, VibrationDataRepository } from '@him/db';
 import { loadServableModel } from '@him/ml';
 import { ModelRegistry, ServedModels, sha256 } from '@him/registry';
 import { TRAINERS } from './trainers';
@@ -20,7 +19,8 @@ const CHALLENGER_FILE = 'challenger.onnx';
 @Injectable()
 export class RetrainActivities {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly vibration: VibrationDataRepository,
+    private readonly processValues: ProcessValueRepository,
     private readonly config: AppConfig,
     private readonly registry: ModelRegistry,
     private readonly models: ServedModels,
@@ -31,7 +31,7 @@ export class RetrainActivities {
     const trainer = TRAINERS[model];
     const dir = path.join(this.config.blobDir, 'training', jobId);
     await fs.rm(dir, { recursive: true, force: true });
-    const set = await trainer.buildTrainingSet(this.orm.em.fork(), dir, (done, total) => heartbeat({ read: done, of: total }));
+    const set = await trainer.buildTrainingSet({ vibration: this.vibration, processValues: this.processValues }, dir, (done, total) => heartbeat({ read: done, of: total }));
     if (!set) throw ApplicationFailure.create({ type: NOT_ENOUGH_DATA, nonRetryable: true, message: `${model}: the database needs ${trainer.needs}` });
     const written = { dir, ...set };
     await fs.writeFile(path.join(dir, 'training-set.json'), `${JSON.stringify(written, null, 2)}\n`);

@@ -34,6 +34,12 @@ export function typecheck() {
   run('npm', ['run', '--silent', 'typecheck']);
 }
 
+/** ESLint (typed rules, import boundaries) with no warning allowed, then Prettier's check; see eslint.config.js. */
+export function lint() {
+  log('linting…');
+  run('npm', ['run', '--silent', 'lint']);
+}
+
 /** Compiles TypeScript to dist/ and writes the prebuilt workflow bundle the worker loads. */
 export function build() {
   log('building (tsc)…');

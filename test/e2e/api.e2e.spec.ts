@@ -126,6 +126,44 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
     });
   });
 
+  describe('audit log', () => {
+    const auditEntry = async (res: { headers: Headers }) =>
+      (await stack.http('GET', '/api/v1/audit-log?limit=50', { key: ADMIN_KEY })).body.find((e: any) => e.request_id === res.headers.get('x-request-id'));
+
+    it('audits a write reached through a percent-encoded path by the route it matched, and keeps the URL as sent', async () => {
+      const res = await stack.http('POST', '/%61pi/v1/api-keys', { key: ADMIN_KEY, body: { name: 'encoded-path', role: 'viewer' } });
+      expect(res.status).toBe(201);
+      expect(await auditEntry(res)).toMatchObject({ method: 'POST', route: '/api/v1/api-keys', path: '/%61pi/v1/api-keys', status_code: 201, role: 'admin' });
+
+      const refused = await stack.http('DELETE', '/api/v1/%61pi-keys/1', { key: operator });
+      expect(refused.status).toBe(403);
+      expect(await auditEntry(refused)).toMatchObject({ method: 'DELETE', route: '/api/v1/api-keys/:id', path: '/api/v1/%61pi-keys/1', status_code: 403 });
+    });
+
+    it('records the connecting address, not an X-Forwarded-For that no trusted proxy set', async () => {
+      const res = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: viewer, body: {}, headers: { 'x-forwarded-for': '198.51.100.77' } });
+      expect(res.status).toBe(403);
+      expect(await auditEntry(res)).toMatchObject({ ip: '127.0.0.1' });
+    });
+
+    it('refuses a write with 503 before performing it when the audit log cannot be written', async () => {
+      const orm = await MikroORM.init(ormOptions(db.config));
+      const connection = orm.em.getConnection();
+      await connection.execute('alter table audit_log rename to audit_log_away');
+      let res;
+      try {
+        res = await stack.http('POST', '/api/v1/api-keys', { key: ADMIN_KEY, body: { name: 'unaudited', role: 'admin' } });
+      } finally {
+        await connection.execute('alter table audit_log_away rename to audit_log');
+        await orm.close(true);
+      }
+      expect(res.status).toBe(503);
+      expectErrorShape(res.body, 503, 'AUDIT_UNAVAILABLE');
+      const keys = await stack.http('GET', '/api/v1/api-keys', { key: ADMIN_KEY });
+      expect(keys.body.map((k: any) => k.name)).not.toContain('unaudited');
+    });
+  });
+
   describe('errors', () => {
     it('names the field of every validation error', async () => {
       const res = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: operator, body: { older_than_days: 0, surprise: true } });
@@ -160,6 +198,34 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       const huge = await stack.http('POST', '/api/v1/api-keys', { key: ADMIN_KEY, rawBody: JSON.stringify({ name: 'x'.repeat(11 * 1024 * 1024), role: 'viewer' }) });
       expect(huge.status).toBe(413);
       expectErrorShape(huge.body, 413, 'PAYLOAD_TOO_LARGE');
+    });
+
+    it('answers a method a path does not have with 405 and Allow, also where a broader route would take the path', async () => {
+      const options = await stack.http('OPTIONS', '/api/v1/jobs/retrain');
+      expect([options.status, options.headers.get('allow')]).toEqual([405, 'POST']);
+      expectErrorShape(options.body, 405, 'METHOD_NOT_ALLOWED');
+      // Not version "rollback" of the model (GET /models/{name}/{version}, a 400), but the rollback, which is POST only.
+      const rollback = await stack.http('GET', '/api/v1/models/vibration-classifier/rollback', { key: viewer });
+      expect([rollback.status, rollback.headers.get('allow')]).toEqual([405, 'POST']);
+      const health = await stack.http('PUT', '/api/v1/health');
+      expect([health.status, health.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+      const version = await stack.http('GET', '/api/v1/models/vibration-classifier/1', { key: viewer });
+      expect(version.status).toBe(200);
+    });
+
+    it('refuses a null body or a null field with 400 instead of taking it for "not sent"', async () => {
+      const nullBody = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: ADMIN_KEY, rawBody: 'null' });
+      expect(nullBody.status).toBe(400);
+      expectErrorShape(nullBody.body, 400, 'VALIDATION_FAILED');
+      const nullField = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: ADMIN_KEY, body: { older_than_days: null } });
+      expect(nullField.status).toBe(400);
+      expect(nullField.body.details).toEqual(expect.arrayContaining([{ field: 'older_than_days', message: expect.any(String) }]));
+    });
+
+    it('refuses multipart/form-data without a boundary with 400, never 500', async () => {
+      const res = await fetch(`${stack.baseUrl}/api/v1/jobs/ingest`, { method: 'POST', headers: { 'x-api-key': operator, 'content-type': 'multipart/form-data' }, body: 'x' });
+      expect(res.status).toBe(400);
+      expectErrorShape(await res.json(), 400, 'BAD_REQUEST');
     });
   });
 
@@ -215,6 +281,27 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       const res = await stack.http('GET', '/api/v1/jobs/no-such-workflow', { key: viewer });
       expect(res.status).toBe(404);
       expectErrorShape(res.body, 404, 'NOT_FOUND');
+    });
+  });
+
+  // Last: it revokes the key every other test uses.
+  describe('bootstrap admin key', () => {
+    it('stays revoked across restarts once revoked (MES_ADMIN_API_KEY is created only when absent)', async () => {
+      const other = await stack.http('POST', '/api/v1/api-keys', { key: ADMIN_KEY, body: { name: 'second-admin', role: 'admin' } });
+      expect(other.status).toBe(201);
+      const bootstrap = (await stack.http('GET', '/api/v1/api-keys', { key: other.body.key })).body.find((k: any) => k.name === 'bootstrap-admin');
+      expect((await stack.http('DELETE', `/api/v1/api-keys/${bootstrap.id}`, { key: other.body.key })).status).toBe(200);
+      expect((await stack.http('GET', '/api/v1/jobs', { key: ADMIN_KEY })).status).toBe(401);
+
+      // A restart with the same MES_ADMIN_API_KEY on the same database.
+      const restarted = await TestStack.start({ db, namespace: kind === 'mysql' ? 'e2e-mysql' : 'e2e-sqlite', worker: false });
+      try {
+        expect((await restarted.http('GET', '/api/v1/jobs', { key: ADMIN_KEY })).status).toBe(401);
+        const keys = (await restarted.http('GET', '/api/v1/api-keys', { key: other.body.key })).body;
+        expect(keys.filter((k: any) => k.name === 'bootstrap-admin')).toEqual([expect.objectContaining({ id: bootstrap.id, revoked_at: expect.any(String) })]);
+      } finally {
+        await restarted.close();
+      }
     });
   });
 });

@@ -81,6 +81,21 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
       expect(listed.body).toEqual([stored(first.body), stored(u1.body)]);
     });
 
+    it('stores and finds a sample at measured_time ±(2^53 − 1), and refuses one beyond with 400 naming the field', async () => {
+      // Beyond 2^53 a whole double goes into the SQL as an integer literal that neither database reads back exactly
+      // (SQLite did not find the row it had just stored: 500); and no recording is 285 million years long.
+      for (const measured_time of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
+        const body = { ...sample('huge-time', 's1', 0), measured_time };
+        const first = await stack.http('POST', DATA, { key: operator, body });
+        expect([first.status, first.body.measured_time]).toEqual([201, measured_time]);
+        const again = await stack.http('POST', DATA, { key: operator, body });
+        expect(again.status).toBe(200);
+      }
+      const beyond = await stack.http('POST', DATA, { key: operator, body: { ...sample('huge-time', 's1', 0), measured_time: 5.124002542297259e16 } });
+      expect(beyond.status).toBe(400);
+      expect(beyond.body.details).toEqual([{ field: 'measured_time', message: expect.stringContaining('measured_time') }]);
+    });
+
     it('sees rows the ORM wrote as duplicates, and reads them back by raw SQL unchanged (same date encoding)', async () => {
       const em = orm.em.fork();
       const written = em.create(VibrationData, {
@@ -343,6 +358,26 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
       const one = await stack.http('GET', `${DIAGNOSIS}/grouped-recent`, { key: viewer });
       expect(one.body.filter((d: any) => d.machine_name === 'bulk-m2')).toHaveLength(10);
       expect((await stack.http('GET', `${DIAGNOSIS}/grouped-recent?limit=0`, { key: viewer })).body.details[0].field).toBe('limit');
+    });
+  });
+
+  describe('dates and times', () => {
+    // ISO 8601 forms that some parsers take and Date does not (basic, week and ordinal dates), and impossible instants.
+    const BAD_DATES = ['20261101', '20261101T030000Z', '2026-W45-1', '2026-305', '2026-02-30T00:00:00Z', '1969-12-31T23:59:59Z'];
+
+    it.each(BAD_DATES)('refuses %s in every date field with 400 naming the field, never 500', async (bad) => {
+      const expectFieldRefused = (res: { status: number; body: any }, field: string) => {
+        expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+        expect(res.body.details.map((d: any) => d.field)).toContain(field);
+      };
+      expectFieldRefused(await stack.upload('g1_sensor1.csv', '0,1,2,3,4\n', { collected_at: bad }, operator), 'collected_at');
+      expectFieldRefused(await stack.upload('g1_sensor1_20261101T030000Z.csv', '0,1\n', { kind: 'capture', collected_at: bad }, operator), 'collected_at');
+      expectFieldRefused(await stack.upload('d01.dat', '1 2 3\n', { start_time: bad }, operator), 'start_time');
+      expectFieldRefused(await stack.http('POST', DATA, { key: operator, body: { ...sample('dates', 's1', 1), collected_at: bad } }), 'collected_at');
+      expectFieldRefused(await stack.http('GET', `${DATA}?collected_at=${bad}`, { key: viewer }), 'collected_at');
+      expectFieldRefused(await stack.http('POST', DIAGNOSIS, { key: operator, body: diagnosis('dates', 1, { detected_at: bad }) }), 'detected_at');
+      expectFieldRefused(await stack.http('GET', `${DIAGNOSIS}?from=${bad}`, { key: viewer }), 'from');
+      expectFieldRefused(await stack.http('GET', `${DIAGNOSIS}?to=${bad}`, { key: viewer }), 'to');
     });
   });
 

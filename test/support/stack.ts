@@ -58,8 +58,12 @@ export class TestStack {
     return new TestStack(config, app, baseUrl, worker);
   }
 
-  async http<T = any>(method: string, path: string, opts: { key?: string; body?: unknown; rawBody?: string } = {}): Promise<HttpResult<T>> {
-    const headers: Record<string, string> = {};
+  async http<T = any>(
+    method: string,
+    path: string,
+    opts: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.key) headers['x-api-key'] = opts.key;
     if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${this.baseUrl}${path}`, {

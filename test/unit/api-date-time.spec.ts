@@ -28,6 +28,11 @@ describe('UTC_DATE_TIME_PATTERN', () => {
     expect(acceptedButNotAdmitted).toEqual([]);
   });
 
+  it('refuses offsets beyond ±23:59, as RFC 3339 does (they used to shift the instant by up to four days)', () => {
+    for (const text of ['2026-11-01T00:00:00+24:00', '2026-11-01T00:00:00-99:99', '2026-11-01T00:00:00+12:60']) expect([text, parseUtcDateTime(text)]).toEqual([text, undefined]);
+    expect(parseUtcDateTime('2026-11-01T00:00:00-23:59')).toEqual(new Date('2026-11-01T23:59:00Z'));
+  });
+
   it('covers the everyday forms', () => {
     for (const text of ['2026-11-22T08:00:00.000Z', '2026-11-22T08:00:00+01:00', '2026-11-22 08:00:00', '2026-11-22', '2024-02-29T00:00:00Z', '1970-01-01T00:00:00Z']) {
       expect([text, pattern.test(text)]).toEqual([text, true]);

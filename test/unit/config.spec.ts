@@ -33,6 +33,12 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('MES_ADMIN_API_KEY: must be at least 24 characters');
   });
 
+  it('trusts no proxy unless told, and takes only addresses and ranges', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, ::1,loopback' }).trustedProxies).toEqual(['10.0.0.0/8', '::1', 'loopback']);
+    for (const bad of ['proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', '*']) expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
+  });
+
   it('refuses a non-numeric rate limit', () => {
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
   });

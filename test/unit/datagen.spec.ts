@@ -293,7 +293,7 @@ describe('TEP-shaped sample', () => {
     const lines = tepText(rows).split('\n');
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(40);
-    for (const line of lines) expect(line).toMatch(/^(   \d\.\d{7}e[+-]\d{2}){52}$/);
+    for (const line of lines) expect(line).toMatch(/^( {3}\d\.\d{7}e[+-]\d{2}){52}$/);
     expect(lines.map((line) => line.trim().split(/\s+/).map(Number))).toEqual(rows);
 
     const transposed = tepText(rows, true).trimEnd().split('\n').map((line) => line.trim().split(/\s+/).map(Number));

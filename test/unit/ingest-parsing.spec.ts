@@ -24,6 +24,12 @@ describe('checkLine', () => {
     expect(checkLine('0.1,0.2', vib)).toEqual({ reason: 'expected 5 columns (Time, Normal, Type 1, Type 2, Type 3), found 2' });
     expect(checkLine('Time,Normal,Type 1,Type 2,Type 3', vib)).toEqual({ reason: 'header row repeated in the middle of the file' });
   });
+  it('refuses a negative capture time (the column is unsigned on MySQL), but not a negative recording time', () => {
+    expect(checkLine('-0.5,1.2', FORMATS.capture)).toEqual({ reason: "column 'Time' is negative (-0.5); capture times count up from 0" });
+    expect(checkLine('-1e-3,1.2', FORMATS.capture)).toEqual({ reason: "column 'Time' is negative (-1e-3); capture times count up from 0" });
+    expect(checkLine('0,-1.2', FORMATS.capture)).toEqual({ fields: ['0', '-1.2'], values: [0, -1.2] });
+    expect(checkLine('-0.5,1,2,3,4', vib)).toMatchObject({ values: [-0.5, 1, 2, 3, 4] });
+  });
   it('reads whitespace-separated TEP lines', () => {
     const line = Array.from({ length: 52 }, (_, i) => `   ${(i + 1).toExponential(7)}`).join('');
     expect('values' in checkLine(line, FORMATS.tep) && (checkLine(line, FORMATS.tep) as { values: number[] }).values[51]).toBe(52);
@@ -93,5 +99,12 @@ describe('scanLines and validateCsvFile', () => {
     expect(report.chunks.map((c) => [c.firstLine, c.rows, c.clean])).toEqual([[2, 10, true], [12, 10, false], [22, 5, true]]);
     expect(report.chunks[0].byteStart).toBe('Time,Normal,Type 1,Type 2,Type 3\n'.length);
     expect(report.chunks[2].byteEnd).toBe(fs.statSync(file).size);
+  });
+
+  it('rejects a capture line with a negative time, also where plain lines skip the field-by-field check', async () => {
+    const file = write('g1_sensor1_20261101T030000Z.csv', '0,0.1\n0.001,0.2\n0.002,0.3\n-0.003,0.4\n0.004,-0.5\n');
+    const report = await validateCsvFile(file, 'capture', { keepRejected: 5, chunkRows: 10 });
+    expect(report).toMatchObject({ rowsRead: 5, rowsRejected: 1, rejected: [{ line: 4, reason: "column 'Time' is negative (-0.003); capture times count up from 0" }] });
+    expect(report.chunks.map((c) => c.clean)).toEqual([false]);
   });
 });

@@ -4,7 +4,7 @@ import { tepDetectorTrainer } from './tep-detector.trainer';
 import { tepLstmTrainer } from './tep-lstm.trainer';
 import { vibrationClassifierTrainer } from './vibration-classifier.trainer';
 
-export type { ModelTrainer } from './model-trainer';
+export type { ModelTrainer, TrainingSources } from './model-trainer';
 
 /** Every retrainable model's trainer, by registry name. */
 export const TRAINERS: Record<RetrainableModel, ModelTrainer> = {

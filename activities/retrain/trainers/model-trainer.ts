@@ -1,11 +1,17 @@
-import type { EntityManager } from '@mikro-orm/core';
 import type { HeldOutScore, TrainingSet } from '@him/contracts';
+import type { ProcessValueRepository, VibrationDataRepository } from '@him/db';
 import type { LoadedOnnxModel } from '@him/ml';
 
 export interface TrainOptions {
   /** Used in the model's metadata, so a file names the job that made it. */
   jobId: string;
   epochs?: number;
+}
+
+/** Where the trainers read their data from. */
+export interface TrainingSources {
+  vibration: VibrationDataRepository;
+  processValues: ProcessValueRepository;
 }
 
 export interface TrainedModel {
@@ -22,7 +28,7 @@ export interface TrainedModel {
 export interface ModelTrainer {
   /** Said when the database holds too little: what the model needs. */
   readonly needs: string;
-  buildTrainingSet(em: EntityManager, dir: string, progress: (done: number, total: number) => void): Promise<Omit<TrainingSet, 'dir'> | null>;
+  buildTrainingSet(sources: TrainingSources, dir: string, progress: (done: number, total: number) => void): Promise<Omit<TrainingSet, 'dir'> | null>;
   /** `progress` heartbeats and yields; it throws when the job is cancelled. */
   train(dir: string, options: TrainOptions, progress: (details: Record<string, number>) => Promise<void>): Promise<TrainedModel>;
   score(model: Pick<LoadedOnnxModel, 'session' | 'metadata'>, dir: string): Promise<HeldOutScore>;

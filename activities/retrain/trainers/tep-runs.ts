@@ -1,7 +1,6 @@
 import * as fs from 'node:fs/promises';
-import type { EntityManager } from '@mikro-orm/core';
 import type { TrainingPart } from '@him/contracts';
-import { dbDate } from '@him/db';
+import type { LabelledLot, ProcessValueRepository } from '@him/db';
 import { FORMATS } from '@him/ingest';
 import { tepFaultOnset } from '@him/ml';
 
@@ -22,16 +21,14 @@ export interface FaultRun extends Run {
 }
 
 /** Every run with a known fault label (0 = normal operation), in code order; the database rows read. */
-export async function readLabelledRuns(em: EntityManager, progress: (done: number, total: number) => void): Promise<{ runs: FaultRun[]; rows: number }> {
-  const lots: { id: number; code: string; fault_label: number | null }[] = await em
-    .getConnection()
-    .execute('SELECT id, code, fault_label FROM lot WHERE fault_label IS NOT NULL ORDER BY code');
+export async function readLabelledRuns(processValues: ProcessValueRepository, progress: (done: number, total: number) => void): Promise<{ runs: FaultRun[]; rows: number }> {
+  const lots = await processValues.findLabelledLots();
   const runs: FaultRun[] = [];
   let rows = 0;
   for (const [i, lot] of lots.entries()) {
-    const { run, rows: read } = await lotRun(em, lot);
+    const { run, rows: read } = await lotRun(processValues, lot);
     rows += read;
-    const fault = Number(lot.fault_label);
+    const fault = lot.faultLabel;
     if (run.observations.length > 0) runs.push({ ...run, fault, onset: fault === 0 ? 0 : tepFaultOnset(lot.code) });
     progress(i + 1, lots.length);
   }
@@ -39,23 +36,24 @@ export async function readLabelledRuns(em: EntityManager, progress: (done: numbe
 }
 
 /** One lot's process values as observations; an observation missing a tag is left out. */
-async function lotRun(em: EntityManager, lot: { id: number; code: string }): Promise<{ run: Run; rows: number }> {
+async function lotRun(processValues: ProcessValueRepository, lot: LabelledLot): Promise<{ run: Run; rows: number }> {
   const column = new Map(FORMATS.tep.columns.map((tag, k) => [tag, k]));
-  const values: { tag: string; measured_at: unknown; value: number }[] = await em
-    .getConnection()
-    .execute('SELECT tag, measured_at, value FROM process_value WHERE lot_id = ? ORDER BY measured_at', [lot.id]);
   const byTime = new Map<number, number[]>();
-  for (const v of values) {
-    const k = column.get(v.tag);
-    if (k === undefined) continue;
-    const t = dbDate(v.measured_at).getTime();
-    let observation = byTime.get(t);
-    if (!observation) byTime.set(t, (observation = new Array<number>(column.size).fill(NaN)));
-    observation[k] = Number(v.value);
+  let rows = 0;
+  for await (const values of processValues.readLot(lot.lotId)) {
+    rows += values.length;
+    for (const v of values) {
+      const k = column.get(v.tag);
+      if (k === undefined) continue;
+      const t = v.measuredAt.getTime();
+      let observation = byTime.get(t);
+      if (!observation) byTime.set(t, (observation = new Array<number>(column.size).fill(NaN)));
+      observation[k] = v.value;
+    }
   }
   const times = [...byTime.keys()].sort((a, b) => a - b).filter((t) => byTime.get(t)!.every(Number.isFinite));
   const iso = (t: number | undefined) => new Date(t ?? 0).toISOString();
-  return { run: { name: lot.code, observations: times.map((t) => byTime.get(t)!), from: iso(times[0]), to: iso(times[times.length - 1]) }, rows: values.length };
+  return { run: { name: lot.code, observations: times.map((t) => byTime.get(t)!), from: iso(times[0]), to: iso(times[times.length - 1]) }, rows };
 }
 
 export const runPart = (run: Run): TrainingPart => ({ name: run.name, rows: run.observations.length, from: run.from, to: run.to });

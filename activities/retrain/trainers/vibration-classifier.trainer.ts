@@ -1,8 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { EntityManager } from '@mikro-orm/core';
 import type { TrainingPart } from '@him/contracts';
-import { dbDate } from '@him/db';
+import type { Recording, VibrationDataRepository } from '@him/db';
 import {
   classificationReport,
   concatWindows,
@@ -17,44 +16,14 @@ import {
 } from '@him/ml';
 import type { ModelTrainer } from './model-trainer';
 
-/** Rows per read: one index range scan each, a few MB in memory. */
-const PAGE_ROWS = 100_000;
-
 /** Every 4th recording (in machine, sensor, time order) is held out — with 4 sensors per machine, sensor 4 of each. */
 export const isHeldOut = (index: number, count: number): boolean => index % 4 === 3 || (count < 4 && index === count - 1);
 
-interface RecordingKey {
-  machineName: string;
-  sensorNo: string;
-  /** collected_at exactly as the driver returned it, to be sent back as a parameter. */
-  collectedAt: unknown;
-  rows: number;
-}
-
-/** The recordings in `vibration_data`, in a stable order. */
-async function listRecordings(em: EntityManager): Promise<RecordingKey[]> {
-  const rows: { machine_name: string; sensor_no: string; collected_at: unknown; n: number | string }[] = await em
-    .getConnection()
-    .execute(
-      'SELECT machine_name, sensor_no, collected_at, COUNT(*) AS n FROM vibration_data GROUP BY machine_name, sensor_no, collected_at ORDER BY machine_name, sensor_no, collected_at',
-    );
-  return rows.map((r) => ({ machineName: r.machine_name, sensorNo: r.sensor_no, collectedAt: r.collected_at, rows: Number(r.n) }));
-}
-
-/** One recording's rows [time, normal, unbalance, looseness, both] in time order, read page by page. */
-async function recordingRows(em: EntityManager, key: RecordingKey): Promise<number[][]> {
+/** One recording's rows [time, normal, unbalance, looseness, both] in time order. */
+async function recordingRows(samples: VibrationDataRepository, recording: Recording): Promise<number[][]> {
   const rows: number[][] = [];
-  let after: number | null = null;
-  for (;;) {
-    const page: Record<string, number>[] = await em.getConnection().execute(
-      'SELECT measured_time, normal, unbalance, looseness, unbalance_looseness FROM vibration_data ' +
-        `WHERE machine_name = ? AND sensor_no = ? AND collected_at = ?${after === null ? '' : ' AND measured_time > ?'} ORDER BY measured_time LIMIT ?`,
-      [key.machineName, key.sensorNo, key.collectedAt, ...(after === null ? [] : [after]), PAGE_ROWS],
-    );
-    for (const r of page) rows.push([Number(r.measured_time), Number(r.normal), Number(r.unbalance), Number(r.looseness), Number(r.unbalance_looseness)]);
-    if (page.length < PAGE_ROWS) return rows;
-    after = rows[rows.length - 1][0];
-  }
+  for await (const page of samples.readRecording(recording)) for (const row of page) rows.push(row);
+  return rows;
 }
 
 const FILES = { features: 'features.f32', labels: 'labels.u8' } as const;
@@ -74,24 +43,24 @@ async function readWindows(dir: string): Promise<LabelledWindows> {
 }
 
 /**
- * The vibration fault classifier. Training set: labelled windows of every recording in `vibration_data` (the four
+ * The vibration fault classifier. Training set: labelled windows of every stored vibration recording (the four
  * columns are the four conditions), split by whole recordings into `train/` and `held-out/`; the score is accuracy.
  */
 export const vibrationClassifierTrainer: ModelTrainer = {
   needs: `at least two vibration recordings running past the ${STARTUP_SECONDS} s start-up the classifier skips (one to train on, one to hold out)`,
 
-  async buildTrainingSet(em, dir, progress) {
-    const recordings = await listRecordings(em);
+  async buildTrainingSet(sources, dir, progress) {
+    const recordings = await sources.vibration.findRecordings();
     if (recordings.length < 2) return null;
     const windows = { train: [] as LabelledWindows[], held_out: [] as LabelledWindows[] };
     const parts = { train: [] as TrainingPart[], held_out: [] as TrainingPart[] };
     for (const [i, key] of recordings.entries()) {
       const side = isHeldOut(i, recordings.length) ? 'held_out' : 'train';
-      const rows = await recordingRows(em, key);
+      const rows = await recordingRows(sources.vibration, key);
       windows[side].push(recordingWindows(rows));
-      const collectedAt = dbDate(key.collectedAt).toISOString();
+      const collectedAt = key.collectedAt.toISOString();
       // A recording's times are seconds from collected_at.
-      const to = new Date(dbDate(key.collectedAt).getTime() + 1000 * (rows[rows.length - 1]?.[0] ?? 0)).toISOString();
+      const to = new Date(key.collectedAt.getTime() + 1000 * (rows[rows.length - 1]?.[0] ?? 0)).toISOString();
       parts[side].push({ name: `${key.machineName}/sensor ${key.sensorNo}/${collectedAt}`, rows: key.rows, from: collectedAt, to });
       progress(i + 1, recordings.length);
     }

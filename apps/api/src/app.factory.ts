@@ -22,7 +22,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     // Path parameters as long as the routes accept (a 255-character workflow id, percent-encoded UTF-8: up to 12 bytes
     // a character); longer ones would miss the route and answer 404 instead of the route's own 400.
     maxParamLength: 4096,
-    trustProxy: true,
+    // X-Forwarded-For names the client only when a configured proxy sent it; otherwise any client could pick the
+    // address that the rate limit and the audit log see.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // Honour a caller's request id (from a proxy) so logs can be joined; otherwise make one.
     genReqId: (req: RawRequestDefaultExpression) => {
       const given = req.headers['x-request-id'];
@@ -35,7 +37,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     bufferLogs: false,
   });
   // Uploads are streamed to the file store, never buffered; IngestFilesService sets the size limit per request.
-  await app.register(multipart as never, { throwFileSizeLimit: false });
+  await app.register(multipart, { throwFileSizeLimit: false });
   refuseMultipartWithoutBoundary(adapter.getInstance());
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
@@ -46,7 +48,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const audit = app.get(AuditService);
   fastify.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
-    await audit.recordWrite(req, reply);
+    await audit.finish(req, reply);
     return payload;
   });
 
@@ -101,6 +103,17 @@ function refuseMultipartWithoutBoundary(fastify: FastifyInstance): void {
   });
 }
 
+/** The OpenAPI document without a running API (no database, no Temporal: Nest's preview mode builds no providers). */
+export async function describeApi(config: AppConfig): Promise<OpenAPIObject> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { preview: true, logger: false });
+  app.setGlobalPrefix(API_PREFIX);
+  try {
+    return createOpenApiDocument(app, config);
+  } finally {
+    await app.close();
+  }
+}
+
 /** The OpenAPI document of the API: served at /docs-json, and checked by the tests and by Schemathesis. */
 export function createOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
   const doc = new DocumentBuilder()
@@ -140,7 +153,8 @@ function refuseUnknownBodyFields(document: OpenAPIObject): void {
       s.additionalProperties ??= false;
       Object.values(s.properties).forEach(close);
     }
-    [s.items, ...[s.oneOf, s.anyOf, s.allOf].flatMap((list) => (Array.isArray(list) ? list : []))].forEach(close);
+    const alternatives = [s.oneOf, s.anyOf, s.allOf].flatMap((list): unknown[] => (Array.isArray(list) ? (list as unknown[]) : []));
+    [s.items, ...alternatives].forEach(close);
   };
   for (const operations of Object.values(document.paths)) {
     for (const operation of Object.values(operations)) {
@@ -152,5 +166,5 @@ function refuseUnknownBodyFields(document: OpenAPIObject): void {
 
 function loggerLevels(level: AppConfig['logLevel']) {
   const order = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return order.slice(0, order.indexOf(level) + 1) as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+  return order.slice(0, order.indexOf(level) + 1);
 }

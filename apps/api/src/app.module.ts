@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, ConfigModule } from '@him/config';
 import { DatabaseModule } from '@him/db';
 import { RegistryModule } from '@him/registry';
@@ -8,7 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AdminBootstrap } from './auth/admin-bootstrap';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
-import { KeyThrottlerGuard } from './auth/key-throttler.guard';
+import { ClientAddressGuard, KeyRateLimitGuard } from './auth/rate-limit.guards';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -26,7 +25,6 @@ export class AppModule {
         DatabaseModule.forRoot(config.database),
         RegistryModule,
         TemporalModule,
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
         AuthModule,
         AuditModule,
         HealthModule,
@@ -37,9 +35,11 @@ export class AppModule {
       ],
       providers: [
         AdminBootstrap,
-        // Order matters: authenticate first, so the rate limit can count per key.
+        // Order matters: refuse an address that keeps failing authentication before looking up its key; authenticate;
+        // then count the request against its key.
+        { provide: APP_GUARD, useClass: ClientAddressGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_GUARD, useClass: KeyThrottlerGuard },
+        { provide: APP_GUARD, useClass: KeyRateLimitGuard },
       ],
     };
   }

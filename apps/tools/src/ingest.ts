@@ -117,9 +117,9 @@ export async function* multipartBody(boundary: string, fields: Record<string, st
   // Escaped as browsers do, so a quote or line break cannot end the header early.
   const fileName = path.basename(file).replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
-  for await (const chunk of fs.createReadStream(file)) {
+  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
     onBytes(chunk.length);
-    yield chunk as Buffer;
+    yield chunk;
   }
   yield Buffer.from(`\r\n--${boundary}--\r\n`);
 }
@@ -128,7 +128,7 @@ async function json<T>(res: Response): Promise<T> {
   const text = await res.text();
   let body: { message?: string; details?: { field: string; message: string }[] } | undefined;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as typeof body;
   } catch {
     body = undefined;
   }

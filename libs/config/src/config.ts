@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { z } from 'zod';
 
@@ -16,6 +17,20 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/** A proxy address as Fastify's trustProxy takes it: an IP, a CIDR range, or one of proxy-addr's named ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+const proxyList = z
+  .string()
+  .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+  .refine((entries) => entries.every(isProxyAddress), 'must be comma-separated IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal)');
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,6 +55,8 @@ const schema = z.object({
 
   MES_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  TRUSTED_PROXIES: proxyList.default(''),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
 
   INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
@@ -68,7 +85,12 @@ export class AppConfig {
   readonly dataDir: string;
   readonly blobDir: string;
   readonly adminApiKey?: string;
+  /** Requests per minute of one API key, over all routes. */
   readonly rateLimitPerMinute: number;
+  /** Failed authentications per minute from one client address; beyond it the address is refused before any key lookup. */
+  readonly authFailuresPerMinute: number;
+  /** Proxies whose X-Forwarded-For names the client; none by default, so a client cannot choose its own address. */
+  readonly trustedProxies: string[];
   readonly auditRetentionDays: number;
   /** Largest file the ingest accepts (upload or path). */
   readonly ingestMaxBytes: number;
@@ -89,6 +111,8 @@ export class AppConfig {
     this.blobDir = abs(p.BLOB_DIR);
     this.adminApiKey = p.MES_ADMIN_API_KEY;
     this.rateLimitPerMinute = p.RATE_LIMIT_PER_MINUTE;
+    this.authFailuresPerMinute = p.AUTH_FAILURES_PER_MINUTE;
+    this.trustedProxies = p.TRUSTED_PROXIES;
     this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
     this.worker = {

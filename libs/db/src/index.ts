@@ -6,3 +6,4 @@ export * from './json-column.type';
 export * from './raw-values';
 export * from './repositories';
 export * from './dialect';
+export * from './bulk-table';

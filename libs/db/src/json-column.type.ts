@@ -5,8 +5,8 @@ import { JsonType, type Platform, type TransformContext } from '@mikro-orm/core'
  * MariaDB stores JSON as LONGTEXT and hands back the text, which MikroORM's MySQL platform passes through.
  */
 export class JsonColumn extends JsonType {
-  override convertToJSValue(value: string | unknown, platform: Platform, context?: TransformContext): unknown {
-    const converted = super.convertToJSValue(value as string, platform, context);
+  override convertToJSValue(value: unknown, platform: Platform, context?: TransformContext): unknown {
+    const converted = super.convertToJSValue(value, platform, context);
     return typeof converted === 'string' ? JSON.parse(converted) : converted;
   }
 }

@@ -13,13 +13,15 @@ export interface CheckedLine {
  * Lines of plain decimals without exponents (what sensors write) match one regex per line: no
  * per-field parsing. Such numbers are always finite when short. Anything else takes the field-by-field path.
  */
-const PLAIN = '[+-]?(?:\\d+\\.?\\d*|\\.\\d+)';
+const DIGITS = '(?:\\d+\\.?\\d*|\\.\\d+)';
 const plainLineRegex = new Map<LineFormat, RegExp | null>();
 const MAX_PLAIN_LINE = 250;
 
 function plainLine(format: LineFormat): RegExp | null {
   if (!plainLineRegex.has(format)) {
-    plainLineRegex.set(format, format.separator ? new RegExp(`^${PLAIN}(?:${format.separator}${PLAIN}){${format.columns.length - 1}}$`) : null);
+    // A column that must not be negative takes no minus sign here; a line with one goes the field-by-field way.
+    const fields = format.columns.map((_, i) => `${format.nonNegative?.includes(i) ? '\\+?' : '[+-]?'}${DIGITS}`);
+    plainLineRegex.set(format, format.separator ? new RegExp(`^${fields.join(format.separator)}$`) : null);
   }
   return plainLineRegex.get(format)!;
 }
@@ -42,6 +44,7 @@ export function checkLine(text: string, format: LineFormat): CheckedLine | { rea
       if (isHeader(fields, format)) return { reason: 'header row repeated in the middle of the file' };
       return { reason: `column '${format.columns[i]}' ${describeBadNumber(fields[i])}` };
     }
+    if (v < 0 && format.nonNegative?.includes(i)) return { reason: `column '${format.columns[i]}' is negative (${fields[i]}); ${format.kind} times count up from 0` };
     values[i] = v;
   }
   return { fields, values };

@@ -35,8 +35,10 @@ export class AuditEntryResponseDto {
   @ApiProperty({ nullable: true, type: String, example: 'line-2-operator' }) actor!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'operator' }) role!: string | null;
   @ApiProperty({ example: 'POST' }) method!: string;
-  @ApiProperty({ example: '/api/v1/jobs/audit-retention' }) path!: string;
-  @ApiProperty({ example: 202 }) status_code!: number;
+  @ApiProperty({ example: '/api/v1/jobs/audit-retention', description: 'The request URL as sent' }) path!: string;
+  @ApiProperty({ nullable: true, type: String, example: '/api/v1/jobs/audit-retention', description: 'The route it matched' }) route!: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 202, description: 'null: the request was running, or its answer was not recorded' })
+  status_code!: number | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ nullable: true, type: String }) request_id!: string | null;
   @ApiProperty({ nullable: true, type: Number }) duration_ms!: number | null;
@@ -51,7 +53,8 @@ export function mapAuditEntry(e: AuditLog): AuditEntryResponseDto {
     role: e.role ?? null,
     method: e.method,
     path: e.path,
-    status_code: e.statusCode,
+    route: e.route ?? null,
+    status_code: e.statusCode ?? null,
     ip: e.ip ?? null,
     request_id: e.requestId ?? null,
     duration_ms: e.durationMs ?? null,

@@ -28,18 +28,14 @@ export class ApiKeysService {
     return { entity: await this.store(name, role, key), key };
   }
 
-  /** Stores a key chosen by the operator (MES_ADMIN_API_KEY); idempotent. */
-  async ensureKey(name: string, role: Role, key: string): Promise<ApiKey> {
+  /**
+   * Stores a key chosen by the operator (MES_ADMIN_API_KEY) unless it is stored already. A stored one is left as it
+   * is: revoking it must stick, not be undone by the next start.
+   */
+  async createIfAbsent(name: string, role: Role, key: string): Promise<{ entity: ApiKey; created: boolean }> {
     const existing = await this.em.findOne(ApiKey, { keyHash: hashKey(key) });
-    if (existing) {
-      if (existing.revokedAt || existing.role !== role) {
-        existing.revokedAt = undefined;
-        existing.role = role;
-        await this.em.flush();
-      }
-      return existing;
-    }
-    return this.store(name, role, key);
+    if (existing) return { entity: existing, created: false };
+    return { entity: await this.store(name, role, key), created: true };
   }
 
   async verify(key: string): Promise<Principal | null> {

@@ -21,8 +21,8 @@ async function main(): Promise<void> {
     switch (positionals[0]) {
       case 'bootstrap': {
         if (config.adminApiKey) {
-          await keys.ensureKey('bootstrap-admin', Role.Admin, config.adminApiKey);
-          console.log('admin key: from MES_ADMIN_API_KEY');
+          const { entity } = await keys.createIfAbsent('bootstrap-admin', Role.Admin, config.adminApiKey);
+          console.log(entity.revokedAt ? 'admin key: MES_ADMIN_API_KEY was revoked and stays revoked; set a new one' : 'admin key: from MES_ADMIN_API_KEY');
         } else if (await keys.hasActiveAdmin()) {
           console.log('admin key: created on an earlier start (shown once then); `npm run keys -- create --role admin --name <who>` issues another');
         } else {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError, type ErrorDetail } from '@him/contracts';
 import { defaultCode, errorBody } from './error-body';
 
-const STATUS_BY_DOMAIN_ERROR = new Map<Function, number>([
+const STATUS_BY_DOMAIN_ERROR = new Map<abstract new (...args: never[]) => DomainError, number>([
   [InvalidInputError, 400],
   [NotFoundError, 404],
   [ConflictError, 409],

@@ -1,6 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators';
 import { ApiErrorResponses } from '../common/api-errors';
 import { LivenessResponseDto, ReadinessResponseDto } from './health.dto';
@@ -8,7 +7,6 @@ import { HealthService } from './health.service';
 
 @ApiTags('Health')
 @Public()
-@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -121,7 +121,9 @@ export class IngestFilesService {
     if (utf16) throw new InvalidInputError('the file is UTF-16 encoded; save it as UTF-8 (or plain ASCII) CSV', [{ field: 'file', message: 'wrong encoding (UTF-16)' }]);
     if (head.includes(0)) throw new InvalidInputError('the file is binary, not CSV text', [{ field: 'file', message: 'binary content (NUL bytes)' }]);
     const firstLine = head.toString('latin1').replace(/^\xef\xbb\xbf/, '').split('\n').find((l) => l.trim() !== '');
-    const resolved = resolveIngest(file.fileName, { kind: dto.kind, machineName: dto.machine_name, sensorNo: dto.sensor_no, collectedAt: dto.collected_at, startTime: dto.start_time }, firstLine?.trim());
+    const collectedAt = dto.collected_at?.toISOString();
+    const startTime = dto.start_time?.toISOString();
+    const resolved = resolveIngest(file.fileName, { kind: dto.kind, machineName: dto.machine_name, sensorNo: dto.sensor_no, collectedAt, startTime }, firstLine?.trim());
     if (!resolved.ok) throw new InvalidInputError(resolved.problems.map((p) => p.message).join('; '), resolved.problems);
     return {
       checksum: file.checksum,
@@ -132,8 +134,8 @@ export class IngestFilesService {
       kind: resolved.value.kind,
       machineName: dto.machine_name,
       sensorNo: dto.sensor_no,
-      collectedAt: dto.collected_at ? new Date(dto.collected_at).toISOString() : undefined,
-      startTime: dto.start_time ? new Date(dto.start_time).toISOString() : undefined,
+      collectedAt,
+      startTime,
       maxErrors: dto.max_errors,
     };
   }

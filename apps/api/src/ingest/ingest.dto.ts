@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmpty, IsIn, IsISO8601, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsEmpty, IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { INGEST_KINDS, type IngestKindName, type IngestResult } from '@him/contracts';
 import type { IngestRejection } from '@him/db';
 import { Optional } from '../common/validation';
+import { IsUtcDateTime } from '../vibration/vibration.validation';
 
 /** Options of an ingest; with multipart they come as form fields beside `file`, with JSON beside `path`. */
 export class IngestJobDto {
@@ -35,18 +36,17 @@ export class IngestJobDto {
   sensor_no?: string;
 
   @ApiPropertyOptional({
-    format: 'date-time',
     example: '2026-11-01T03:00:00Z',
     description: 'Recording: when it was collected (part of each row\'s key; omitted = undated, 1970-01-01). Capture: the capture time (default from the file name).',
   })
   @Optional()
-  @IsISO8601({ strict: true })
-  collected_at?: string;
+  @IsUtcDateTime()
+  collected_at?: Date;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'TEP run: time of the first observation (default: an earlier ingest of the same lot, else this hour)' })
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'TEP run: time of the first observation (default: an earlier ingest of the same lot, else this hour)' })
   @Optional()
-  @IsISO8601({ strict: true })
-  start_time?: string;
+  @IsUtcDateTime()
+  start_time?: Date;
 
   @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: 1_000_000, description: 'Bad lines tolerated: within it good rows load and each bad line is recorded; beyond it the file is rejected' })
   @Optional()

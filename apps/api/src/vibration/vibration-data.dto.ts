@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import type { VibrationRecord } from './vibration-data.repository';
+import type { VibrationRecord } from '@him/db';
 import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
 import { Optional } from '../common/validation';
 
@@ -23,8 +23,15 @@ export class VibrationDataCreateDto {
   @IsUtcDateTime()
   collected_at?: Date;
 
-  @ApiProperty({ example: 12.5127, description: 'Seconds from the start of the recording' })
+  @ApiProperty({
+    example: 12.5127,
+    minimum: -Number.MAX_SAFE_INTEGER,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'Seconds from the start of the recording. Part of the key: beyond ±(2^53 − 1) a double no longer holds whole seconds exactly.',
+  })
   @IsFiniteNumber()
+  @Min(-Number.MAX_SAFE_INTEGER)
+  @Max(Number.MAX_SAFE_INTEGER)
   measured_time!: number;
 
   @ApiProperty({ example: 0.0184, description: 'Vibration under normal condition' })

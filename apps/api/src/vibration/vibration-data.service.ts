@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { assertGroupedReadFits, VibrationDataRepository, type VibrationSample } from '@him/db';
 import type { BulkInsertResponseDto } from './bulk-rows.pipe';
 import {
   mapVibrationData,
@@ -8,8 +9,6 @@ import {
   type VibrationDataResponseDto,
   type VibrationDataSearchDto,
 } from './vibration-data.dto';
-import { VibrationDataRepository, type VibrationSample } from './vibration-data.repository';
-import { assertGroupedReadFits } from './vibration-sql';
 
 /** collected_at of samples posted without one, so their natural key is still deterministic. */
 const UNDATED_RECORDING = new Date(0);
@@ -43,7 +42,9 @@ export class VibrationDataService {
     const sample = toSample(dto);
     const created = (await this.samples.insertIgnore([sample])) === 1;
     const { machineName, sensorNo, collectedAt, measuredTime } = sample;
-    return { ...mapVibrationData(await this.samples.findByKey({ machineName, sensorNo, collectedAt, measuredTime })), created };
+    const stored = await this.samples.findByKey({ machineName, sensorNo, collectedAt, measuredTime });
+    if (!stored) throw new Error(`vibration sample ${machineName}/${sensorNo}/${collectedAt.toISOString()}/${measuredTime} vanished after its insert`);
+    return { ...mapVibrationData(stored), created };
   }
 
   async createMany(dtos: VibrationDataCreateDto[]): Promise<BulkInsertResponseDto> {

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { dbJson, FAULT_TYPES, type FaultType } from '@him/db';
-import type { DiagnosisRecord } from './vibration-diagnosis.repository';
+import { FAULT_TYPES, type DiagnosisRecord, type FaultType } from '@him/db';
 import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
 import { Optional } from '../common/validation';
 
@@ -153,8 +152,7 @@ export function mapVibrationDiagnosis(d: DiagnosisRecord): VibrationDiagnosisRes
     detected_at: d.detectedAt.toISOString(),
     fault_type: d.faultType,
     confidence: d.confidence ?? null,
-    // MariaDB's JSON is LONGTEXT, which the MySQL driver (and so the ORM) hands back as text.
-    probabilities: dbJson<number[]>(d.probabilities) ?? null,
+    probabilities: d.probabilities ?? null,
     model_version: d.modelVersion ?? null,
     window_start: d.windowStart?.toISOString() ?? null,
     window_end: d.windowEnd?.toISOString() ?? null,

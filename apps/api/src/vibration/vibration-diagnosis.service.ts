@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { assertGroupedReadFits, VibrationDiagnosisRepository, type DiagnosisDraft } from '@him/db';
 import type { BulkInsertResponseDto } from './bulk-rows.pipe';
 import {
   mapVibrationDiagnosis,
@@ -9,8 +10,6 @@ import {
   type VibrationDiagnosisResponseDto,
   type VibrationDiagnosisSearchDto,
 } from './vibration-diagnosis.dto';
-import { VibrationDiagnosisRepository, type DiagnosisDraft } from './vibration-diagnosis.repository';
-import { assertGroupedReadFits } from './vibration-sql';
 
 function toDraft(dto: VibrationDiagnosisBulkRowDto): DiagnosisDraft {
   return {
@@ -44,7 +43,9 @@ export class VibrationDiagnosisService {
     const draft = toDraft({ ...dto, detected_at: dto.detected_at ?? new Date() });
     const created = (await this.diagnoses.insertIgnore([draft])) === 1;
     const { machineName, detectedAt, sensorNo } = draft;
-    return { ...mapVibrationDiagnosis(await this.diagnoses.findByKey({ machineName, detectedAt, sensorNo })), created };
+    const stored = await this.diagnoses.findByKey({ machineName, detectedAt, sensorNo });
+    if (!stored) throw new Error(`diagnosis ${machineName}/${sensorNo}/${detectedAt.toISOString()} vanished after its insert`);
+    return { ...mapVibrationDiagnosis(stored), created };
   }
 
   async createMany(dtos: VibrationDiagnosisBulkRowDto[]): Promise<BulkInsertResponseDto> {

@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { VibrationDataController } from './vibration-data.controller';
-import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDataService } from './vibration-data.service';
 import { VibrationDiagnosisController } from './vibration-diagnosis.controller';
-import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
 import { VibrationDiagnosisService } from './vibration-diagnosis.service';
 import { VibrationPredictController } from './vibration-predict.controller';
 import { VibrationPredictService } from './vibration-predict.service';
@@ -11,6 +9,6 @@ import { VibrationPredictService } from './vibration-predict.service';
 /** The seed's routes (vibration-data, vibration-diagnosis) and synchronous diagnosis of a signal. */
 @Module({
   controllers: [VibrationDataController, VibrationDiagnosisController, VibrationPredictController],
-  providers: [VibrationDataService, VibrationDataRepository, VibrationDiagnosisService, VibrationDiagnosisRepository, VibrationPredictService],
+  providers: [VibrationDataService, VibrationDiagnosisService, VibrationPredictService],
 })
 export class VibrationModule {}

@@ -60,7 +60,7 @@ export const UTC_DATE_TIME_PATTERN = (() => {
 export function IsUtcDateTime(): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ type: String, pattern: UTC_DATE_TIME_PATTERN }),
-    Transform(({ value }) => (typeof value === 'string' ? (parseUtcDateTime(value) ?? value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseUtcDateTime(value) ?? value) : value)),
     ValidateBy({
       name: 'isUtcDateTime',
       validator: {
@@ -97,7 +97,7 @@ export const IsMachineName = () => IsName(1, 50);
 export const IsSensorNo = (minLength = 1) => IsName(minLength, 20);
 
 /** Query strings are text: '12' becomes 12, while '' and 'abc' stay as they are and fail the number check. */
-export const ToNumber = () => Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value));
+export const ToNumber = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value));
 
 /** This field (a number or a Date) must not be below `other`; checked only when both are present and valid. */
 export function IsNotLessThanField(other: string): PropertyDecorator {

@@ -23,11 +23,17 @@ export class AuditLog {
   @Property({ type: 'string', length: 10 })
   method!: string;
 
+  /** The request URL as sent (percent-encoding and query included). */
   @Property({ type: 'string', length: 500 })
   path!: string;
 
-  @Property({ type: 'smallint' })
-  statusCode!: number;
+  /** The route the router matched (`/api/v1/api-keys/:id`), whatever spelling of the path reached it. */
+  @Property({ type: 'string', length: 200, nullable: true })
+  route?: string;
+
+  /** null while the request runs, or when its answer could not be recorded. */
+  @Property({ type: 'smallint', nullable: true })
+  statusCode?: number;
 
   @Property({ type: 'string', length: 64, nullable: true })
   ip?: string;

@@ -1,8 +1,16 @@
 import type { Provider } from '@nestjs/common';
+import { ProcessValueRepository } from './process-value.repository';
+import { VibrationDataRepository } from './vibration-data.repository';
+import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
+
+export * from './process-value.repository';
+export * from './sql';
+export * from './vibration-data.repository';
+export * from './vibration-diagnosis.repository';
 
 /**
  * One owner per table: every table's SQL lives in one repository here, which the API's services and the workers'
  * activities both inject. Each repository is an @Injectable class built from MikroORM (and the dialect); a method
  * works in its own EntityManager fork unless it is handed a transaction's.
  */
-export const REPOSITORIES: Provider[] = [];
+export const REPOSITORIES: Provider[] = [ProcessValueRepository, VibrationDataRepository, VibrationDiagnosisRepository];

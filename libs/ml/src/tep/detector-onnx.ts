@@ -155,7 +155,7 @@ export function tepPreprocessingFromModel(model: Pick<OnnxModelMetadata, 'proper
   const tags = p.tags;
   if (!Array.isArray(tags) || tags.length === 0 || !tags.every((t) => typeof t === 'string')) throw refuse('needs tags: a list of tag names');
   const perTag = (label: string, v: unknown, ok: (x: number) => boolean): number[] => {
-    if (!Array.isArray(v) || v.length !== tags.length || !v.every((x) => typeof x === 'number' && ok(x))) {
+    if (!Array.isArray(v) || v.length !== tags.length || !v.every((x): x is number => typeof x === 'number' && ok(x))) {
       throw refuse(`needs ${label}: ${tags.length} values, one per tag`);
     }
     return v;
@@ -171,7 +171,7 @@ export function tepPreprocessingFromModel(model: Pick<OnnxModelMetadata, 'proper
   const input = model.inputs.find((v) => v.name === TEP_DETECTOR_INPUT);
   const width = FEATURE_KINDS.length * tags.length;
   if (input?.shape?.length !== 2 || input.shape[1] !== width) throw refuse(`names ${tags.length} tags but input '${TEP_DETECTOR_INPUT}' is not [N, ${width}]`);
-  return { tags, standardiser: { mean, std }, window, holdPeriods, featureKinds, threshold, falseAlarmRate };
+  return { tags, standardiser: { mean, std }, window, holdPeriods, featureKinds: [...FEATURE_KINDS], threshold, falseAlarmRate };
 }
 
 export interface TepOnnxScores {

@@ -1,6 +1,7 @@
+// SQL shared by the repositories: idempotent bulk writes and bounded per-group reads.
 import { DeadlockException, LockWaitTimeoutException, type EntityManager, type QueryResult } from '@mikro-orm/core';
 import { DependencyUnavailableError, InvalidInputError } from '@him/contracts';
-import type { Dialect } from '@him/db';
+import type { Dialect } from '../orm-config';
 
 /** Rows per INSERT statement: ~150 KB of SQL, far below MySQL's max_allowed_packet. */
 const INSERT_SLICE = 1000;
@@ -26,7 +27,7 @@ export async function insertIgnore(em: EntityManager, dialect: Dialect, table: s
       for (let from = 0; from < rows.length; from += INSERT_SLICE) {
         const slice = rows.slice(from, from + INSERT_SLICE);
         const sql = `${verb} INTO ${table} (${columns.join(', ')}) VALUES ${new Array(slice.length).fill(tuple).join(', ')}`;
-        const result: QueryResult = await tx.getConnection().execute(sql, slice.flat(), 'run', tx.getTransactionContext());
+        const result = (await tx.getConnection().execute(sql, slice.flat(), 'run', tx.getTransactionContext())) as QueryResult;
         inserted += result.affectedRows;
       }
       return inserted;
@@ -90,7 +91,7 @@ export interface GroupQuery {
  * index entries. Members are wrapped as derived tables because SQLite refuses parenthesised compound members, and
  * nested in blocks because it refuses compounds of more than 500 terms.
  */
-export async function unionOfGroups(em: EntityManager, groups: readonly GroupQuery[], orderBy: string, limit?: number): Promise<Record<string, unknown>[]> {
+export async function unionOfGroups<Row>(em: EntityManager, groups: readonly GroupQuery[], orderBy: string, limit?: number): Promise<Row[]> {
   if (groups.length === 0) return [];
   let members = groups.map((g, i) => `SELECT * FROM (${g.sql}) AS g${i}`);
   if (members.length > GROUPS_PER_BLOCK) {
@@ -102,5 +103,10 @@ export async function unionOfGroups(em: EntityManager, groups: readonly GroupQue
   }
   const params = groups.flatMap((g) => g.params);
   const cut = limit === undefined ? '' : ' LIMIT ?';
-  return em.getConnection().execute(`${members.join(' UNION ALL ')} ORDER BY ${orderBy}${cut}`, limit === undefined ? params : [...params, limit]);
+  return selectRows<Row>(em, `${members.join(' UNION ALL ')} ORDER BY ${orderBy}${cut}`, limit === undefined ? params : [...params, limit]);
+}
+
+/** Runs a raw SELECT. `Row` names the columns; their values come in each driver's own form (see raw-values). */
+export async function selectRows<Row>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+  return (await em.getConnection().execute(sql, [...params])) as Row[];
 }

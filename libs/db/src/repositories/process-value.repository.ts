@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { Lot } from '../entities';
+import { dbDate } from '../raw-values';
+import { selectRows } from './sql';
+
+/** A lot whose process is known: its fault label (TEP IDV number, 0 = normal operation). */
+export interface LabelledLot {
+  lotId: number;
+  code: string;
+  faultLabel: number;
+}
+
+/** One tag's value at one time, as read. */
+export interface ProcessValueRecord {
+  tag: string;
+  measuredAt: Date;
+  value: number;
+}
+
+/** Values per page of a lot: one index range scan each, a few MB in memory. */
+export const LOT_PAGE_ROWS = 100_000;
+
+/**
+ * Reads of `process_value` (the bulk loader writes it). A lot's values are read page by page along
+ * uq_process_value_lot_tag_time, so a read never sorts or holds more than a page.
+ */
+@Injectable()
+export class ProcessValueRepository {
+  constructor(private readonly orm: MikroORM) {}
+
+  /** The lots with a fault label, in code order: the runs the TEP models learn from. */
+  async findLabelledLots(): Promise<LabelledLot[]> {
+    const lots = await this.orm.em.fork().find(Lot, { faultLabel: { $ne: null } }, { fields: ['id', 'code', 'faultLabel'], orderBy: { code: 'asc' } });
+    return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
+  }
+
+  /** One lot's values, `pageRows` at a time, in (tag, measured_at) order. */
+  async *readLot(lotId: number, pageRows = LOT_PAGE_ROWS): AsyncGenerator<ProcessValueRecord[]> {
+    let after: { tag: string; measuredAt: Date } | undefined;
+    for (;;) {
+      const rest = after ? ' AND (tag > ? OR (tag = ? AND measured_at > ?))' : '';
+      const page = await selectRows<{ tag: string; measured_at: unknown; value: number }>(
+        this.orm.em.fork(),
+        `SELECT tag, measured_at, value FROM process_value WHERE lot_id = ?${rest} ORDER BY tag, measured_at LIMIT ?`,
+        [lotId, ...(after ? [after.tag, after.tag, after.measuredAt] : []), pageRows],
+      );
+      const values = page.map((v) => ({ tag: v.tag, measuredAt: dbDate(v.measured_at), value: Number(v.value) }));
+      if (values.length) yield values;
+      if (values.length < pageRows) return;
+      after = values[values.length - 1];
+    }
+  }
+}

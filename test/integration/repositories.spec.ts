@@ -1,0 +1,132 @@
+// The repositories the trainers read through, wired as the worker wires them (DatabaseModule), on a real database:
+// what is stored comes back whole and exact, page boundaries lose or repeat nothing, and other series or lots stay out.
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MikroORM } from '@mikro-orm/core';
+import { DatabaseModule, Equipment, EquipmentKind, Lot, ProcessValue, ProcessValueRepository, VibrationDataRepository, type VibrationSample } from '@him/db';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
+
+describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
+  let db: TestDatabase;
+  let app: INestApplicationContext;
+  let vibration: VibrationDataRepository;
+  let processValues: ProcessValueRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind, `repositories_${kind}`);
+    app = await NestFactory.createApplicationContext(DatabaseModule.forRoot(db.config), { logger: false });
+    vibration = app.get(VibrationDataRepository);
+    processValues = app.get(ProcessValueRepository);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const collect = async <T>(pages: AsyncIterable<T[]>) => {
+    const read: T[][] = [];
+    for await (const page of pages) read.push(page);
+    return read;
+  };
+
+  describe('vibration data', () => {
+    const morning = new Date('2026-11-02T08:00:00.123Z');
+    const undated = new Date(0);
+    const sample = (machineName: string, sensorNo: string, collectedAt: Date, t: number): VibrationSample => ({
+      machineName,
+      sensorNo,
+      collectedAt,
+      measuredTime: t / 3,
+      normal: t + 0.1,
+      unbalance: -t - 0.2,
+      looseness: t * 1e-7,
+      unbalanceLooseness: 1 / (t + 3),
+    });
+    const row = (s: VibrationSample) => [s.measuredTime, s.normal, s.unbalance, s.looseness, s.unbalanceLooseness];
+    // Inserted out of time order, so the read's order is the repository's doing.
+    const recording = [4, 0, 3, 1, 2].map((t) => sample('r1', '1', morning, t));
+    const sorted = [...recording].sort((a, b) => a.measuredTime - b.measuredTime);
+
+    beforeAll(async () => {
+      const others = [sample('r1', '1', undated, 0), sample('r1', '2', morning, 0), sample('r1', '2', morning, 1), sample('r2', '1', morning, 7)];
+      expect(await vibration.insertIgnore([...recording, ...others])).toBe(recording.length + others.length);
+    });
+
+    it('lists every recording once, with its row count and its collected_at to the millisecond', async () => {
+      const found = (await vibration.findRecordings()).map((r) => ({ ...r, collectedAt: r.collectedAt.toISOString() }));
+      expect(found).toEqual([
+        { machineName: 'r1', sensorNo: '1', collectedAt: undated.toISOString(), rows: 1 },
+        { machineName: 'r1', sensorNo: '1', collectedAt: morning.toISOString(), rows: 5 },
+        { machineName: 'r1', sensorNo: '2', collectedAt: morning.toISOString(), rows: 2 },
+        { machineName: 'r2', sensorNo: '1', collectedAt: morning.toISOString(), rows: 1 },
+      ]);
+    });
+
+    it('reads one recording in time order, page by page, with exact values and nothing of the others', async () => {
+      const [listed] = (await vibration.findRecordings()).filter((r) => r.sensorNo === '1' && r.collectedAt.getTime() === morning.getTime() && r.machineName === 'r1');
+      const pages = await collect(vibration.readRecording(listed, 2));
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(sorted.map(row));
+      // A page size that divides the recording ends on an empty read, not a repeated page.
+      expect((await collect(vibration.readRecording(listed, 5))).flat()).toEqual(sorted.map(row));
+      expect(await collect(vibration.readRecording({ machineName: 'r1', sensorNo: '1', collectedAt: undated }))).toEqual([[row(sample('r1', '1', undated, 0))]]);
+      expect(await collect(vibration.readRecording({ machineName: 'r9', sensorNo: '1', collectedAt: morning }))).toEqual([]);
+    });
+
+    it('finds a sample by its natural key as a plain record, and nothing under a key never stored', async () => {
+      const [, first] = recording;
+      const found = await vibration.findByKey(first);
+      expect(found).toEqual({ id: expect.any(Number), ...first });
+      expect(Object.getPrototypeOf(found)).toBe(Object.prototype);
+      expect(await vibration.findByKey({ ...first, measuredTime: 99 })).toBeUndefined();
+    });
+  });
+
+  describe('process values', () => {
+    const start = Date.parse('2026-11-01T00:00:00.000Z');
+    const at = (i: number) => new Date(start + i * 180_000 + 7);
+    const lots: Record<string, number> = {};
+
+    beforeAll(async () => {
+      const em = app.get(MikroORM).em.fork();
+      const equipment = em.create(Equipment, { code: 'TEP', name: 'Tennessee Eastman process', kind: EquipmentKind.Process });
+      for (const [code, faultLabel] of [
+        ['d01', 1],
+        ['d00', 0],
+        ['unlabelled', undefined],
+      ] as const) {
+        const lot = em.create(Lot, { code, equipment, startedAt: new Date(start), faultLabel });
+        await em.flush();
+        lots[code] = lot.id;
+      }
+      // Two tags over four times in d00; d01 has values of its own that must not leak into d00's read.
+      for (const [lot, offset] of [
+        [lots.d00, 0],
+        [lots.d01, 100],
+      ]) {
+        for (let i = 3; i >= 0; i--) {
+          for (const tag of ['XMV(1)', 'XMEAS(1)'])
+            em.create(ProcessValue, { equipmentId: equipment.id, lotId: lot, tag, measuredAt: at(i), value: offset + i + (tag === 'XMV(1)' ? 0.5 : 0) });
+        }
+      }
+      await em.flush();
+    });
+
+    it('lists the labelled lots in code order, with their fault labels', async () => {
+      expect(await processValues.findLabelledLots()).toEqual([
+        { lotId: lots.d00, code: 'd00', faultLabel: 0 },
+        { lotId: lots.d01, code: 'd01', faultLabel: 1 },
+      ]);
+    });
+
+    it("reads one lot's values in (tag, time) order across page boundaries inside a tag, exactly", async () => {
+      const expected = ['XMEAS(1)', 'XMV(1)'].flatMap((tag) => [0, 1, 2, 3].map((i) => ({ tag, measuredAt: at(i), value: i + (tag === 'XMV(1)' ? 0.5 : 0) })));
+      const pages = await collect(processValues.readLot(lots.d00, 3));
+      expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
+      expect(pages.flat()).toEqual(expected);
+      expect((await collect(processValues.readLot(lots.d00, 4))).flat()).toEqual(expected);
+      expect(await collect(processValues.readLot(lots.unlabelled))).toEqual([]);
+    });
+  });
+});

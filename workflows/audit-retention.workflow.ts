@@ -1,22 +1,32 @@
-import { proxyActivities, setHandler } from '@temporalio/workflow';
-import { progressQuery, type AuditRetentionInput, type AuditRetentionResult, type JobProgress } from '@him/contracts';
+import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { AUDIT_RETENTION_BATCHES_PER_RUN, progressQuery, TASK_QUEUES, type AuditRetentionInput, type AuditRetentionResult, type JobProgress } from '@him/contracts';
 import type { AuditRetentionActivities } from '../activities/audit/audit-retention.activities';
 
 const acts = proxyActivities<AuditRetentionActivities>({
+  taskQueue: TASK_QUEUES.io,
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '1 minute',
   retry: { maximumAttempts: 10 },
 });
 
-/** Deletes audit-log entries older than the cutoff, in batches, so the table stays bounded. */
+/**
+ * Deletes audit-log entries older than the cutoff, in batches, so the table stays bounded. A large backlog is many
+ * batches: every `batchesPerRun` (or when Temporal suggests it) the run continues as new, handing on its totals, so
+ * no run's history grows large.
+ */
 export async function auditRetention(input: AuditRetentionInput): Promise<AuditRetentionResult> {
-  const progress: JobProgress = { phase: 'counting', done: 0, total: null, unit: 'entries' };
+  const progress: JobProgress = { phase: 'counting', done: input.carried?.deleted ?? 0, total: null, unit: 'entries' };
   setHandler(progressQuery, () => progress);
 
-  progress.total = await acts.countExpiredAuditEntries(input.cutoff);
+  // The first run counts; the runs it continues into keep its total.
+  progress.total = input.carried?.total ?? (await acts.countExpiredAuditEntries(input.cutoff));
   progress.phase = 'deleting';
-  let batches = 0;
-  for (;;) {
+  const batchesPerRun = input.batchesPerRun ?? AUDIT_RETENTION_BATCHES_PER_RUN;
+  let batches = input.carried?.batches ?? 0;
+  for (let inThisRun = 0; ; inThisRun++) {
+    if (inThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
+      return continueAsNew<typeof auditRetention>({ ...input, carried: { deleted: progress.done, batches, total: progress.total } });
+    }
     const deleted = await acts.purgeExpiredAuditEntries(input.cutoff, input.batchSize);
     if (deleted === 0) break;
     progress.done += deleted;

@@ -1,13 +1,15 @@
 import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { FILE_REJECTED, progressQuery, type IngestInput, type IngestPlan, type IngestResult, type JobProgress } from '@him/contracts';
+import { describeJobFailure, FILE_REJECTED, progressQuery, TASK_QUEUES, type IngestInput, type IngestPlan, type IngestResult, type JobProgress } from '@him/contracts';
 import type { IngestActivities } from '../activities/ingest/ingest.activities';
 
 const ledger = proxyActivities<IngestActivities>({
+  taskQueue: TASK_QUEUES.io,
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 20, maximumInterval: '10 seconds' },
 });
 // Validation and loading heartbeat their offset; a worker that dies is noticed within the heartbeat timeout.
 const reader = proxyActivities<IngestActivities>({
+  taskQueue: TASK_QUEUES.io,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '15 seconds',
   retry: { maximumAttempts: 20, maximumInterval: '10 seconds' },
@@ -51,8 +53,10 @@ export async function ingestWithDedupe(input: IngestInput): Promise<IngestResult
       progress.phase = 'rejected';
       throw cause;
     }
-    // Keep the ledger honest even when cancelled: that cleanup must not be cancelled itself.
-    await CancellationScope.nonCancellable(() => ledger.failIngest(ingestId, isCancellation(err) ? 'cancelled' : String((err as Error).message), input));
+    // Keep the ledger honest even when cancelled: that cleanup must not be cancelled itself. The ledger names the
+    // root cause, not Temporal's "Activity task failed", and an internal error only by its type (viewers read it).
+    const reason = isCancellation(err) ? 'cancelled' : describeJobFailure(err).message;
+    await CancellationScope.nonCancellable(() => ledger.failIngest(ingestId, reason, input));
     progress.phase = isCancellation(err) ? 'cancelled' : 'failed';
     throw err;
   }

@@ -1,13 +1,16 @@
 import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { decidePromotion, PROMOTION_MARGIN, progressQuery, type JobProgress, type RetrainInput, type RetrainResult } from '@him/contracts';
+import { decidePromotion, PROMOTION_MARGIN, progressQuery, TASK_QUEUES, type JobProgress, type RetrainInput, type RetrainResult } from '@him/contracts';
 import type { RetrainActivities } from '../activities/retrain/retrain.activities';
 
+// Registering and promoting are database and file work; building the set, training and scoring are CPU work.
 const quick = proxyActivities<RetrainActivities>({
+  taskQueue: TASK_QUEUES.io,
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 10, maximumInterval: '10 seconds' },
 });
 // Reading the set and training heartbeat as they go; a worker that dies is noticed within the heartbeat timeout.
 const long = proxyActivities<RetrainActivities>({
+  taskQueue: TASK_QUEUES.cpu,
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 5, maximumInterval: '30 seconds' },

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ChunkResult } from '@him/contracts';
+import { FILE_CHANGED, type ChunkResult } from '@him/contracts';
 import type { BulkTable } from '@him/db';
 
 // The loaders name their tables as the repositories describe them.
@@ -22,7 +22,7 @@ export type RowSource =
       /** Lines refused while reading; final once `batches` is exhausted. */
       rejected(): number;
     }
-  | { kind: 'csv'; path: string; start: number; end: number };
+  | { kind: 'csv'; path: string; start: number; end: number; /** SHA-256 the bytes must have (see checkChunkChecksum). */ checksum: string };
 
 export interface ChunkCommit {
   ingestId: number;
@@ -51,11 +51,21 @@ export abstract class BulkLoader {
   }
 }
 
+/** A non-retryable FILE_CHANGED failure: the file is not the content that was validated. */
+export function fileChanged(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FILE_CHANGED, nonRetryable: true, message });
+}
+
 /** Refuses to commit a chunk whose line count differs from what validation saw. */
 export function checkChunkRows(commit: ChunkCommit, loaded: number, rejected: number): void {
   if (loaded + rejected !== commit.expectedRows) {
-    throw ApplicationFailure.nonRetryable(`the file changed during the ingest: chunk ${commit.chunkNo} now has ${loaded + rejected} rows, validation counted ${commit.expectedRows}`);
+    throw fileChanged(`the file changed during the ingest: chunk ${commit.chunkNo} now has ${loaded + rejected} rows, validation counted ${commit.expectedRows}`);
   }
+}
+
+/** Refuses to commit a chunk whose bytes, as loaded, are not the bytes validation read. */
+export function checkChunkChecksum(chunk: { chunkNo: number; checksum: string }, loaded: string): void {
+  if (loaded !== chunk.checksum) throw fileChanged(`the file changed during the ingest: chunk ${chunk.chunkNo} is not what was validated (its SHA-256 differs)`);
 }
 
 /** MySQL DATETIME(3) text for epoch milliseconds, in UTC. */

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { AppConfig } from '@him/config';
 import {
+  ALREADY_INGESTED,
   FILE_REJECTED,
+  NOT_RECONCILED,
+  REJECTED_LINES_STORED,
   type ChunkResult,
   type IngestChunk,
   type IngestInput,
@@ -12,24 +16,40 @@ import {
   type IngestTarget,
   type RejectedLine,
 } from '@him/contracts';
-import { Capture, Equipment, EquipmentKind, Ingest, IngestChunkEntry, IngestKind, IngestRejection, IngestStatus, Lot, recordingBulkTable, Sensor } from '@him/db';
+import {
+  CaptureRepository,
+  captureSampleBulkTable,
+  EquipmentKind,
+  EquipmentRepository,
+  IngestKind,
+  IngestLedgerRepository,
+  LotRepository,
+  processValueBulkTable,
+  recordingBulkTable,
+  type Ingest,
+} from '@him/db';
 import {
   checkLine,
   FileFormatError,
   FORMATS,
   isPlainDataLine,
-  readTepRun,
+  readTepChunk,
   resolveIngest,
   scanBlocks,
   scanLines,
   TEP_SAMPLE_MS,
   validateCsvFile,
+  validateTepFile,
   type ResolvedIngest,
 } from '@him/ingest';
-import { BulkLoader, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
+import { BulkLoader, checkChunkChecksum, fileChanged, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
+import { IngestFileAccess } from './ingest-files';
+import { Activity } from '../activity.decorator';
 
 /** Data lines per chunk: one transaction, a fraction of a second of loading, a few MB of memory. */
 export const CHUNK_ROWS = 50_000;
+/** Observations per chunk of a TEP run: as many values as a CSV chunk's lines. */
+const TEP_CHUNK_OBSERVATIONS = Math.floor(CHUNK_ROWS / FORMATS.tep.columns.length);
 /** Rejected lines named in a rejection message. */
 const REJECTIONS_SHOWN = 10;
 
@@ -39,42 +59,36 @@ const REJECTIONS_SHOWN = 10;
  */
 @Injectable()
 export class IngestActivities {
+  private readonly files: IngestFileAccess;
+
   constructor(
-    private readonly orm: MikroORM,
+    config: AppConfig,
+    private readonly ledger: IngestLedgerRepository,
+    private readonly equipment: EquipmentRepository,
+    private readonly captures: CaptureRepository,
+    private readonly lots: LotRepository,
     private readonly loader: BulkLoader,
-  ) {}
+  ) {
+    this.files = new IngestFileAccess(config);
+  }
 
   /** The ledger's earlier, successful ingest of the same content, if any (the new upload is then dropped). */
+  @Activity()
   async findIngestedFile(input: Pick<IngestInput, 'checksum' | 'path' | 'deleteWhenDone'>): Promise<IngestResult | null> {
-    const found = await this.orm.em.fork().findOne(Ingest, { checksum: input.checksum, status: IngestStatus.Succeeded });
+    this.files.readable(input.path, input.deleteWhenDone);
+    const found = await this.ledger.findSucceeded(input.checksum);
     if (!found) return null;
-    if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
+    this.files.removeUpload(input);
     return mapIngest(found, true);
   }
 
   /** Creates (or, for an earlier failed or rejected attempt, resets) the ledger row of this content. */
+  @Activity()
   async openIngest(input: IngestInput, workflowId: string): Promise<number> {
-    const em = this.orm.em.fork();
     const params = { kind: input.kind, machine_name: input.machineName, sensor_no: input.sensorNo, collected_at: input.collectedAt, start_time: input.startTime, max_errors: input.maxErrors };
-    let ingest = await em.findOne(Ingest, { checksum: input.checksum });
-    if (ingest?.status === IngestStatus.Succeeded) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, 'AlreadyIngested');
-    if (ingest) {
-      await em.nativeDelete(IngestChunkEntry, { ingestId: ingest.id });
-      await em.nativeDelete(IngestRejection, { ingestId: ingest.id });
-      em.assign(ingest, { status: IngestStatus.Running, fileName: input.fileName, workflowId, params, error: null, startedAt: new Date(), finishedAt: null, rowsRead: 0, rowsInserted: 0, rowsDuplicate: 0, rowsRejected: 0 });
-    } else {
-      ingest = em.create(Ingest, {
-        checksum: input.checksum,
-        fileName: input.fileName,
-        kind: (input.kind ?? 'vibration') as IngestKind,
-        bytes: String(input.bytes),
-        workflowId,
-        params,
-        startedAt: new Date(),
-      });
-    }
-    await em.flush();
-    return ingest.id;
+    const id = await this.ledger.open({ checksum: input.checksum, fileName: input.fileName, kind: (input.kind ?? 'vibration') as IngestKind, bytes: input.bytes, workflowId, params });
+    if (id === null) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, ALREADY_INGESTED);
+    return id;
   }
 
   /**
@@ -82,36 +96,37 @@ export class IngestActivities {
    * (ledger says why; nothing else is written). Within it, the rejected lines are recorded and the
    * rows' destination (equipment, sensor, capture, lot) is made ready.
    */
+  @Activity()
   async validateIngestFile(ingestId: number, input: IngestInput): Promise<IngestPlan> {
+    const file = this.files.readable(input.path, input.deleteWhenDone);
     let kind = input.kind ?? 'vibration';
     try {
-      const resolved = await this.resolve(input);
+      const resolved = await this.resolve(input, file);
       kind = resolved.kind;
       const budget = input.maxErrors;
-      const keep = Math.max(budget, REJECTIONS_SHOWN) + 1;
-      const stat = fs.statSync(input.path);
-      const fileStamp = { size: stat.size, mtimeMs: stat.mtimeMs };
-      let plan: Omit<IngestPlan, 'ingestId' | 'target' | 'fileStamp'> & { rejected: RejectedLine[] };
+      // Enough for the message, and for the ledger up to its cap: memory stays bounded whatever max_errors says.
+      const keep = Math.min(Math.max(budget, REJECTIONS_SHOWN), REJECTED_LINES_STORED);
+      const fileStamp = { size: fileSize(file) };
+      let plan: Omit<IngestPlan, 'ingestId' | 'target' | 'fileStamp'> & { rejected: RejectedLine[]; checksum: string };
       let samplingRateHz: number | undefined;
       if (resolved.kind === 'tep') {
-        const run = await readTepRun(input.path, keep);
-        const values = FORMATS.tep.columns.length;
-        plan = {
-          headerLine: null,
-          rowsRead: (run.observations.length + run.rejectedObservations) * values,
-          rowsRejected: run.rejectedObservations * values,
-          rejected: run.rejected,
-          chunks: [{ chunkNo: 0, byteStart: 0, byteEnd: stat.size, firstLine: 1, rows: (run.observations.length + run.rejectedObservations) * values, clean: false }],
-        };
+        const report = await validateTepFile(file, {
+          keepRejected: keep,
+          chunkObservations: TEP_CHUNK_OBSERVATIONS,
+          onProgress: (offset) => heartbeat({ phase: 'validating', offset }),
+        });
+        plan = { headerLine: null, rowsRead: report.rowsRead, rowsRejected: report.rowsRejected, rejected: report.rejected, chunks: report.chunks, checksum: report.checksum };
       } else {
-        const report = await validateCsvFile(input.path, resolved.kind, {
+        const report = await validateCsvFile(file, resolved.kind, {
           keepRejected: keep,
           chunkRows: CHUNK_ROWS,
           onProgress: (offset) => heartbeat({ phase: 'validating', offset }),
         });
-        plan = { headerLine: report.headerLine, rowsRead: report.rowsRead, rowsRejected: report.rowsRejected, rejected: report.rejected, chunks: report.chunks };
+        plan = { headerLine: report.headerLine, rowsRead: report.rowsRead, rowsRejected: report.rowsRejected, rejected: report.rejected, chunks: report.chunks, checksum: report.checksum };
         if (report.firstInterval && report.firstInterval > 0) samplingRateHz = Math.round(1 / report.firstInterval);
       }
+      // The ledger keys the content by the checksum the job names: the file read must be that content.
+      if (plan.checksum !== input.checksum) throw fileChanged('the file is not the content the job names (its SHA-256 differs): was it changed after it was sent?');
       if (plan.rowsRead === 0) throw new FileFormatError('the file has no data rows');
       const rejectedLines = resolved.kind === 'tep' ? plan.rowsRejected / FORMATS.tep.columns.length : plan.rowsRejected;
       if (rejectedLines > budget) {
@@ -124,7 +139,7 @@ export class IngestActivities {
         throw ApplicationFailure.create({ message, type: FILE_REJECTED, nonRetryable: true, details: [{ errors: shown, rejected_lines: rejectedLines }] });
       }
       const target = await this.prepareTarget(resolved, ingestId, samplingRateHz);
-      await this.recordRejections(ingestId, plan.rejected, resolved.kind, plan.rowsRead);
+      await this.ledger.recordValidation(ingestId, resolved.kind as IngestKind, plan.rowsRead, plan.rejected, (stored) => heartbeat({ phase: 'recording rejected lines', stored }));
       return { ingestId, target, headerLine: plan.headerLine, fileStamp, rowsRead: plan.rowsRead, rowsRejected: plan.rowsRejected, chunks: plan.chunks };
     } catch (err) {
       if (err instanceof FileFormatError) {
@@ -137,15 +152,14 @@ export class IngestActivities {
   }
 
   /** Loads one chunk in one transaction; a chunk already committed (a retry) is not loaded twice. */
+  @Activity()
   async loadIngestChunk(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'headerLine' | 'fileStamp'>, chunk: IngestChunk, path: string): Promise<ChunkResult> {
     const committed = await this.loader.committedChunk(plan.ingestId, chunk.chunkNo);
     if (committed) return committed;
     heartbeat({ phase: 'loading', chunk: chunk.chunkNo, offset: chunk.byteStart });
-    const { table, source } = await this.chunkSource(plan, chunk, path);
-    const stat = fs.statSync(path);
-    if (stat.size !== plan.fileStamp.size || stat.mtimeMs !== plan.fileStamp.mtimeMs) {
-      throw ApplicationFailure.nonRetryable(`the file changed during the ingest (size or modification time differs from when it was validated)`);
-    }
+    const file = this.files.readable(path);
+    if (fileSize(file) !== plan.fileStamp.size) throw fileChanged('the file changed during the ingest (its size differs from when it was validated)');
+    const { table, source } = await this.chunkSource(plan, chunk, file);
     const result = await this.loader.loadChunk(table, source, {
       ingestId: plan.ingestId,
       chunkNo: chunk.chunkNo,
@@ -158,36 +172,29 @@ export class IngestActivities {
   }
 
   /** Sums the committed chunks, checks read = inserted + duplicate + rejected, and closes the ledger row. */
+  @Activity()
   async closeIngest(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'rowsRead' | 'chunks'>, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<IngestResult> {
-    const em = this.orm.em.fork();
-    const chunks = await em.find(IngestChunkEntry, { ingestId: plan.ingestId });
-    const sum = (f: (c: IngestChunkEntry) => number) => chunks.reduce((a, c) => a + f(c), 0);
-    const totals = { read: sum((c) => c.rowsRead), inserted: sum((c) => c.rowsInserted), duplicate: sum((c) => c.rowsDuplicate), rejected: sum((c) => c.rowsRejected) };
-    if (chunks.length !== plan.chunks.length || totals.read !== plan.rowsRead || totals.inserted + totals.duplicate + totals.rejected !== totals.read) {
-      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${chunks.length}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`);
+    const totals = await this.ledger.chunkTotals(plan.ingestId);
+    if (totals.chunks !== plan.chunks.length || totals.read !== plan.rowsRead || totals.inserted + totals.duplicate + totals.rejected !== totals.read) {
+      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${totals.chunks}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`, NOT_RECONCILED);
     }
-    const ingest = await em.findOneOrFail(Ingest, { id: plan.ingestId });
-    em.assign(ingest, { status: IngestStatus.Succeeded, rowsRead: totals.read, rowsInserted: totals.inserted, rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, finishedAt: new Date() });
-    if (plan.target.kind === 'capture') {
-      const samples = await em.getConnection().execute<{ n: number }[]>('select count(*) as n from capture_sample where capture_id = ?', [plan.target.captureId]);
-      await em.nativeUpdate(Capture, { id: plan.target.captureId }, { sampleCount: Number(samples[0].n) });
-    }
-    await em.flush();
-    if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
+    if (plan.target.kind === 'capture') await this.captures.refreshSampleCount(plan.target.captureId);
+    const ingest = await this.ledger.markSucceeded(plan.ingestId, totals);
+    this.files.removeUpload(input);
     return mapIngest(ingest, false);
   }
 
   /** Marks the ledger row failed (cancelled, or a fault Temporal gave up on); committed chunks stay. */
+  @Activity()
   async failIngest(ingestId: number, reason: string, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<void> {
-    const em = this.orm.em.fork();
-    await em.nativeUpdate(Ingest, { id: ingestId, status: IngestStatus.Running }, { status: IngestStatus.Failed, error: reason.slice(0, 2000), finishedAt: new Date() });
-    if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
+    await this.ledger.markFailed(ingestId, reason);
+    this.files.removeUpload(input);
   }
 
-  private async resolve(input: IngestInput): Promise<ResolvedIngest> {
+  private async resolve(input: IngestInput, file: string): Promise<ResolvedIngest> {
     let firstLine: string | undefined;
     if (!input.kind) {
-      await scanLines(input.path, { end: Math.min(input.bytes, 64 * 1024), onLine: (t) => (firstLine ??= t.trim() || undefined) }).catch(() => undefined);
+      await scanLines(file, { end: Math.min(input.bytes, 64 * 1024), onLine: (t) => (firstLine ??= t.trim() || undefined) }).catch(() => undefined);
     }
     const resolved = resolveIngest(input.fileName, input, firstLine);
     if (!resolved.ok) throw new FileFormatError(resolved.problems.map((p) => p.message).join('; '));
@@ -195,81 +202,65 @@ export class IngestActivities {
   }
 
   private async reject(ingestId: number, message: string, kind: ResolvedIngest['kind'], rowsRead: number, rowsRejected: number, input: IngestInput): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(Ingest, { id: ingestId }, { status: IngestStatus.Rejected, kind: kind as IngestKind, error: message.slice(0, 4000), rowsRead, rowsRejected, finishedAt: new Date() });
-    if (input.deleteWhenDone) fs.rmSync(input.path, { force: true });
-  }
-
-  private async recordRejections(ingestId: number, rejected: RejectedLine[], kind: ResolvedIngest['kind'], rowsRead: number): Promise<void> {
-    const em = this.orm.em.fork();
-    await em.nativeDelete(IngestRejection, { ingestId });
-    for (const r of rejected) em.create(IngestRejection, { ingestId, lineNo: r.line, reason: r.reason.slice(0, 255) });
-    await em.nativeUpdate(Ingest, { id: ingestId }, { kind: kind as IngestKind, rowsRead });
-    await em.flush();
+    await this.ledger.markRejected(ingestId, { kind: kind as IngestKind, error: message.slice(0, 4000), rowsRead, rowsRejected });
+    this.files.removeUpload(input);
   }
 
   /** Registers the equipment, sensor, capture or lot the rows belong to (idempotent). */
   private async prepareTarget(r: ResolvedIngest, ingestId: number, samplingRateHz?: number): Promise<IngestTarget> {
-    const em = this.orm.em.fork();
     if (r.kind === 'tep') {
-      const equipment = await this.ensureEquipment(em, 'TEP', 'Tennessee Eastman process', EquipmentKind.Process);
-      let lot = await em.findOne(Lot, { code: r.lotCode });
-      if (!lot) {
-        // A re-sent run keeps its original start; a new one starts when the request says, else on this hour.
-        const start = r.startTime ? new Date(r.startTime) : new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-        lot = em.create(Lot, { code: r.lotCode, equipment, startedAt: start, faultLabel: r.faultLabel, createdAt: new Date() });
-        await em.flush();
-      }
+      const equipment = await this.equipment.ensureEquipment({ code: 'TEP', name: 'Tennessee Eastman process', kind: EquipmentKind.Process });
+      // A re-sent run keeps its original start; a new one starts when the request says, else on this hour.
+      const startedAt = r.startTime ? new Date(r.startTime) : new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+      const lot = await this.lots.ensureLot({ code: r.lotCode, equipmentId: equipment.id, startedAt, faultLabel: r.faultLabel });
       return { kind: 'tep', equipmentId: equipment.id, lotId: lot.id, lotCode: lot.code, startTime: lot.startedAt.toISOString() };
     }
-    const equipment = await this.ensureEquipment(em, r.machineName, `Rotating machine ${r.machineName}`, EquipmentKind.RotatingMachine);
-    const sensor = (await em.findOne(Sensor, { equipment, sensorNo: r.sensorNo })) ?? em.create(Sensor, { equipment, sensorNo: r.sensorNo });
-    if (samplingRateHz && !sensor.samplingRateHz) sensor.samplingRateHz = samplingRateHz;
-    await em.flush();
+    const equipment = await this.equipment.ensureEquipment({ code: r.machineName, name: `Rotating machine ${r.machineName}`, kind: EquipmentKind.RotatingMachine });
+    await this.equipment.ensureSensor(equipment.id, r.sensorNo, samplingRateHz);
     if (r.kind === 'vibration') return { kind: 'vibration', machineName: r.machineName, sensorNo: r.sensorNo, collectedAt: r.collectedAt };
-    const capturedAt = new Date(r.capturedAt);
-    const capture =
-      (await em.findOne(Capture, { machineName: r.machineName, sensorNo: r.sensorNo, capturedAt })) ??
-      em.create(Capture, { machineName: r.machineName, sensorNo: r.sensorNo, capturedAt, samplingRateHz, ingestId });
-    await em.flush();
-    return { kind: 'capture', machineName: r.machineName, sensorNo: r.sensorNo, capturedAt: capturedAt.toISOString(), captureId: capture.id };
-  }
-
-  private async ensureEquipment(em: ReturnType<MikroORM['em']['fork']>, code: string, name: string, kind: EquipmentKind): Promise<Equipment> {
-    const existing = await em.findOne(Equipment, { code });
-    if (existing) return existing;
-    const created = em.create(Equipment, { code, name, kind, createdAt: new Date() });
-    await em.flush();
-    return created;
+    const capture = await this.captures.ensureCapture({ machineName: r.machineName, sensorNo: r.sensorNo, capturedAt: new Date(r.capturedAt), samplingRateHz, ingestId });
+    return { kind: 'capture', machineName: r.machineName, sensorNo: r.sensorNo, capturedAt: capture.capturedAt.toISOString(), captureId: capture.id };
   }
 
   /** Where a chunk's rows go, and the rows themselves, read block by block as the loader consumes them. */
   private async chunkSource(plan: Pick<IngestPlan, 'target' | 'headerLine'>, chunk: IngestChunk, path: string): Promise<{ table: BulkTable; source: RowSource }> {
     const target = plan.target;
     if (target.kind === 'tep') {
-      const run = await readTepRun(path, 0);
+      if (!chunk.tep) throw ApplicationFailure.nonRetryable(`TEP chunk ${chunk.chunkNo} does not say where it is in the run: validate the file again`);
       const start = new Date(target.startTime).getTime();
       const tags = FORMATS.tep.columns;
-      const rows: BulkRow[] = [];
-      run.observations.forEach((obs, i) => obs.forEach((value, k) => rows.push([tags[k], start + i * TEP_SAMPLE_MS, value])));
+      const checksum = createHash('sha256');
+      const run = readTepChunk(path, { ...chunk, tep: chunk.tep }, (bytes) => checksum.update(bytes));
+      // Each observation at its place in the run (a rejected one leaves its 3 minutes empty).
+      async function* batches(): AsyncGenerator<BulkRow[]> {
+        for await (const { offset, observations } of run.blocks) {
+          heartbeat({ phase: 'loading', chunk: chunk.chunkNo, offset });
+          const rows: BulkRow[] = [];
+          for (const { index, values } of observations) {
+            const at = start + index * TEP_SAMPLE_MS;
+            for (let k = 0; k < values.length; k++) rows.push([tags[k], at, values[k]]);
+          }
+          if (rows.length) yield rows;
+        }
+        checkChunkChecksum(chunk, checksum.digest('hex'));
+      }
       return {
-        table: {
-          table: 'process_value',
-          columns: [{ name: 'tag', type: 'text' }, { name: 'measured_at', type: 'datetime' }, { name: 'value', type: 'number' }],
-          constants: [{ name: 'equipment_id', type: 'number', value: target.equipmentId }, { name: 'lot_id', type: 'number', value: target.lotId }],
-        },
-        source: { kind: 'rows', batches: [rows], rejected: () => run.rejectedObservations * tags.length },
+        table: processValueBulkTable(target),
+        source: { kind: 'rows', batches: batches(), rejected: () => run.rejected() * tags.length },
       };
     }
     const table = csvTable(target);
-    if (chunk.clean && this.loader.loadsCsvBytes) return { table, source: { kind: 'csv', path, start: chunk.byteStart, end: chunk.byteEnd } };
+    if (chunk.clean && this.loader.loadsCsvBytes) return { table, source: { kind: 'csv', path, start: chunk.byteStart, end: chunk.byteEnd, checksum: chunk.checksum } };
     const format = FORMATS[target.kind];
     let rejected = 0;
     async function* batches(): AsyncGenerator<BulkRow[]> {
       let batch: BulkRow[] = [];
+      const checksum = createHash('sha256');
       const lines = scanBlocks(path, {
         start: chunk.byteStart,
         end: chunk.byteEnd,
         firstLine: chunk.firstLine,
+        onBytes: (bytes) => checksum.update(bytes),
         onLine: (text, lineNo) => {
           if (lineNo === plan.headerLine || text.trim() === '') return;
           if (isPlainDataLine(text, format)) return void batch.push(text.split(','));
@@ -283,6 +274,7 @@ export class IngestActivities {
         if (batch.length) yield batch;
         batch = [];
       }
+      checkChunkChecksum(chunk, checksum.digest('hex'));
     }
     return { table, source: { kind: 'rows', batches: batches(), rejected: () => rejected } };
   }
@@ -292,11 +284,17 @@ export class IngestActivities {
 function csvTable(target: Exclude<IngestTarget, { kind: 'tep' }>): BulkTable {
   return target.kind === 'vibration'
     ? recordingBulkTable({ machineName: target.machineName, sensorNo: target.sensorNo, collectedAt: new Date(target.collectedAt) })
-    : {
-        table: 'capture_sample',
-        columns: [{ name: 'measured_time', type: 'number' }, { name: 'value', type: 'number' }],
-        constants: [{ name: 'capture_id', type: 'number', value: target.captureId }],
-      };
+    : captureSampleBulkTable(target.captureId);
+}
+
+/** The size of a job's file; a file that is gone is a non-retryable failure, not a fault to retry. */
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw fileChanged('the file is no longer there (an upload is deleted when its ingest ends): send it again');
+    throw err;
+  }
 }
 
 function mapIngest(i: Ingest, duplicateFile: boolean): IngestResult {
@@ -304,7 +302,7 @@ function mapIngest(i: Ingest, duplicateFile: boolean): IngestResult {
     ingest_id: i.id,
     checksum: i.checksum,
     file_name: i.fileName,
-    kind: i.kind as IngestResult['kind'],
+    kind: i.kind,
     status: i.status,
     rows_read: i.rowsRead,
     rows_inserted: i.rowsInserted,

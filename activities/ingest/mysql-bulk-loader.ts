@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { ChunkResult } from '@him/contracts';
-import { BulkLoader, checkChunkRows, mysqlDatetime, type BulkRow, type BulkTable, type ChunkCommit, type RowSource } from './bulk-loader';
+import { BulkLoader, checkChunkChecksum, checkChunkRows, mysqlDatetime, type BulkRow, type BulkTable, type ChunkCommit, type RowSource } from './bulk-loader';
 
 /** mysql2 sends each stream chunk as one packet: stay well under max_allowed_packet (LOAD DATA does not need line-aligned packets). */
 const PACKET_BYTES = 60 * 1024;
@@ -35,7 +36,7 @@ export class MySqlBulkLoader extends BulkLoader {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const { records, inserted, duplicate } = await this.loadData(conn, table, source);
+      const { records, inserted, duplicate } = await this.loadData(conn, table, source, commit.chunkNo);
       const rejected = source.kind === 'rows' ? source.rejected() : 0;
       checkChunkRows(commit, records, rejected);
       const result: ChunkResult = { rows: commit.expectedRows, inserted, duplicate, rejected };
@@ -59,7 +60,7 @@ export class MySqlBulkLoader extends BulkLoader {
     }
   }
 
-  private async loadData(conn: PoolConnection, table: BulkTable, source: RowSource): Promise<{ records: number; inserted: number; duplicate: number }> {
+  private async loadData(conn: PoolConnection, table: BulkTable, source: RowSource, chunkNo: number): Promise<{ records: number; inserted: number; duplicate: number }> {
     const datetimeAt = table.columns.map((c) => c.type === 'datetime');
     const sql =
       `load data local infile '${STREAM_NAME}' ignore into table \`${table.table}\` character set ascii ` +
@@ -68,6 +69,7 @@ export class MySqlBulkLoader extends BulkLoader {
       (table.constants.length ? ` set ${table.constants.map((c) => `\`${c.name}\` = ?`).join(', ')}` : '');
     const params = table.constants.map((c) => (c.type === 'datetime' ? mysqlDatetime(Number(c.value)) : c.value));
     let sent = 0;
+    const csvChecksum = createHash('sha256');
     async function* packets(): AsyncGenerator<Buffer> {
       if (source.kind !== 'rows') return;
       for await (const batch of source.batches) {
@@ -82,11 +84,12 @@ export class MySqlBulkLoader extends BulkLoader {
       // Allow-listed: the server may only read the stream we made for this statement.
       infileStreamFactory: (requested: string) => {
         if (requested !== STREAM_NAME) throw new Error(`refusing LOCAL INFILE request for ${requested}`);
-        return source.kind === 'csv'
-          ? fs.createReadStream(source.path, { start: source.start, end: source.end - 1, highWaterMark: PACKET_BYTES })
-          : Readable.from(packets(), { objectMode: false });
+        if (source.kind === 'rows') return Readable.from(packets(), { objectMode: false });
+        // The checksum reads beside mysql2 (both listen before the first read): the bytes loaded are the bytes checked.
+        return fs.createReadStream(source.path, { start: source.start, end: source.end - 1, highWaterMark: PACKET_BYTES }).on('data', (bytes) => csvChecksum.update(bytes));
       },
     });
+    if (source.kind === 'csv') checkChunkChecksum({ chunkNo, checksum: source.checksum }, csvChecksum.digest('hex'));
     const info = /Records: (\d+)\s+Deleted: (\d+)\s+Skipped: (\d+)\s+Warnings: (\d+)/.exec(header.info ?? '');
     if (!info) throw new Error(`LOAD DATA reported no counts (${header.info})`);
     const [records, , skipped, warnings] = info.slice(1).map(Number);

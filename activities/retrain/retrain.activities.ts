@@ -1,13 +1,14 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { ApplicationFailure, CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { AppConfig } from '@him/config';
-import { NOT_ENOUGH_DATA, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
-import { ModelStatus, ProcessValueRepository, VibrationDataRepository } from '@him/db';
+import { NotEnoughDataError, type ChallengerFile, type Evaluation, type RetrainableModel, type TrainingSet } from '@him/contracts';
+import { LotRepository, ModelStatus, ProcessValueRepository, VibrationDataRepository } from '@him/db';
 import { loadServableModel } from '@him/ml';
 import { ModelRegistry, ServedModels, sha256 } from '@him/registry';
 import { TRAINERS } from './trainers';
+import { Activity } from '../activity.decorator';
 
 const CHALLENGER_FILE = 'challenger.onnx';
 
@@ -20,6 +21,7 @@ const CHALLENGER_FILE = 'challenger.onnx';
 export class RetrainActivities {
   constructor(
     private readonly vibration: VibrationDataRepository,
+    private readonly lots: LotRepository,
     private readonly processValues: ProcessValueRepository,
     private readonly config: AppConfig,
     private readonly registry: ModelRegistry,
@@ -27,18 +29,20 @@ export class RetrainActivities {
   ) {}
 
   /** Reads the model's data from the database into train and held-out files that share no recording or run. */
+  @Activity({ queue: 'cpu' })
   async buildTrainingSet(model: RetrainableModel, jobId: string): Promise<TrainingSet> {
     const trainer = TRAINERS[model];
     const dir = path.join(this.config.blobDir, 'training', jobId);
     await fs.rm(dir, { recursive: true, force: true });
-    const set = await trainer.buildTrainingSet({ vibration: this.vibration, processValues: this.processValues }, dir, (done, total) => heartbeat({ read: done, of: total }));
-    if (!set) throw ApplicationFailure.create({ type: NOT_ENOUGH_DATA, nonRetryable: true, message: `${model}: the database needs ${trainer.needs}` });
+    const set = await trainer.buildTrainingSet({ vibration: this.vibration, lots: this.lots, processValues: this.processValues }, dir, (done, total) => heartbeat({ read: done, of: total }));
+    if (!set) throw new NotEnoughDataError(`${model}: the database needs ${trainer.needs}`);
     const written = { dir, ...set };
     await fs.writeFile(path.join(dir, 'training-set.json'), `${JSON.stringify(written, null, 2)}\n`);
     return written;
   }
 
   /** Trains the challenger on the training side, heartbeating as it goes, and writes its ONNX file beside the set. */
+  @Activity({ queue: 'cpu' })
   async trainChallenger(model: RetrainableModel, jobId: string, dir: string, epochs?: number): Promise<ChallengerFile> {
     const began = performance.now();
     const signal = cancellationSignal();
@@ -54,13 +58,17 @@ export class RetrainActivities {
   }
 
   /** Scores the challenger and the active version on the same held-out data. */
+  @Activity({ queue: 'cpu' })
   async evaluateChallenger(model: RetrainableModel, dir: string, challengerFile: string): Promise<Evaluation> {
     const trainer = TRAINERS[model];
     const challenger = await loadServableModel(model, await fs.readFile(challengerFile));
     try {
       const active = await this.registry.active(model);
+      const challengerScore = await trainer.score(challenger, dir);
+      // Each scoring (seconds on the TEP test runs) gets its own heartbeat timeout.
+      heartbeat({ scored: 'challenger' });
       return {
-        challenger: await trainer.score(challenger, dir),
+        challenger: challengerScore,
         champion: active ? { version: active.version, score: await trainer.score(await this.models.load(active), dir) } : null,
       };
     } finally {
@@ -69,6 +77,7 @@ export class RetrainActivities {
   }
 
   /** Registers the challenger as a candidate with its figures; a retry after a crash finds the same version. */
+  @Activity()
   async registerChallenger(model: RetrainableModel, set: TrainingSet, challenger: ChallengerFile, evaluation: Evaluation, requestedBy?: string): Promise<number> {
     const version = await this.registry.register(model, await fs.readFile(challenger.file), {
       metrics: {
@@ -83,6 +92,7 @@ export class RetrainActivities {
   }
 
   /** Makes the version active; already active (a retried call) is success. */
+  @Activity()
   async promoteModelVersion(model: RetrainableModel, version: number): Promise<void> {
     if ((await this.registry.get(model, version)).status === ModelStatus.Active) return;
     await this.registry.promote(model, version);

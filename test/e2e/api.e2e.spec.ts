@@ -85,14 +85,31 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
     });
 
     it('lets an operator write, and records the write in the audit log', async () => {
-      const res = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: operator, body: { older_than_days: 3650 } });
-      expect(res.status).toBe(202);
+      const body = { machine_name: 'audited', sensor_no: 's1', collected_at: '2026-11-01T00:00:00.000Z', measured_time: 0.5, normal: 0.1, unbalance: 0.2, looseness: 0.3, unbalance_looseness: 0.4 };
+      const res = await stack.http('POST', '/api/v1/vibration-data', { key: operator, body });
+      expect(res.status).toBe(201);
 
       const audit = await stack.http('GET', `/api/v1/audit-log?limit=20`, { key: ADMIN_KEY });
       expect(audit.status).toBe(200);
       const entry = audit.body.find((e: any) => e.request_id === res.headers.get('x-request-id'));
-      expect(entry).toMatchObject({ method: 'POST', path: '/api/v1/jobs/audit-retention', status_code: 202, role: 'operator' });
+      expect(entry).toMatchObject({ method: 'POST', path: '/api/v1/vibration-data', status_code: 201, role: 'operator' });
       expect(entry.actor).toMatch(/^operator-/);
+    });
+
+    it('keeps purging the audit log to admins, and never below the minimum retention', async () => {
+      const byOperator = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: operator, body: { older_than_days: 3650 } });
+      expect(byOperator.status).toBe(403);
+      expectErrorShape(byOperator.body, 403, 'FORBIDDEN');
+
+      for (const days of [1, 29]) {
+        const tooShort = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: ADMIN_KEY, body: { older_than_days: days } });
+        expect(tooShort.status).toBe(400);
+        expectErrorShape(tooShort.body, 400, 'INVALID_INPUT');
+        expect(tooShort.body.details).toEqual([{ field: 'older_than_days', message: expect.stringMatching(/at least 30 days \(AUDIT_RETENTION_MIN_DAYS\)/) }]);
+      }
+      // The OpenAPI document tells clients the configured floor.
+      const spec = await stack.http('GET', '/docs-json');
+      expect(spec.body.components.schemas.AuditRetentionJobDto.properties.older_than_days.minimum).toBe(30);
     });
 
     it('keeps key management and the audit log to admins', async () => {
@@ -166,7 +183,7 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
 
   describe('errors', () => {
     it('names the field of every validation error', async () => {
-      const res = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: operator, body: { older_than_days: 0, surprise: true } });
+      const res = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: ADMIN_KEY, body: { older_than_days: 0, surprise: true } });
       expect(res.status).toBe(400);
       expectErrorShape(res.body, 400, 'VALIDATION_FAILED');
       expect(res.body.details).toEqual(
@@ -239,7 +256,7 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       await em.flush();
       const recentBefore = await em.count(AuditLog, { at: { $gte: new Date(Date.now() - 86_400_000) } });
 
-      const started = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: operator, body: { older_than_days: 300 } });
+      const started = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: ADMIN_KEY, body: { older_than_days: 300 } });
       expect(started.status).toBe(202);
       const { workflow_id, run_id, status_url, temporal_ui_url } = started.body;
       expect(workflow_id).toMatch(/^audit-retention-before-\d{4}-\d{2}-\d{2}$/);

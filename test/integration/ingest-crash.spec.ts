@@ -79,7 +79,8 @@ describeMysql('ingest survives a killed worker (MariaDB)', () => {
     expect(Number(chunks.n)).toBe(Math.ceil(rows / 50_000));
     expect(Number(chunks.inserted)).toBe(rows);
     expect(committedAtKill).toBeGreaterThanOrEqual(1);
-  });
+    // Two worker starts, a heartbeat timeout and 800 k rows: about a minute on a busy 2-core machine.
+  }, 180_000);
 
   it('refuses a file over the configured size limit with 413, storing nothing', async () => {
     const big = vibrationCsv(900_000); // ≈43 MB, over the 40 MiB limit of this stack

@@ -1,9 +1,12 @@
 // Ingest with dedupe through the real path: HTTP upload → Temporal workflow → worker activities → database.
 // Every bad input gets its clear error and stores nothing; duplicates and overlaps are counted exactly.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import { ormOptions } from '@him/db';
+import { Client } from '@temporalio/client';
+import { INGEST_JOB, jobStart, type IngestInput } from '@him/contracts';
+import { dbDate, ormOptions } from '@him/db';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 import { vibrationCsv, vibrationRow, VIBRATION_HEADER, withLine } from '../support/ingest-files';
 import { ADMIN_KEY, TestStack } from '../support/stack';
@@ -181,6 +184,37 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(over.error.message).toMatch(/4 bad line\(s\), more than max_errors=3/);
   });
 
+  it('with a large max_errors, counts every rejected line but stores the first 10,000, and pages through them', async () => {
+    const m = machine();
+    // 12,500 of 20,000 lines are bad: every 8th line is good.
+    const csv = Array.from({ length: 20_000 }, (_, i) => (i % 8 === 0 ? vibrationRow(i) : `${i},broken`)).join('\n') + '\n';
+    const job = await ingest('g5_sensor4.csv', csv, { machine_name: m, max_errors: '1000000' });
+    expect(job.result).toMatchObject({ rows_read: 20_000, rows_inserted: 2_500, rows_rejected: 17_500 });
+    expect(await count('select count(*) as n from ingest_rejection where ingest_id = ?', [job.result.ingest_id])).toBe(10_000);
+
+    const detail = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}`, { key: ADMIN_KEY });
+    expect(detail.body.rejected_lines).toHaveLength(100);
+    expect(detail.body.rejected_lines[0]).toEqual({ line: 2, reason: expect.stringMatching(/expected 5 columns/) });
+    expect(detail.body.more_rejected_lines).toBe(true);
+
+    const lines: number[] = [];
+    let after = 0;
+    for (let page = 0; page < 20 && after !== null; page++) {
+      const res = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}/rejected-lines?after_line=${after}&limit=1000`, { key: ADMIN_KEY });
+      expect(res.status).toBe(200);
+      lines.push(...res.body.rejected_lines.map((r: { line: number }) => r.line));
+      after = res.body.next_after_line;
+    }
+    expect(after).toBeNull();
+    expect(lines).toHaveLength(10_000);
+    expect(lines.slice(0, 8)).toEqual([2, 3, 4, 5, 6, 7, 8, 10]);
+    expect(lines.every((line, i) => i === 0 || line > lines[i - 1])).toBe(true);
+
+    const bad = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}/rejected-lines?limit=5000`, { key: ADMIN_KEY });
+    expect(bad.status).toBe(400);
+    expect((await stack.http('GET', '/api/v1/ingests/999999/rejected-lines', { key: ADMIN_KEY })).status).toBe(404);
+  });
+
   it('runs one ingest for five concurrent uploads of the same file', async () => {
     const m = machine();
     const csv = vibrationCsv(20_000);
@@ -193,6 +227,101 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(await count('select count(*) as n from ingest where checksum = ?', [job.result.checksum])).toBe(1);
   });
 
+  it('stores an upload once: the same file sent again while its ingest waits, or sent with refused options, leaves it as it is', async () => {
+    const m = machine();
+    const csv = vibrationCsv(1000, { from: kind === 'mysql' ? 11 : 12 });
+    // An API without a worker (its own namespace): the ingest waits in the queue and its file stays in the store.
+    const apiOnly = await TestStack.start({ db, namespace: 'ingest-queued', worker: false });
+    const blob = path.join(apiOnly.config.blobDir, 'uploads', createHash('sha256').update(csv).digest('hex'));
+    let workflowId: string;
+    try {
+      const first = await apiOnly.upload('g8_sensor1.csv', csv, { machine_name: m });
+      expect(first.status).toBe(202);
+      workflowId = first.body.workflow_id;
+      const stored = fs.statSync(blob);
+      expect((await apiOnly.upload('g8_sensor1.csv', csv, { machine_name: m })).body.workflow_id).toBe(workflowId);
+      expect((await apiOnly.upload('g8_sensor1.csv', csv, { machine_name: m, kind: 'capture' })).status).toBe(400);
+      const after = fs.statSync(blob);
+      expect({ ino: after.ino, size: after.size }).toEqual({ ino: stored.ino, size: stored.size });
+    } finally {
+      await apiOnly.close();
+    }
+    // A worker then runs the waiting ingest on the file as it was sent.
+    const withWorker = await TestStack.start({ db, namespace: 'ingest-queued' });
+    try {
+      const job = await withWorker.finishedJob(workflowId);
+      expect(job.result).toMatchObject({ rows_read: 1000, rows_inserted: 1000 });
+      expect(await rowsOf(m)).toBe(1000);
+      expect(fs.existsSync(blob)).toBe(false);
+    } finally {
+      await withWorker.close();
+    }
+  });
+
+  describe('a workflow started without the API (e.g. from the Temporal UI) is held to the same files', () => {
+    let outside: string;
+    const sha256 = (content: string) => createHash('sha256').update(content).digest('hex');
+
+    /** Starts the ingest workflow as the API would, but with any input, and waits for it. */
+    async function startDirectly(file: string, content: string, m: string, deleteWhenDone: boolean) {
+      const input: IngestInput = { checksum: sha256(content), bytes: Buffer.byteLength(content), fileName: path.basename(file), path: file, deleteWhenDone, kind: 'vibration', machineName: m, sensorNo: '1', maxErrors: 0 };
+      const job = jobStart({ type: INGEST_JOB, input });
+      await stack.app.get(Client).workflow.start(job.workflowType, { taskQueue: job.taskQueue, workflowId: job.workflowId, args: [input] });
+      return stack.finishedJob(job.workflowId);
+    }
+
+    beforeAll(() => {
+      outside = fs.mkdtempSync(path.join(process.env.TEST_TMP_DIR!, `outside-${kind}-`));
+    });
+
+    it('refuses a file outside the upload store and the data directory, and leaves it alone', async () => {
+      const m = machine();
+      const content = vibrationCsv(50, { from: 1 });
+      const file = path.join(outside, 'g1_sensor1.csv');
+      fs.writeFileSync(file, content);
+      const job = await startDirectly(file, content, m, true);
+      expect(job.error).toMatchObject({ type: 'FileNotAllowed', message: expect.stringMatching(/outside the upload store and the data directory/) });
+      expect(fs.existsSync(file)).toBe(true);
+      expect(await rowsOf(m)).toBe(0);
+    });
+
+    it('refuses a link in the upload store that leads outside it', async () => {
+      const m = machine();
+      const content = vibrationCsv(50, { from: 2 });
+      const target = path.join(outside, 'g2_sensor1.csv');
+      fs.writeFileSync(target, content);
+      const uploads = path.join(stack.config.blobDir, 'uploads');
+      fs.mkdirSync(uploads, { recursive: true });
+      const link = path.join(uploads, sha256(content));
+      fs.symlinkSync(target, link);
+      const job = await startDirectly(link, content, m, true);
+      expect(job.error).toMatchObject({ type: 'FileNotAllowed' });
+      expect(fs.existsSync(target)).toBe(true);
+      fs.rmSync(link);
+    });
+
+    it('loads a file of the data directory but never deletes it', async () => {
+      const m = machine();
+      const content = vibrationCsv(50, { from: 3 });
+      const file = path.join(stack.config.dataDir, `g3_sensor1-${kind}.csv`);
+      fs.writeFileSync(file, content);
+      const job = await startDirectly(file, content, m, true);
+      expect(job.error).toMatchObject({ type: 'FileNotAllowed', message: expect.stringMatching(/only uploads are deleted/) });
+      expect(fs.existsSync(file)).toBe(true);
+      expect((await startDirectly(file, content, m, false)).result).toMatchObject({ rows_inserted: 50 });
+      expect(fs.existsSync(file)).toBe(true);
+    });
+
+    it('refuses a file whose content is not the checksum the job names', async () => {
+      const m = machine();
+      const file = path.join(stack.config.dataDir, `g4_sensor1-${kind}.csv`);
+      fs.writeFileSync(file, vibrationCsv(50, { from: 4 }));
+      const job = await startDirectly(file, vibrationCsv(50, { from: 5 }), m, false);
+      expect(job.error).toMatchObject({ type: 'FileChanged' });
+      expect(await rowsOf(m)).toBe(0);
+    });
+  });
+
   it('loads a live capture under its machine, sensor and capture time from the file name', async () => {
     const samples = Array.from({ length: 2700 }, (_, i) => `${(i / 1350).toFixed(6)},${Math.sin(i / 9).toFixed(6)}`);
     const job = await ingest(`g7_sensor2_20261101T030000Z.csv`, `Time,Value\n${samples.join('\n')}\n`);
@@ -201,6 +330,25 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(capture.sample_count).toBe(2700);
     expect(Math.round(capture.sampling_rate_hz)).toBe(1350);
     expect(await count('select count(*) as n from capture_sample where capture_id = ?', [capture.id])).toBe(2700);
+  });
+
+  it('streams a long TEP run in chunks of whole observations, each committed with its ledger row, every observation at its time', async () => {
+    // 2,500 observations of 52 values (Braatz layout); observation i has XMEAS_1 = i, and line 1001 is broken.
+    const observation = (i: number) => Array.from({ length: 52 }, (_, k) => (i + k / 100).toExponential(7)).join('   ');
+    const lines = Array.from({ length: 2500 }, (_, i) => `   ${observation(i)}`);
+    lines[1000] = lines[1000].replace(/\S+$/, 'NaN');
+    const job = await ingest(`long-run-${kind}.dat`, lines.join('\n') + '\n', { start_time: '2026-03-01T00:00:00Z', max_errors: '1' });
+    expect(job.result).toMatchObject({ kind: 'tep', rows_read: 2500 * 52, rows_inserted: 2499 * 52, rows_rejected: 52 });
+    expect(await count('select count(*) as n from ingest_chunk where ingest_id = ?', [job.result.ingest_id])).toBe(3);
+    const detail = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}`, { key: ADMIN_KEY });
+    expect(detail.body.rejected_lines).toEqual([{ line: 1001, reason: "column 'XMV_11' is NaN, not a finite number" }]);
+
+    const [lot] = await orm.em.fork().getConnection().execute('select id from lot where code = ?', [`long-run-${kind}`]);
+    const xmeas1 = await orm.em.fork().getConnection().execute("select measured_at, value from process_value where lot_id = ? and tag = 'XMEAS_1' order by measured_at", [lot.id]);
+    expect(xmeas1).toHaveLength(2499);
+    const start = Date.parse('2026-03-01T00:00:00Z');
+    const at = (i: number) => dbDate(xmeas1.find((r: any) => r.value === i).measured_at).getTime();
+    expect([at(0), at(999), at(1001), at(2499)]).toEqual([0, 999, 1001, 2499].map((i) => start + i * 180_000));
   });
 
   const tepFile = path.join(TEP_DIR, 'd01.dat');

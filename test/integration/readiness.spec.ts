@@ -86,9 +86,27 @@ describeMysql('readiness', () => {
     expect(res.body.message).toBe('Not ready: temporal is down');
     expect(res.body.details.map((d: any) => d.component)).toEqual(['temporal']);
 
-    const key = await stack.issueKey('operator');
+    const key = await stack.issueKey('admin');
     const start = await stack.http('POST', '/api/v1/jobs/audit-retention', { key, body: {} });
     expect(start.status).toBe(503);
     expect(start.body.code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+
+  it('answers a job start 503 naming Temporal, not 500, when Temporal goes away after the API has used it', async () => {
+    const [host, port] = process.env.TEST_TEMPORAL_ADDRESS!.split(':');
+    const temporal = new CuttableProxy({ host, port: Number(port) });
+    await temporal.open();
+    try {
+      stack = await TestStack.start({ db, namespace: 'readiness', worker: false, env: { TEMPORAL_ADDRESS: `127.0.0.1:${temporal.port}` } });
+      const key = await stack.issueKey('admin');
+      expect((await stack.http('POST', '/api/v1/jobs/audit-retention', { key, body: { older_than_days: 3650 } })).status).toBe(202);
+
+      await temporal.cut();
+      const start = await stack.http('POST', '/api/v1/jobs/audit-retention', { key, body: { older_than_days: 3000 } });
+      expect(start.status).toBe(503);
+      expect(start.body).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', message: expect.stringMatching(/Temporal/) });
+    } finally {
+      await temporal.cut();
+    }
   });
 });

@@ -3,7 +3,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/core';
-import { DatabaseModule, Equipment, EquipmentKind, Lot, ProcessValue, ProcessValueRepository, VibrationDataRepository, type VibrationSample } from '@him/db';
+import { DatabaseModule, Equipment, EquipmentKind, Lot, LotRepository, ProcessValue, ProcessValueRepository, VibrationDataRepository, type VibrationSample } from '@him/db';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 
 describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
@@ -114,7 +114,7 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
     });
 
     it('lists the labelled lots in code order, with their fault labels', async () => {
-      expect(await processValues.findLabelledLots()).toEqual([
+      expect(await app.get(LotRepository).findLabelledLots()).toEqual([
         { lotId: lots.d00, code: 'd00', faultLabel: 0 },
         { lotId: lots.d01, code: 'd01', faultLabel: 1 },
       ]);

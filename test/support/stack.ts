@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '@him/config';
 import { createApiApp } from '../../apps/api/src/app.factory';
-import { createWorker } from '../../apps/worker/src/create-worker';
+import { createWorkers, runWorkers, shutdownWorkers } from '../../apps/worker/src/create-worker';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import type { TestDatabase } from './databases';
 import type { TestNamespace } from './namespaces';
@@ -32,7 +32,7 @@ export class TestStack {
     readonly config: AppConfig,
     readonly app: NestFastifyApplication,
     readonly baseUrl: string,
-    private readonly worker?: { worker: Worker; running: Promise<void>; close: () => Promise<void> },
+    private readonly worker?: { workers: Worker[]; running: Promise<void>; close: () => Promise<void> },
   ) {}
 
   static async start(opts: StackOptions): Promise<TestStack> {
@@ -112,16 +112,17 @@ export class TestStack {
   }
 }
 
+/** The worker as `npm start` runs it: one process serving both task queues, their Workers sharing the Nest app. */
 async function startWorker(config: AppConfig) {
   const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error'] });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await createWorker({ app: ctx, connection, bundlePath: process.env.TEST_WORKFLOW_BUNDLE });
-  const running = worker.run();
+  const workers = await createWorkers({ app: ctx, connection, bundlePath: process.env.TEST_WORKFLOW_BUNDLE });
+  const running = runWorkers(workers);
   return {
-    worker,
+    workers,
     running,
     close: async () => {
-      worker.shutdown();
+      shutdownWorkers(workers);
       await running;
       await connection.close();
       await ctx.close();

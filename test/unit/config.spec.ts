@@ -42,4 +42,17 @@ describe('loadConfig', () => {
   it('refuses a non-numeric rate limit', () => {
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
   });
+
+  it('serves both task queues by default, each with its own concurrency, or the ones WORKER_QUEUES names', () => {
+    expect(loadConfig({}).worker).toMatchObject({ queues: ['io', 'cpu'], concurrency: { io: 8, cpu: 1 } });
+    expect(loadConfig({ WORKER_QUEUES: 'cpu', WORKER_CPU_CONCURRENCY: '2' }).worker).toMatchObject({ queues: ['cpu'], concurrency: { io: 8, cpu: 2 } });
+    expect(loadConfig({ WORKER_QUEUES: ' io , cpu ' }).worker.queues).toEqual(['io', 'cpu']);
+    for (const bad of ['gpu', 'io,io', ',']) expect(() => loadConfig({ WORKER_QUEUES: bad })).toThrow(/WORKER_QUEUES/);
+  });
+
+  it('keeps the audit log at least AUDIT_RETENTION_MIN_DAYS, the default retention included', () => {
+    expect(loadConfig({}).auditRetentionMinDays).toBe(30);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '20' })).toThrow(/AUDIT_RETENTION_DAYS: must not be below AUDIT_RETENTION_MIN_DAYS/);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '20', AUDIT_RETENTION_MIN_DAYS: '7' }).auditRetentionDays).toBe(20);
+  });
 });

@@ -1,8 +1,22 @@
 // Pure ingest logic: numbers, lines, file names, kind resolution and the byte-exact line scanner.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkLine, FORMATS, hintsFromFileName, parseDecimal, resolveIngest, scanLines, unsafeFileNameReason, validateCsvFile, FileFormatError } from '@him/ingest';
+import {
+  checkLine,
+  FORMATS,
+  hintsFromFileName,
+  parseDecimal,
+  readTepChunk,
+  resolveIngest,
+  scanLines,
+  unsafeFileNameReason,
+  validateCsvFile,
+  validateTepFile,
+  FileFormatError,
+  type TepObservation,
+} from '@him/ingest';
 
 describe('parseDecimal', () => {
   it.each([['0', 0], ['-1.5', -1.5], ['+.25', 0.25], ['1e-3', 0.001], ['12.', 12], ['3.0000000e+02', 300]])('reads %s', (text, value) => {
@@ -106,5 +120,71 @@ describe('scanLines and validateCsvFile', () => {
     const report = await validateCsvFile(file, 'capture', { keepRejected: 5, chunkRows: 10 });
     expect(report).toMatchObject({ rowsRead: 5, rowsRejected: 1, rejected: [{ line: 4, reason: "column 'Time' is negative (-0.003); capture times count up from 0" }] });
     expect(report.chunks.map((c) => c.clean)).toEqual([false]);
+  });
+
+  it('checksums the whole file and each chunk in the same pass, across read blocks', async () => {
+    const rows = Array.from({ length: 60_000 }, (_, i) => `${i},${i / 7},${i / 11},${i / 13},${i / 17}`);
+    const content = Buffer.from(`Time,Normal,Type 1,Type 2,Type 3\n${rows.join('\n')}\n\n`);
+    const file = write('g2_sensor1.csv', content);
+    const report = await validateCsvFile(file, 'vibration', { keepRejected: 0, chunkRows: 7_000 });
+    const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    expect(content.length).toBeGreaterThan(3 * 1024 * 1024);
+    expect(report.checksum).toBe(sha256(content));
+    expect(report.chunks).toHaveLength(9);
+    for (const c of report.chunks) expect(c.checksum).toBe(sha256(content.subarray(c.byteStart, c.byteEnd)));
+  });
+});
+
+describe('validateTepFile and readTepChunk', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'him-tep-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  const value = (observation: number, variable: number) => (observation + variable / 100).toExponential(7);
+
+  async function readAll(file: string, chunks: Awaited<ReturnType<typeof validateTepFile>>['chunks']) {
+    const observations: TepObservation[] = [];
+    let rejected = 0;
+    for (const chunk of chunks) {
+      const checksum = createHash('sha256');
+      const reader = readTepChunk(file, { ...chunk, tep: chunk.tep! }, (bytes) => checksum.update(bytes));
+      for await (const block of reader.blocks) observations.push(...block.observations);
+      rejected += reader.rejected();
+      expect(checksum.digest('hex')).toBe(chunk.checksum);
+    }
+    return { observations, rejected };
+  }
+
+  it('cuts a run into chunks of whole observations and reads each back at its place, a broken line leaving its place empty', async () => {
+    const lines = Array.from({ length: 250 }, (_, i) => '  ' + Array.from({ length: 52 }, (_, k) => value(i, k)).join('  '));
+    lines[120] = lines[120].replace(/\S+$/, 'oops');
+    const content = Buffer.from(lines.join('\n') + '\n');
+    const file = path.join(dir, 'd07.dat');
+    fs.writeFileSync(file, content);
+    const report = await validateTepFile(file, { keepRejected: 5, chunkObservations: 100 });
+    expect(report).toMatchObject({ rowsRead: 250 * 52, rowsRejected: 52, rejected: [{ line: 121, reason: "column 'XMV_11' is not a number ('oops')" }], checksum: sha256(content) });
+    expect(report.chunks.map((c) => [c.firstLine, c.rows, c.tep])).toEqual([
+      [1, 5200, { firstObservation: 0, transposed: false }],
+      [101, 5200, { firstObservation: 100, transposed: false }],
+      [201, 2600, { firstObservation: 200, transposed: false }],
+    ]);
+    const { observations, rejected } = await readAll(file, report.chunks);
+    expect(rejected).toBe(1);
+    expect(observations.map((o) => o.index)).toEqual([...Array(250).keys()].filter((i) => i !== 120));
+    expect(observations[200]).toEqual({ index: 201, values: Array.from({ length: 52 }, (_, k) => Number(value(201, k))) });
+  });
+
+  it("recognises d00.dat's transposed layout (a line per variable) as one chunk, a bad value spoiling its observation only", async () => {
+    const lines = Array.from({ length: 52 }, (_, k) => '  ' + Array.from({ length: 70 }, (_, i) => value(i, k)).join('  '));
+    lines[3] = lines[3].replace(value(9, 3), 'NaN');
+    const file = path.join(dir, 'd00.dat');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const report = await validateTepFile(file, { keepRejected: 5, chunkObservations: 20 });
+    expect(report).toMatchObject({ rowsRead: 70 * 52, rowsRejected: 52, rejected: [{ line: 1, reason: "observation 10: line 4 (XMEAS_4), value 10 is NaN, not a finite number" }] });
+    expect(report.chunks).toHaveLength(1);
+    expect(report.chunks[0]).toMatchObject({ rows: 70 * 52, tep: { firstObservation: 0, transposed: true } });
+    const { observations, rejected } = await readAll(file, report.chunks);
+    expect(rejected).toBe(1);
+    expect(observations).toHaveLength(69);
+    expect(observations[9]).toEqual({ index: 10, values: Array.from({ length: 52 }, (_, k) => Number(value(10, k))) });
   });
 });

@@ -1,5 +1,5 @@
 import type { HeldOutScore, TrainingSet } from '@him/contracts';
-import type { ProcessValueRepository, VibrationDataRepository } from '@him/db';
+import type { LotRepository, ProcessValueRepository, VibrationDataRepository } from '@him/db';
 import type { LoadedOnnxModel } from '@him/ml';
 
 export interface TrainOptions {
@@ -11,6 +11,7 @@ export interface TrainOptions {
 /** Where the trainers read their data from. */
 export interface TrainingSources {
   vibration: VibrationDataRepository;
+  lots: LotRepository;
   processValues: ProcessValueRepository;
 }
 

@@ -35,7 +35,7 @@ export const tepDetectorTrainer: ModelTrainer = {
   needs: 'normal TEP runs (fault label 0, e.g. d00.dat) and at least one run of a detectable fault (e.g. d01_te.dat)',
 
   async buildTrainingSet(sources, dir, progress) {
-    const { runs, rows } = await readLabelledRuns(sources.processValues, progress);
+    const { runs, rows } = await readLabelledRuns(sources, progress);
     const normal = runs.filter((r) => r.fault === 0);
     const faults = runs.filter((r) => r.fault !== 0);
     if (normal.length === 0 || !faults.some((f) => TEP_DETECTABLE_FAULTS.includes(f.fault) && f.observations.length > f.onset)) return null;

@@ -27,7 +27,7 @@ export const tepLstmTrainer: ModelTrainer = {
   needs: 'normal operation among the TEP training runs (d00.dat) and held-out test runs (names ending _te, e.g. d00_te.dat)',
 
   async buildTrainingSet(sources, dir, progress) {
-    const { runs, rows } = await readLabelledRuns(sources.processValues, progress);
+    const { runs, rows } = await readLabelledRuns(sources, progress);
     const heldOut = runs.filter((r) => r.name.endsWith('_te'));
     const train = runs.filter((r) => !r.name.endsWith('_te') && (r.fault === 0 || TEP_DETECTABLE_FAULTS.includes(r.fault)));
     if (!train.some((r) => r.fault === 0) || heldOut.length === 0) return null;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import type { TrainingPart } from '@him/contracts';
 import type { LabelledLot, ProcessValueRepository } from '@him/db';
+import type { TrainingSources } from './model-trainer';
 import { FORMATS } from '@him/ingest';
 import { tepFaultOnset } from '@him/ml';
 
@@ -21,8 +22,11 @@ export interface FaultRun extends Run {
 }
 
 /** Every run with a known fault label (0 = normal operation), in code order; the database rows read. */
-export async function readLabelledRuns(processValues: ProcessValueRepository, progress: (done: number, total: number) => void): Promise<{ runs: FaultRun[]; rows: number }> {
-  const lots = await processValues.findLabelledLots();
+export async function readLabelledRuns(
+  { lots: lotRepository, processValues }: Pick<TrainingSources, 'lots' | 'processValues'>,
+  progress: (done: number, total: number) => void,
+): Promise<{ runs: FaultRun[]; rows: number }> {
+  const lots = await lotRepository.findLabelledLots();
   const runs: FaultRun[] = [];
   let rows = 0;
   for (const [i, lot] of lots.entries()) {

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { FastifyInstance, RawRequestDefaultExpression } from 'fastify';
 import { APP_VERSION, AppConfig } from '@him/config';
 import { AuditService } from './audit/audit.service';
@@ -130,6 +131,9 @@ export function createOpenApiDocument(app: INestApplication, config: AppConfig):
     .addGlobalResponse({ status: 500, type: ErrorBody, description: 'Unexpected error: logged with the request id, never detailed in the answer' })
     .build();
   const document = SwaggerModule.createDocument(app, doc, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  // The minimum retention is configured, so the schema's floor is set here: a generated client must not send fewer days.
+  const retentionDays = (document.components?.schemas?.AuditRetentionJobDto as SchemaObject | undefined)?.properties?.older_than_days as SchemaObject | undefined;
+  if (retentionDays) retentionDays.minimum = config.auditRetentionMinDays;
   refuseUnknownBodyFields(document);
   return document;
 }

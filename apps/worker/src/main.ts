@@ -1,16 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { AppConfig, ConfigError, loadConfig } from '@him/config';
-import { createWorker } from './create-worker';
+import { TASK_QUEUES } from '@him/contracts';
+import { createWorkers, runWorkers, shutdownWorkers } from './create-worker';
 import { WorkerModule } from './worker.module';
 
 const log = new Logger('worker');
 
-/** Keeps trying until Temporal answers, so the worker can start before the server in any order. */
-async function connectTemporal(config: AppConfig): Promise<NativeConnection> {
-  for (let attempt = 1; ; attempt++) {
+/** Keeps trying until Temporal answers, so the worker can start before the server in any order; null once told to stop. */
+async function connectTemporal(config: AppConfig, stopping: () => boolean): Promise<NativeConnection | null> {
+  for (let attempt = 1; !stopping(); attempt++) {
     try {
       return await NativeConnection.connect({ address: config.temporal.address });
     } catch (err) {
@@ -18,24 +19,36 @@ async function connectTemporal(config: AppConfig): Promise<NativeConnection> {
       await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5000)));
     }
   }
+  return null;
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
-  const connection = await connectTemporal(config);
-  const worker = await createWorker({ app, connection, bundlePath: config.worker.bundlePath });
-
-  // Graceful stop: finish or hand back in-flight activities, then release the database.
+  // Graceful stop: finish or hand back in-flight activities, then release the database. Ctrl-C of `npm start` sends
+  // SIGINT and SIGTERM together, so a stop is asked for once and every later signal is only noted (never the default
+  // action, which would kill the drain); the SDK's own signal hook may get there first, hence the state checks.
+  let workers: Worker[] = [];
+  let stopRequested = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopRequested) return void log.log(`${signal}: already draining`);
+      stopRequested = true;
       log.log(`${signal}: draining the worker`);
-      worker.shutdown();
+      shutdownWorkers(workers);
     });
   }
-  log.log(`worker polling task queue(s) on ${config.temporal.address} namespace ${config.temporal.namespace}`);
-  await worker.run();
-  await connection.close();
+
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
+  const connection = await connectTemporal(config, () => stopRequested);
+  if (connection) {
+    workers = await createWorkers({ app, connection, bundlePath: config.worker.bundlePath });
+    if (!stopRequested) {
+      const queues = config.worker.queues.map((q) => `${TASK_QUEUES[q]} (${config.worker.concurrency[q]} at once)`).join(', ');
+      log.log(`worker polling ${queues} on ${config.temporal.address} namespace ${config.temporal.namespace}`);
+      await runWorkers(workers);
+    }
+    await connection.close();
+  }
   await app.close();
   log.log('worker stopped');
 }
@@ -44,7 +57,7 @@ main().catch((err) => {
   if (err instanceof ConfigError) {
     console.error(err.message);
   } else {
-    log.error(err instanceof Error ? err.stack ?? err.message : String(err));
+    log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   }
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { z } from 'zod';
+import type { TaskQueueKind } from '@him/contracts';
 
 /** Repository root (nearest folder with package.json): relative paths resolve from here, from source or from dist/. */
 export const REPO_ROOT = (() => {
@@ -17,6 +18,14 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+const QUEUE_KINDS = ['io', 'cpu'] as const satisfies readonly TaskQueueKind[];
+/** A comma-separated list of task queue kinds, each once. */
+const queueList = z
+  .string()
+  .transform((v) => v.split(',').map((q) => q.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(QUEUE_KINDS)).min(1, 'name at least one of io, cpu'))
+  .refine((qs) => new Set(qs).size === qs.length, 'names a queue twice');
 
 /** A proxy address as Fastify's trustProxy takes it: an IP, a CIDR range, or one of proxy-addr's named ranges. */
 const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -58,12 +67,18 @@ const schema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   TRUSTED_PROXIES: proxyList.default(''),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+  AUDIT_RETENTION_MIN_DAYS: z.coerce.number().int().min(1).default(30),
 
   INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(8),
+  WORKER_QUEUES: queueList.default('io,cpu'),
+  WORKER_IO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+  WORKER_CPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_BUNDLE_PATH: z.string().optional(),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
   DB_DEBUG: bool.default('false'),
+}).refine((env) => env.AUDIT_RETENTION_DAYS >= env.AUDIT_RETENTION_MIN_DAYS, {
+  path: ['AUDIT_RETENTION_DAYS'],
+  message: 'must not be below AUDIT_RETENTION_MIN_DAYS',
 });
 
 export type Env = z.input<typeof schema>;
@@ -92,9 +107,18 @@ export class AppConfig {
   /** Proxies whose X-Forwarded-For names the client; none by default, so a client cannot choose its own address. */
   readonly trustedProxies: string[];
   readonly auditRetentionDays: number;
+  /** No audit-retention job may delete entries younger than this. */
+  readonly auditRetentionMinDays: number;
   /** Largest file the ingest accepts (upload or path). */
   readonly ingestMaxBytes: number;
-  readonly worker: { maxConcurrentActivities: number; bundlePath?: string; shutdownGraceSeconds: number };
+  readonly worker: {
+    /** The task queues this worker process polls. */
+    queues: TaskQueueKind[];
+    /** Activities run at once, per queue. */
+    concurrency: Record<TaskQueueKind, number>;
+    bundlePath?: string;
+    shutdownGraceSeconds: number;
+  };
 
   constructor(p: Parsed) {
     const abs = (v: string) => path.resolve(REPO_ROOT, v);
@@ -114,9 +138,11 @@ export class AppConfig {
     this.authFailuresPerMinute = p.AUTH_FAILURES_PER_MINUTE;
     this.trustedProxies = p.TRUSTED_PROXIES;
     this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
+    this.auditRetentionMinDays = p.AUDIT_RETENTION_MIN_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
     this.worker = {
-      maxConcurrentActivities: p.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      queues: p.WORKER_QUEUES,
+      concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },
       bundlePath: p.WORKER_BUNDLE_PATH ? abs(p.WORKER_BUNDLE_PATH) : undefined,
       shutdownGraceSeconds: p.SHUTDOWN_GRACE_SECONDS,
     };

@@ -3,5 +3,7 @@ export * from './task-queues';
 export * from './jobs';
 export * from './audit-retention';
 export * from './errors';
+export * from './failures';
+export * from './job-catalogue';
 export * from './ingest';
 export * from './retrain';

@@ -9,9 +9,9 @@ export interface IngestInput {
   checksum: string;
   bytes: number;
   fileName: string;
-  /** Absolute path in the shared file store (an upload) or under the data directory. */
+  /** Absolute path in the upload store (BLOB_DIR/uploads) or under the data directory; the activities refuse any other. */
   path: string;
-  /** Delete the file when the ingest ends (uploads); never set for files given by path. */
+  /** Delete the file when the ingest ends (uploads); never set for files given by path, and refused for them. */
   deleteWhenDone: boolean;
   kind?: IngestKindName;
   machineName?: string;
@@ -40,6 +40,10 @@ export interface IngestChunk {
   rows: number;
   /** Every line is a good data line with LF ends: the bytes can go to the database as they are. */
   clean: boolean;
+  /** SHA-256 of the chunk's bytes when validated: a chunk whose bytes differ when loaded is refused (FILE_CHANGED). */
+  checksum: string;
+  /** TEP runs: the chunk's first observation (its time is the run's start + index × 3 min), and the file's layout. */
+  tep?: { firstObservation: number; transposed: boolean };
 }
 
 export interface IngestPlan {
@@ -47,8 +51,8 @@ export interface IngestPlan {
   target: IngestTarget;
   /** Line number of the header row, skipped when loading. */
   headerLine: number | null;
-  /** Size and mtime when validated: a file given by path must not change before it is loaded. */
-  fileStamp: { size: number; mtimeMs: number };
+  /** The file as validated (its content is the input's checksum; each chunk carries its own): it must not change before it is loaded. */
+  fileStamp: { size: number };
   rowsRead: number;
   rowsRejected: number;
   chunks: IngestChunk[];
@@ -78,8 +82,11 @@ export interface IngestResult {
   finished_at: string | null;
 }
 
-/** ApplicationFailure type of a file refused for its content (non-retryable). */
-export const FILE_REJECTED = 'FileRejected';
+/**
+ * Rejected lines stored per ingest (the first ones in file order); rows_rejected still counts every one. A file
+ * with more bad lines than this is a file to fix, not to page through.
+ */
+export const REJECTED_LINES_STORED = 10_000;
 
 export interface RejectedLine {
   line: number;

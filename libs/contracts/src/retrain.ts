@@ -20,9 +20,6 @@ export type PromotionPolicy = (typeof PROMOTION_POLICIES)[number];
  */
 export const PROMOTION_MARGIN = 0.005;
 
-/** Failure type when the database holds too little data to train and hold out. */
-export const NOT_ENOUGH_DATA = 'NotEnoughData';
-
 export interface RetrainInput {
   model: RetrainableModel;
   promote: PromotionPolicy;

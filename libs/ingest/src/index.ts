@@ -1,3 +1,4 @@
+export * from './checksums';
 export * from './file-names';
 export * from './formats';
 export * from './numbers';
@@ -5,3 +6,4 @@ export * from './scanner';
 export * from './tep';
 export * from './validate';
 export * from './resolve';
+export * from './upload-store';

@@ -20,6 +20,8 @@ export interface ScanOptions {
   onLine: (text: string, lineNo: number, start: number, next: number) => void;
   /** scanLines only: called after each block of lines with the offset reached (progress, heartbeats). */
   onProgress?: (offset: number) => void;
+  /** Called after each block's lines with the block's bytes: every byte of [start, end) once, in order (checksums). */
+  onBytes?: (bytes: Buffer) => void;
 }
 
 const READ_BLOCK = 1 << 20;
@@ -77,6 +79,7 @@ export async function* scanBlocks(file: string, opts: Omit<ScanOptions, 'onProgr
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const block = pending.length ? Buffer.concat([pending, chunk]) : chunk;
     const consumed = emit(block, false);
+    opts.onBytes?.(block.subarray(0, consumed));
     pending = block.subarray(consumed);
     offset += consumed;
     if (pending.length > MAX_LINE_BYTES) throw new FileFormatError(`line ${lineNo} is longer than ${MAX_LINE_BYTES} bytes: not a line-oriented text file`);
@@ -84,6 +87,7 @@ export async function* scanBlocks(file: string, opts: Omit<ScanOptions, 'onProgr
   }
   if (pending.length) {
     emit(pending, true);
+    opts.onBytes?.(pending);
     offset += pending.length;
   }
   yield offset;

@@ -1,4 +1,5 @@
 import type { IngestChunk, IngestKindName, RejectedLine } from '@him/contracts';
+import { ChunkChecksums } from './checksums';
 import { FORMATS, isHeader, splitFields, type LineFormat } from './formats';
 import { describeBadNumber, parseDecimal } from './numbers';
 import { scanLines } from './scanner';
@@ -65,6 +66,8 @@ export interface ValidationReport {
   chunks: IngestChunk[];
   /** Seconds between the first two data rows' Time values: the sampling interval of a capture. */
   firstInterval: number | null;
+  /** SHA-256 of the file as read. */
+  checksum: string;
 }
 
 export interface ValidateOptions {
@@ -81,13 +84,15 @@ export interface ValidateOptions {
  */
 export async function validateCsvFile(file: string, kind: Exclude<IngestKindName, 'tep'>, opts: ValidateOptions): Promise<ValidationReport> {
   const format = FORMATS[kind];
-  const report: ValidationReport = { rowsRead: 0, rowsRejected: 0, rejected: [], headerLine: null, chunks: [], firstInterval: null };
+  const report: ValidationReport = { rowsRead: 0, rowsRejected: 0, rejected: [], headerLine: null, chunks: [], firstInterval: null, checksum: '' };
+  const checksums = new ChunkChecksums();
   let seenData = false;
   let rowsInChunk = 0;
   const firstTimes: number[] = [];
   let end = 0;
   await scanLines(file, {
     onProgress: opts.onProgress,
+    onBytes: (bytes) => checksums.update(bytes),
     onLine: (text, lineNo, start, next) => {
       end = next;
       const chunk = report.chunks[report.chunks.length - 1];
@@ -101,7 +106,10 @@ export async function validateCsvFile(file: string, kind: Exclude<IngestKindName
       }
       seenData = true;
       if (rowsInChunk === opts.chunkRows) rowsInChunk = 0;
-      if (rowsInChunk === 0) report.chunks.push({ chunkNo: report.chunks.length, byteStart: start, byteEnd: -1, firstLine: lineNo, rows: 0, clean: true });
+      if (rowsInChunk === 0) {
+        report.chunks.push({ chunkNo: report.chunks.length, byteStart: start, byteEnd: -1, firstLine: lineNo, rows: 0, clean: true, checksum: '' });
+        checksums.startChunk(start);
+      }
       const current = report.chunks[report.chunks.length - 1];
       rowsInChunk++;
       current.rows++;
@@ -121,6 +129,9 @@ export async function validateCsvFile(file: string, kind: Exclude<IngestKindName
   });
   // Each chunk ends where the next begins; the last one at the end of the file.
   report.chunks.forEach((c, i) => (c.byteEnd = report.chunks[i + 1]?.byteStart ?? end));
+  const sums = checksums.digest();
+  report.checksum = sums.file;
+  report.chunks.forEach((c, i) => (c.checksum = sums.chunks[i]));
   if (firstTimes.length === 2) report.firstInterval = firstTimes[1] - firstTimes[0];
   return report;
 }

@@ -6,7 +6,7 @@ import { Injectable, PayloadTooLargeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '@him/config';
 import { InvalidInputError, type IngestInput } from '@him/contracts';
-import { resolveIngest, unsafeFileNameReason } from '@him/ingest';
+import { INCOMING_PREFIX, resolveIngest, unsafeFileNameReason, uploadStore } from '@him/ingest';
 import { createValidationPipe } from '../common/validation';
 import { IngestJobDto } from './ingest.dto';
 
@@ -16,6 +16,10 @@ const SNIFF_BYTES = 64 * 1024;
  * Turns an ingest request (multipart upload or JSON path) into a workflow input: the file lands in the
  * shared store under its SHA-256, and everything that can be refused without reading every line is refused
  * here, before a workflow starts.
+ *
+ * A stored upload is shared by every request with the same content and read by its running ingest, so it is
+ * written once and never touched by a request again: each request writes its own temporary file, checks it,
+ * and links it under the checksum only if no file is there yet; a request deletes only its temporary file.
  */
 @Injectable()
 export class IngestFilesService {
@@ -35,7 +39,7 @@ export class IngestFilesService {
 
   private async fromUpload(req: FastifyRequest): Promise<IngestInput> {
     const fields: Record<string, string> = {};
-    let stored: { path: string; checksum: string; bytes: number; fileName: string } | undefined;
+    let received: { path: string; checksum: string; bytes: number; fileName: string } | undefined;
     try {
       // preservePath: see the name as sent, so '../' is refused rather than silently cut off.
       for await (const part of req.parts({ preservePath: true, limits: { fileSize: this.config.ingestMaxBytes, files: 1, fields: 20 } })) {
@@ -46,19 +50,19 @@ export class IngestFilesService {
             part.file.resume();
             throw new InvalidInputError(`unsafe file name: ${unsafe}`, [{ field: 'file', message: `file name ${unsafe}` }]);
           }
-          stored = { ...(await this.store(part.file)), fileName: part.filename };
+          received = { ...(await this.store(part.file)), fileName: part.filename };
           if (part.file.truncated) throw new PayloadTooLargeException({ code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than the limit of ${this.config.ingestMaxBytes} bytes` });
         } else {
           fields[part.fieldname] = String(part.value);
         }
       }
-      if (!stored) throw new InvalidInputError('no file in the upload', [{ field: 'file', message: 'upload the file in the multipart field `file`' }]);
+      if (!received) throw new InvalidInputError('no file in the upload', [{ field: 'file', message: 'upload the file in the multipart field `file`' }]);
       const dto = await this.validate(fields);
       if (dto.path) throw new InvalidInputError('send either a file or a path, not both', [{ field: 'path', message: 'not allowed with an upload' }]);
-      return await this.finish(dto, stored, true);
-    } catch (err) {
-      if (stored) fs.rmSync(stored.path, { force: true });
-      throw err;
+      const input = await this.finish(dto, received, true);
+      return { ...input, path: this.publish(received.path, received.checksum) };
+    } finally {
+      if (received) fs.rmSync(received.path, { force: true });
     }
   }
 
@@ -82,11 +86,11 @@ export class IngestFilesService {
     return this.finish(dto, { path: real, checksum: hash.digest('hex'), bytes: stat.size, fileName: path.basename(real) }, false);
   }
 
-  /** Streams an upload into the store while hashing it; the name is its checksum, so equal uploads share it. */
+  /** Streams an upload into a temporary file of the store while hashing it. */
   private async store(file: NodeJS.ReadableStream): Promise<{ path: string; checksum: string; bytes: number }> {
-    const dir = path.join(this.config.blobDir, 'uploads');
+    const dir = uploadStore(this.config.blobDir);
     fs.mkdirSync(dir, { recursive: true });
-    const incoming = path.join(dir, `.incoming-${randomUUID()}`);
+    const incoming = path.join(dir, `${INCOMING_PREFIX}${randomUUID()}`);
     const hash = createHash('sha256');
     let bytes = 0;
     try {
@@ -101,10 +105,32 @@ export class IngestFilesService {
       fs.rmSync(incoming, { force: true });
       throw err;
     }
-    const checksum = hash.digest('hex');
-    const final = path.join(dir, checksum);
-    fs.renameSync(incoming, final);
-    return { path: final, checksum, bytes };
+    return { path: incoming, checksum: hash.digest('hex'), bytes };
+  }
+
+  /**
+   * Puts an accepted upload under its checksum, where equal uploads share it, unless a file is there already:
+   * a hard link fails rather than replace it, so the file a running ingest reads is never swapped or truncated.
+   * A file found there is marked as just used, so the worker's cleaner does not take it as abandoned.
+   */
+  private publish(incoming: string, checksum: string): string {
+    const final = path.join(uploadStore(this.config.blobDir), checksum);
+    for (;;) {
+      try {
+        fs.linkSync(incoming, final);
+        return final;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      try {
+        const now = new Date();
+        fs.utimesSync(final, now, now);
+        return final;
+      } catch (err) {
+        // Its ingest ended and deleted it just now: link ours instead.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
   }
 
   /** Refuses what is wrong with the file as a whole (empty, binary, kind or names unknown) before any workflow. */

@@ -1,28 +1,43 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/core';
-import { NotFoundError, type IngestKindName } from '@him/contracts';
-import { Ingest, IngestRejection, IngestStatus } from '@him/db';
-import { mapRejection, type IngestDetailResponseDto, type IngestResponseDto, type IngestSearchDto } from './ingest.dto';
+import { NotFoundError, REJECTED_LINES_STORED } from '@him/contracts';
+import { IngestLedgerRepository, type Ingest, type IngestKind, type IngestStatus } from '@him/db';
+import {
+  mapRejection,
+  REJECTED_LINES_SHOWN,
+  type IngestDetailResponseDto,
+  type IngestResponseDto,
+  type IngestSearchDto,
+  type RejectedLinesPageDto,
+  type RejectedLinesQueryDto,
+} from './ingest.dto';
 
 /** Reads the ingest ledger: what was loaded, when, and how every row was accounted for. */
 @Injectable()
 export class IngestLedgerService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly ledger: IngestLedgerRepository) {}
 
   async list(q: IngestSearchDto): Promise<IngestResponseDto[]> {
-    const rows = await this.em.find(
-      Ingest,
-      { ...(q.status ? { status: q.status as IngestStatus } : {}), ...(q.kind ? { kind: q.kind as Ingest['kind'] } : {}) },
-      { orderBy: { id: 'desc' }, limit: q.limit },
-    );
+    const rows = await this.ledger.list({ status: q.status as IngestStatus | undefined, kind: q.kind as IngestKind | undefined, limit: q.limit });
     return rows.map(mapLedgerRow);
   }
 
   async get(id: number): Promise<IngestDetailResponseDto> {
-    const ingest = await this.em.findOne(Ingest, { id });
+    const ingest = await this.ledger.findById(id);
     if (!ingest) throw new NotFoundError(`ingest ${id} not found`);
-    const rejections = await this.em.find(IngestRejection, { ingestId: id }, { orderBy: { lineNo: 'asc' } });
-    return { ...mapLedgerRow(ingest), rejected_lines: rejections.map(mapRejection) };
+    const rejections = await this.ledger.rejections(id, { afterLine: 0, limit: REJECTED_LINES_SHOWN + 1 });
+    return { ...mapLedgerRow(ingest), rejected_lines: rejections.slice(0, REJECTED_LINES_SHOWN).map(mapRejection), more_rejected_lines: rejections.length > REJECTED_LINES_SHOWN };
+  }
+
+  async rejectedLines(id: number, q: RejectedLinesQueryDto): Promise<RejectedLinesPageDto> {
+    if (!(await this.ledger.findById(id))) throw new NotFoundError(`ingest ${id} not found`);
+    const rejections = await this.ledger.rejections(id, { afterLine: q.after_line, limit: q.limit + 1 });
+    const page = rejections.slice(0, q.limit);
+    return {
+      ingest_id: id,
+      rejected_lines: page.map(mapRejection),
+      next_after_line: rejections.length > q.limit ? page[page.length - 1].lineNo : null,
+      stored_at_most: REJECTED_LINES_STORED,
+    };
   }
 }
 
@@ -31,7 +46,7 @@ export function mapLedgerRow(i: Ingest): IngestResponseDto {
     ingest_id: i.id,
     checksum: i.checksum,
     file_name: i.fileName,
-    kind: i.kind as IngestKindName,
+    kind: i.kind,
     status: i.status,
     rows_read: i.rowsRead,
     rows_inserted: i.rowsInserted,

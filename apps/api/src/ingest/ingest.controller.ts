@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { REJECTED_LINES_STORED } from '@him/contracts';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { IdParams } from '../common/id-params.dto';
 import { JobStarters } from '../jobs/job-starters';
 import { JobStartedResponseDto } from '../jobs/jobs.dto';
 import { JobsService } from '../jobs/jobs.service';
 import { IngestFilesService } from './ingest-files.service';
-import { IngestDetailResponseDto, IngestPathDto, IngestResponseDto, IngestSearchDto, IngestUploadDto } from './ingest.dto';
+import { IngestDetailResponseDto, IngestPathDto, IngestResponseDto, IngestSearchDto, IngestUploadDto, RejectedLinesPageDto, RejectedLinesQueryDto } from './ingest.dto';
 import { IngestLedgerService } from './ingest-ledger.service';
 
 @ApiTags('Ingest')
@@ -58,10 +59,23 @@ export class IngestController {
   }
 
   @Get('ingests/:id')
-  @ApiOperation({ summary: 'One ledger entry with the lines refused under an error budget' })
+  @ApiOperation({ summary: 'One ledger entry with the first lines refused under an error budget' })
   @ApiOkResponse({ type: IngestDetailResponseDto })
   @ApiErrorResponses(400, 404)
   get(@Param() p: IdParams): Promise<IngestDetailResponseDto> {
     return this.ledger.get(p.id);
+  }
+
+  @Get('ingests/:id/rejected-lines')
+  @ApiOperation({
+    summary: 'The lines an ingest refused under its error budget, a page at a time',
+    description:
+      `Pages in line order: start with after_line=0, then pass each page's next_after_line until it is null. ` +
+      `The first ${REJECTED_LINES_STORED.toLocaleString('en')} rejected lines of a file are stored; rows_rejected counts them all.`,
+  })
+  @ApiOkResponse({ type: RejectedLinesPageDto })
+  @ApiErrorResponses(400, 404)
+  rejectedLines(@Param() p: IdParams, @Query() q: RejectedLinesQueryDto): Promise<RejectedLinesPageDto> {
+    return this.ledger.rejectedLines(p.id, q);
   }
 }

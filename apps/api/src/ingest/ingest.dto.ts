@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmpty, IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { INGEST_KINDS, type IngestKindName, type IngestResult } from '@him/contracts';
+import { INGEST_KINDS, REJECTED_LINES_STORED, type IngestKindName, type IngestResult } from '@him/contracts';
 import type { IngestRejection } from '@him/db';
 import { Optional } from '../common/validation';
 import { IsUtcDateTime } from '../vibration/vibration.validation';
@@ -48,7 +48,13 @@ export class IngestJobDto {
   @IsUtcDateTime()
   start_time?: Date;
 
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: 1_000_000, description: 'Bad lines tolerated: within it good rows load and each bad line is recorded; beyond it the file is rejected' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 0,
+    minimum: 0,
+    maximum: 1_000_000,
+    description: `Bad lines tolerated: within it good rows load and bad lines are counted (rows_rejected) and recorded, the first ${REJECTED_LINES_STORED.toLocaleString('en')} of them; beyond it the file is rejected`,
+  })
   @Optional()
   @Type(() => Number)
   @IsInt()
@@ -111,8 +117,43 @@ export class IngestRejectionDto {
   @ApiProperty({ example: "column 'Type 2' is NaN, not a finite number" }) reason!: string;
 }
 
+/** Rejected lines shown with a ledger entry; the rest are paged through `GET /ingests/{id}/rejected-lines`. */
+export const REJECTED_LINES_SHOWN = 100;
+
 export class IngestDetailResponseDto extends IngestResponseDto {
-  @ApiProperty({ type: [IngestRejectionDto], description: 'Lines refused under an error budget' }) rejected_lines!: IngestRejectionDto[];
+  @ApiProperty({ type: [IngestRejectionDto], description: `The first ${REJECTED_LINES_SHOWN} lines refused under an error budget, in line order` })
+  rejected_lines!: IngestRejectionDto[];
+
+  @ApiProperty({ example: false, description: 'More rejected lines are stored than shown here: page through them with GET /ingests/{id}/rejected-lines' })
+  more_rejected_lines!: boolean;
+}
+
+export class RejectedLinesQueryDto {
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, description: 'Return lines after this line number: 0 for the first page, then the previous page\'s next_after_line' })
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after_line: number = 0;
+
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 100;
+}
+
+export class RejectedLinesPageDto {
+  @ApiProperty({ example: 42 }) ingest_id!: number;
+  @ApiProperty({ type: [IngestRejectionDto], description: 'Rejected lines in line order' }) rejected_lines!: IngestRejectionDto[];
+  @ApiProperty({ type: Number, nullable: true, example: 7, description: 'after_line of the next page; null on the last page' }) next_after_line!: number | null;
+  @ApiProperty({
+    example: REJECTED_LINES_STORED,
+    description: `At most this many rejected lines are stored per ingest (the first ones); rows_rejected counts them all`,
+  })
+  stored_at_most!: number;
 }
 
 export const mapRejection = (r: IngestRejection): IngestRejectionDto => ({ line: r.lineNo, reason: r.reason });

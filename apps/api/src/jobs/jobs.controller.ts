@@ -2,6 +2,7 @@ import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Role, ROLE_RANK } from '@him/db';
+import { RequireRole } from '../auth/auth.decorators';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { AuditRetentionJobDto, JobResponseDto, RetrainJobDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto, WorkflowIdParams } from './jobs.dto';
 import { JobsService } from './jobs.service';
@@ -18,11 +19,13 @@ export class JobsController {
 
   @Post('audit-retention')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Start an audit-log retention job (deletes entries older than N days)' })
+  // Purging the audit log erases the evidence of writes: as much power as managing keys.
+  @RequireRole(Role.Admin)
+  @ApiOperation({ summary: 'Start an audit-log retention job (deletes entries older than N days; admin)' })
   // Every field has a default, so the body may be left out.
   @ApiBody({ type: AuditRetentionJobDto, required: false })
   @ApiAcceptedResponse({ type: JobStartedResponseDto })
-  @ApiErrorResponses(400, 413, 503)
+  @ApiErrorResponses([400, 'Invalid body, or `older_than_days` below AUDIT_RETENTION_MIN_DAYS'], [403, 'Needs the admin role'], 413, 503)
   startAuditRetention(@Body() body: AuditRetentionJobDto): Promise<JobStartedResponseDto> {
     return this.jobs.start(this.starters.auditRetention(body));
   }

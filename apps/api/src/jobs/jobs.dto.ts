@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import {
   EPOCH_TRAINED_MODELS,
   JOB_STATUSES,
+  JOB_TYPES,
   PROMOTION_MARGIN,
   PROMOTION_POLICIES,
   RETRAINABLE_MODELS,
@@ -11,14 +12,13 @@ import {
   type PromotionPolicy,
   type RetrainableModel,
 } from '@him/contracts';
-import { JOB_TYPES } from './job-types';
 import { Optional } from '../common/validation';
 
 export class JobStartedResponseDto {
-  @ApiProperty({ example: 'audit-retention-2026-11-22' }) workflow_id!: string;
+  @ApiProperty({ example: 'audit-retention-before-2025-11-22' }) workflow_id!: string;
   @ApiProperty({ example: '0193a5f1-8d1c-7b3e-9a0e-4f2d5c6b7a81' }) run_id!: string;
-  @ApiProperty({ example: 'http://localhost:3000/api/v1/jobs/audit-retention-2026-11-22' }) status_url!: string;
-  @ApiProperty({ example: 'http://localhost:8233/namespaces/default/workflows/audit-retention-2026-11-22/0193a5f1-.../history' })
+  @ApiProperty({ example: 'http://localhost:3000/api/v1/jobs/audit-retention-before-2025-11-22' }) status_url!: string;
+  @ApiProperty({ example: 'http://localhost:8233/namespaces/default/workflows/audit-retention-before-2025-11-22/0193a5f1-.../history' })
   temporal_ui_url!: string;
 }
 
@@ -31,9 +31,14 @@ export class JobProgressDto {
 }
 
 export class JobErrorDto {
-  @ApiProperty({ example: 'Activity task failed' }) message!: string;
-  @ApiPropertyOptional({ example: 'FileRejected', description: 'ApplicationFailure type, when the job failed on purpose' }) type?: string;
-  @ApiPropertyOptional({ description: 'Structured reasons, e.g. the rejected lines of a file', example: { errors: [{ line: 7, reason: "column 'Type 2' is NaN, not a finite number" }], rejected_lines: 1 } })
+  @ApiProperty({
+    example: "file rejected: 1 bad line(s); nothing was stored. line 7: column 'Type 2' is NaN, not a finite number",
+    description: "The root cause. A domain failure's own message; for an internal error (database, file system, a bug) only a generic text naming its type — the full text is in the worker log.",
+  })
+  message!: string;
+  @ApiProperty({ example: 'FileRejected', description: 'Failure type: a domain failure (FileRejected, NotEnoughData, InvalidInput…), Timeout, Cancelled, Terminated, or the internal error’s name' })
+  type!: string;
+  @ApiPropertyOptional({ description: 'Structured reasons of a domain failure, e.g. the rejected lines of a file', example: { errors: [{ line: 7, reason: "column 'Type 2' is NaN, not a finite number" }], rejected_lines: 1 } })
   details?: unknown;
 }
 
@@ -84,14 +89,20 @@ export class JobSearchDto {
 }
 
 export class WorkflowIdParams {
-  @ApiProperty({ example: 'audit-retention-2026-11-22', minLength: 1, maxLength: 255 })
+  @ApiProperty({ example: 'audit-retention-before-2025-11-22', minLength: 1, maxLength: 255 })
   @IsString()
   @Length(1, 255)
   workflow_id!: string;
 }
 
 export class AuditRetentionJobDto {
-  @ApiPropertyOptional({ type: 'integer', description: 'Delete audit entries older than this many days (default AUDIT_RETENTION_DAYS)', minimum: 1, maximum: 3650, example: 365 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Delete audit entries older than this many days (default AUDIT_RETENTION_DAYS); never fewer than AUDIT_RETENTION_MIN_DAYS (default 30), else 400',
+    minimum: 1,
+    maximum: 3650,
+    example: 365,
+  })
   @Optional()
   @IsInt()
   @Min(1)

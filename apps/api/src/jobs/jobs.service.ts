@@ -1,27 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  Client,
-  Connection,
-  WorkflowExecutionDescription,
-  WorkflowExecutionInfo,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
-import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { Client, Connection, WorkflowExecutionDescription, WorkflowExecutionInfo, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { AppConfig } from '@him/config';
-import { ConflictError, DependencyUnavailableError, NotFoundError, SEARCH_ATTRIBUTES, progressQuery, type JobStatus } from '@him/contracts';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  describeJobFailure,
+  jobStart,
+  NotFoundError,
+  SEARCH_ATTRIBUTES,
+  progressQuery,
+  type JobRequest,
+  type JobStatus,
+  type JobType,
+  type JobWorkflow,
+} from '@him/contracts';
 import { ensureSearchAttributes, temporalUiUrl } from '@him/temporal';
 import type { JobResponseDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto } from './jobs.dto';
-
-export interface JobStart {
-  type: string;
-  workflowType: string;
-  taskQueue: string;
-  /** Deterministic: the same job is never run twice at once. */
-  workflowId: string;
-  mainEntity: string;
-  args: unknown[];
-}
 
 const STATUS_BY_TEMPORAL: Record<string, JobStatus> = {
   RUNNING: 'running',
@@ -47,10 +42,17 @@ const QUERY_TIMEOUT_MS = 3000;
 /** Upper bound for one API call's Temporal round trips, so a client hears "unavailable" in seconds, not after gRPC's retries. */
 const RPC_DEADLINE_MS = 5000;
 
-/** gRPC codes that mean "Temporal is not there right now" (UNAVAILABLE, DEADLINE_EXCEEDED). */
+/**
+ * "Temporal is not there right now": gRPC UNAVAILABLE or DEADLINE_EXCEEDED, a refused connection, a channel already shut
+ * down. The client wraps these (a ServiceError "Failed to start Workflow" keeps the gRPC error as its cause), so the
+ * whole cause chain is looked at.
+ */
 function isUnavailable(err: unknown): boolean {
-  const code = (err as { code?: number })?.code;
-  return code === 14 || code === 4 || /UNAVAILABLE|ECONNREFUSED|DEADLINE_EXCEEDED|Failed to connect/i.test(String((err as Error)?.message));
+  let e = err as { code?: number; message?: string; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 8; depth++, e = e.cause as typeof e) {
+    if (e.code === 14 || e.code === 4 || /UNAVAILABLE|ECONNREFUSED|DEADLINE_EXCEEDED|Failed to connect|Channel has been shut down/i.test(String(e.message))) return true;
+  }
+  return false;
 }
 
 /** Starts, lists, inspects and cancels job workflows through the Temporal client. */
@@ -64,21 +66,20 @@ export class JobsService {
     private readonly config: AppConfig,
   ) {}
 
-  async start(job: JobStart): Promise<JobStartedResponseDto> {
+  /** Starts a job's workflow as the catalogue says (queue, id, search attributes); a running one is joined. */
+  async start<T extends JobType>(request: JobRequest<T>): Promise<JobStartedResponseDto> {
+    const job = jobStart(request);
     return this.guard(async () => {
       await this.ensureSearchAttributes();
-      const handle = await this.client.workflow.start(job.workflowType, {
+      const handle = await this.client.workflow.start<JobWorkflow<T>>(job.workflowType, {
         taskQueue: job.taskQueue,
         workflowId: job.workflowId,
-        args: job.args,
+        args: [request.input] as Parameters<JobWorkflow<T>>,
         // A second request for a running job joins it instead of starting another.
         workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SEARCH_ATTRIBUTES.jobType, value: job.type },
-          { key: SEARCH_ATTRIBUTES.mainEntity, value: job.mainEntity },
-        ]),
+        typedSearchAttributes: new TypedSearchAttributes(job.searchAttributes),
       });
-      this.log.log(`started ${job.type} as ${handle.workflowId}`);
+      this.log.log(`started ${request.type} as ${handle.workflowId}`);
       return {
         workflow_id: handle.workflowId,
         run_id: handle.firstExecutionRunId,
@@ -109,9 +110,7 @@ export class JobsService {
       const description = await this.describe(workflowId);
       const status = STATUS_BY_TEMPORAL[description.status.name] ?? 'running';
       const [progress, outcome] = await Promise.all([
-        this.client
-          .withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(progressQuery))
-          .catch(() => null),
+        this.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(progressQuery)).catch(() => null),
         status === 'running' ? Promise.resolve({ result: null, error: null }) : this.outcome(workflowId),
       ]);
       return {
@@ -147,16 +146,8 @@ export class JobsService {
     try {
       return { result: await this.client.workflow.getHandle(workflowId).result(), error: null };
     } catch (err) {
-      if (err instanceof WorkflowFailedError) {
-        // Report the root cause (e.g. the activity's ApplicationFailure), not the wrapper.
-        let cause: Error = err;
-        while (cause.cause instanceof Error) cause = cause.cause;
-        const failure = cause instanceof ApplicationFailure ? cause : undefined;
-        return {
-          result: null,
-          error: { message: cause.message, ...(failure?.type ? { type: failure.type } : {}), ...(failure?.details?.length ? { details: failure.details[0] } : {}) },
-        };
-      }
+      // The root cause (an activity's failure, not its wrapper); an internal error's text stays in the worker log.
+      if (err instanceof WorkflowFailedError) return { result: null, error: describeJobFailure(err) };
       throw err;
     }
   }

@@ -1,8 +1,16 @@
 import type { Provider } from '@nestjs/common';
+import { CaptureRepository } from './capture.repository';
+import { EquipmentRepository } from './equipment.repository';
+import { IngestLedgerRepository } from './ingest-ledger.repository';
+import { LotRepository } from './lot.repository';
 import { ProcessValueRepository } from './process-value.repository';
 import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
 
+export * from './capture.repository';
+export * from './equipment.repository';
+export * from './ingest-ledger.repository';
+export * from './lot.repository';
 export * from './process-value.repository';
 export * from './sql';
 export * from './vibration-data.repository';
@@ -13,4 +21,12 @@ export * from './vibration-diagnosis.repository';
  * activities both inject. Each repository is an @Injectable class built from MikroORM (and the dialect); a method
  * works in its own EntityManager fork unless it is handed a transaction's.
  */
-export const REPOSITORIES: Provider[] = [ProcessValueRepository, VibrationDataRepository, VibrationDiagnosisRepository];
+export const REPOSITORIES: Provider[] = [
+  CaptureRepository,
+  EquipmentRepository,
+  IngestLedgerRepository,
+  LotRepository,
+  ProcessValueRepository,
+  VibrationDataRepository,
+  VibrationDiagnosisRepository,
+];

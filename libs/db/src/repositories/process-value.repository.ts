@@ -1,21 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { Lot } from '../entities';
+import type { BulkTable } from '../bulk-table';
 import { dbDate } from '../raw-values';
 import { selectRows } from './sql';
-
-/** A lot whose process is known: its fault label (TEP IDV number, 0 = normal operation). */
-export interface LabelledLot {
-  lotId: number;
-  code: string;
-  faultLabel: number;
-}
 
 /** One tag's value at one time, as read. */
 export interface ProcessValueRecord {
   tag: string;
   measuredAt: Date;
   value: number;
+}
+
+/** Where the bulk loader puts a lot's values (tag, time, value per row; the lot and its equipment once per chunk). */
+export function processValueBulkTable(lot: { equipmentId: number; lotId: number }): BulkTable {
+  return {
+    table: 'process_value',
+    columns: [
+      { name: 'tag', type: 'text' },
+      { name: 'measured_at', type: 'datetime' },
+      { name: 'value', type: 'number' },
+    ],
+    constants: [
+      { name: 'equipment_id', type: 'number', value: lot.equipmentId },
+      { name: 'lot_id', type: 'number', value: lot.lotId },
+    ],
+  };
 }
 
 /** Values per page of a lot: one index range scan each, a few MB in memory. */
@@ -28,12 +37,6 @@ export const LOT_PAGE_ROWS = 100_000;
 @Injectable()
 export class ProcessValueRepository {
   constructor(private readonly orm: MikroORM) {}
-
-  /** The lots with a fault label, in code order: the runs the TEP models learn from. */
-  async findLabelledLots(): Promise<LabelledLot[]> {
-    const lots = await this.orm.em.fork().find(Lot, { faultLabel: { $ne: null } }, { fields: ['id', 'code', 'faultLabel'], orderBy: { code: 'asc' } });
-    return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
-  }
 
   /** One lot's values, `pageRows` at a time, in (tag, measured_at) order. */
   async *readLot(lotId: number, pageRows = LOT_PAGE_ROWS): AsyncGenerator<ProcessValueRecord[]> {

@@ -2,7 +2,7 @@
 // forecast. Trained here by backpropagation through time and Adam with global-norm clipping, in float64 typed-array
 // loops; a seeded init and shuffle make the same data and options give the same weights, bit for bit.
 import { seededRandom } from '../random';
-import { runToEnd, type EpochProgress } from '../training';
+import { runToEnd, type TrainingProgress } from '../training';
 
 export interface LstmShape {
   inputSize: number;
@@ -305,8 +305,8 @@ export function trainLstm(data: LstmTrainingSet, shape: LstmShape, options: Lstm
   return runToEnd(lstmTraining(data, shape, options));
 }
 
-/** The same training, paused after every epoch (see runToEnd). */
-export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: LstmTrainingOptions = {}): Generator<EpochProgress, TrainedLstm> {
+/** The same training, pausing after every batch and epoch (see runPausing). */
+export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: LstmTrainingOptions = {}): Generator<TrainingProgress, TrainedLstm> {
   const o = { ...DEFAULT_LSTM_TRAINING, ...options };
   if (data.count === 0) throw new RangeError('no sequences to train on');
   const random = seededRandom(o.seed);
@@ -359,6 +359,7 @@ export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: 
         adamV[k] = beta2 * adamV[k] + (1 - beta2) * gk * gk;
         params[k] -= (o.learningRate * (adamM[k] / correction1)) / (Math.sqrt(adamV[k] / correction2) + epsilon);
       }
+      yield { epoch: epoch + 1, epochs: o.epochs, batch: start / o.batchSize + 1, batches: Math.ceil(data.count / o.batchSize) };
     }
     lossByEpoch.push(epochLoss / data.count);
     yield { epoch: epoch + 1, epochs: o.epochs, loss: epochLoss / data.count };

@@ -4,7 +4,7 @@
 import { FORMATS, TEP_SAMPLE_MS, TEP_VARIABLES } from '@him/ingest';
 import { TEP_DETECTABLE_FAULTS } from '../tep/benchmark';
 import { fitStandardiser } from '../tep/standardise';
-import { runToEnd, type EpochProgress } from '../training';
+import { runToEnd, type TrainingProgress } from '../training';
 import { DEFAULT_LSTM_TRAINING, lstmTraining, type LstmPredictFn, type LstmPredictor, type LstmTrainingOptions, type LstmTrainingSet } from './lstm';
 import type { ModelSignature } from '../model-signatures';
 import { OnnxModelRejectedError } from '../onnx/loader';
@@ -79,8 +79,8 @@ export function trainTepLstm(runs: readonly LabelledTepRun[], options: TepLstmOp
   return runToEnd(tepLstmTraining(runs, options));
 }
 
-/** The same training, paused after every epoch (see runToEnd). */
-export function* tepLstmTraining(runs: readonly LabelledTepRun[], options: TepLstmOptions = {}): Generator<EpochProgress, TrainedTepLstm> {
+/** The same training, pausing after every batch and epoch (see runPausing). */
+export function* tepLstmTraining(runs: readonly LabelledTepRun[], options: TepLstmOptions = {}): Generator<TrainingProgress, TrainedTepLstm> {
   const o = { ...DEFAULT_TEP_LSTM, ...options };
   const normal = runs.filter((r) => r.fault === 0).flatMap((r) => r.observations);
   if (normal.length < 2) throw new RangeError('the training runs need normal operation (fault 0) to standardise against');

@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { type DenseLayer, MLP_PROBABILITIES, mlpClassifier } from '../onnx';
 import { seededRandom } from '../random';
-import { runToEnd, type EpochProgress } from '../training';
+import { runToEnd, type TrainingProgress } from '../training';
 import { VIBRATION_FEATURE_COUNT, VIBRATION_FEATURE_NAMES, vibrationFeatures } from './features';
 import { cutWindows, DEFAULT_WINDOW_SECONDS, estimateSamplingRateHz, type VibrationWindowSamples } from './windowing';
 
@@ -127,8 +127,8 @@ export function trainVibrationClassifier(data: LabelledWindows, options: MlpTrai
   return runToEnd(vibrationClassifierTraining(data, options));
 }
 
-/** The same training, paused after every epoch: a retrain activity heartbeats and yields the event loop there. */
-export function* vibrationClassifierTraining(data: LabelledWindows, options: MlpTrainingOptions = {}): Generator<EpochProgress, TrainedVibrationClassifier> {
+/** The same training, pausing after every batch and epoch: a retrain activity heartbeats and yields the event loop there. */
+export function* vibrationClassifierTraining(data: LabelledWindows, options: MlpTrainingOptions = {}): Generator<TrainingProgress, TrainedVibrationClassifier> {
   const hiddenUnits = options.hiddenUnits ?? [32];
   const epochs = options.epochs ?? 60;
   const batchSize = options.batchSize ?? 64;
@@ -234,6 +234,7 @@ export function* vibrationClassifierTraining(data: LabelledWindows, options: Mlp
           p[k] -= (learningRate * (m[k] / correction1)) / (Math.sqrt(v[k] / correction2) + epsilon);
         }
       });
+      yield { epoch: epoch + 1, epochs, batch: start / batchSize + 1, batches: Math.ceil(n / batchSize) };
     }
     lossByEpoch.push(epochLoss / n);
     yield { epoch: epoch + 1, epochs, loss: epochLoss / n };

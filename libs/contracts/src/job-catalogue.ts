@@ -1,0 +1,85 @@
+// The workflows are imported as types only: nothing of workflows/ is loaded with the contracts.
+import type * as workflows from '../../../workflows';
+import { AUDIT_RETENTION_JOB } from './audit-retention';
+import { INGEST_JOB } from './ingest';
+import { SEARCH_ATTRIBUTES } from './jobs';
+import { RETRAIN_JOB } from './retrain';
+import { TASK_QUEUES, type TaskQueue } from './task-queues';
+
+/** The workflows the worker registers (workflows/index.ts), by exported name. */
+export type Workflows = typeof workflows;
+export type WorkflowName = keyof Workflows;
+export type WorkflowInput<N extends WorkflowName> = Parameters<Workflows[N]>[0];
+export type WorkflowOutput<N extends WorkflowName> = Awaited<ReturnType<Workflows[N]>>;
+
+/** One job type: which workflow runs it, on which queue, under which id and search attributes. */
+export interface JobDefinition<N extends WorkflowName> {
+  /** The workflow function's exported name: renaming the workflow, or changing its input, fails to compile. */
+  workflowType: N;
+  /** Its workflow tasks' queue; each activity names its own (proxyActivities in the workflow). */
+  taskQueue: TaskQueue;
+  /** Deterministic, so the same job never runs twice at once: a second start joins the running one. */
+  workflowId(input: WorkflowInput<N>): string;
+  /** The MainEntity search attribute: what the job works on. */
+  mainEntity(input: WorkflowInput<N>): string;
+}
+
+function job<N extends WorkflowName>(definition: JobDefinition<N>): JobDefinition<N> {
+  return definition;
+}
+
+/**
+ * Every job type. The API's job starters, the worker's registration and the schedules read it: a new job type is an
+ * entry here, its workflow file, its activities and its request DTO.
+ */
+export const JOB_CATALOGUE = {
+  [AUDIT_RETENTION_JOB]: job({
+    workflowType: 'auditRetention',
+    taskQueue: TASK_QUEUES.io,
+    // One job per cutoff day: every request of a day joins it.
+    workflowId: (input) => `${AUDIT_RETENTION_JOB}-before-${input.cutoff.slice(0, 10)}`,
+    mainEntity: () => 'audit_log',
+  }),
+  [INGEST_JOB]: job({
+    workflowType: 'ingestWithDedupe',
+    taskQueue: TASK_QUEUES.io,
+    // The content's checksum: the same file is one job, however often and however fast it is sent.
+    workflowId: (input) => `${INGEST_JOB}-${input.checksum}`,
+    mainEntity: (input) => input.fileName,
+  }),
+  [RETRAIN_JOB]: job({
+    workflowType: 'retrainModel',
+    taskQueue: TASK_QUEUES.io,
+    // One retrain per model at a time.
+    workflowId: (input) => `${RETRAIN_JOB}-${input.model}`,
+    mainEntity: (input) => input.model,
+  }),
+};
+
+export type JobType = keyof typeof JOB_CATALOGUE;
+export const JOB_TYPES = Object.keys(JOB_CATALOGUE) as JobType[];
+export type JobWorkflowName<T extends JobType> = (typeof JOB_CATALOGUE)[T]['workflowType'];
+/** The workflow function's type, for `client.workflow.start<JobWorkflow<T>>`. */
+export type JobWorkflow<T extends JobType> = Workflows[JobWorkflowName<T>];
+export type JobInput<T extends JobType> = WorkflowInput<JobWorkflowName<T>>;
+export type JobOutput<T extends JobType> = WorkflowOutput<JobWorkflowName<T>>;
+
+/** A job to start: its type and its workflow's input, checked against each other. */
+export type JobRequest<T extends JobType = JobType> = { [K in T]: { type: K; input: JobInput<K> } }[T];
+
+/** What a job's workflow starts with: queue, id and search attributes, all from the catalogue. */
+export function jobStart<T extends JobType>({ type, input }: JobRequest<T>) {
+  const definition: JobDefinition<WorkflowName> = JOB_CATALOGUE[type];
+  return {
+    workflowType: definition.workflowType as JobWorkflowName<T>,
+    taskQueue: definition.taskQueue,
+    workflowId: definition.workflowId(input),
+    searchAttributes: [
+      { key: SEARCH_ATTRIBUTES.jobType, value: type as string },
+      { key: SEARCH_ATTRIBUTES.mainEntity, value: definition.mainEntity(input) },
+    ],
+  };
+}
+
+/** The task queues that run workflows: the worker registers the workflow bundle on these. */
+export const WORKFLOW_TASK_QUEUES: readonly TaskQueue[] = [...new Set(Object.values(JOB_CATALOGUE).map((j) => j.taskQueue))];

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { Lot, LotStatus } from '../entities/lot.entity';
+import { sqlFork } from './sql-fork';
+
+export interface LotOpening {
+  code: string;
+  equipmentId: number;
+  /** Start of a new lot; an existing lot keeps its own. */
+  startedAt: Date;
+  faultLabel?: number;
+}
+
+/** A lot whose process is known: its fault label (TEP IDV number, 0 = normal operation). */
+export interface LabelledLot {
+  lotId: number;
+  code: string;
+  faultLabel: number;
+}
+
+/** Production runs (lots) of process units. */
+@Injectable()
+export class LotRepository {
+  constructor(private readonly orm: MikroORM) {}
+
+  /** The lot with this code, opened first when new (insert-if-absent as EquipmentRepository does: two ingests of one run may open it at once). */
+  async ensureLot(lot: LotOpening): Promise<Lot> {
+    const em = sqlFork(this.orm);
+    await em
+      .createQueryBuilder(Lot)
+      .insert({ code: lot.code, equipment: lot.equipmentId, startedAt: lot.startedAt, faultLabel: lot.faultLabel, status: LotStatus.Open, createdAt: new Date() })
+      .onConflict('code')
+      .merge(['code'])
+      .execute();
+    return em.findOneOrFail(Lot, { code: lot.code });
+  }
+
+  /** The lots with a fault label, in code order: the runs the TEP models learn from. */
+  async findLabelledLots(): Promise<LabelledLot[]> {
+    const lots = await this.orm.em.fork().find(Lot, { faultLabel: { $ne: null } }, { fields: ['id', 'code', 'faultLabel'], orderBy: { code: 'asc' } });
+    return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
+  }
+}

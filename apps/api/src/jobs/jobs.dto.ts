@@ -38,7 +38,12 @@ export class JobErrorDto {
   message!: string;
   @ApiProperty({ example: 'FileRejected', description: 'Failure type: a domain failure (FileRejected, NotEnoughData, InvalidInput…), Timeout, Cancelled, Terminated, or the internal error’s name' })
   type!: string;
-  @ApiPropertyOptional({ description: 'Structured reasons of a domain failure, e.g. the rejected lines of a file', example: { errors: [{ line: 7, reason: "column 'Type 2' is NaN, not a finite number" }], rejected_lines: 1 } })
+  @ApiPropertyOptional({
+    // An object for some failures (a file's rejected lines), a list of { field, message } for invalid input.
+    oneOf: [{ type: 'object' }, { type: 'array', items: {} }],
+    description: 'Structured reasons of a domain failure, e.g. the rejected lines of a file',
+    example: { errors: [{ line: 7, reason: "column 'Type 2' is NaN, not a finite number" }], rejected_lines: 1 },
+  })
   details?: unknown;
 }
 

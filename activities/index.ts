@@ -18,8 +18,6 @@ export const ACTIVITY_DEPENDENCIES: Provider[] = [
     provide: BulkLoader,
     inject: [AppConfig],
     useFactory: (config: AppConfig): BulkLoader =>
-      config.database.kind === 'mysql'
-        ? new MySqlBulkLoader(config.database.url, config.worker.concurrency.io)
-        : new SqliteBulkLoader(config.database.file),
+      config.database.kind === 'mysql' ? new MySqlBulkLoader(config.database.url, config.worker.concurrency.io) : new SqliteBulkLoader(config.database.file),
   },
 ];

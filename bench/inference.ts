@@ -5,15 +5,7 @@
  * Prints a Markdown table for docs/BENCHMARKS.md.                                                          */
 import * as ort from 'onnxruntime-node';
 import { recordingRows } from '@him/datagen';
-import {
-  mlpForward,
-  predictWindows,
-  recordingWindows,
-  trainVibrationClassifier,
-  VIBRATION_CLASS_COUNT,
-  VIBRATION_FEATURE_COUNT,
-  vibrationClassifierOnnx,
-} from '@him/ml';
+import { mlpForward, predictWindows, recordingWindows, trainVibrationClassifier, VIBRATION_CLASS_COUNT, VIBRATION_FEATURE_COUNT, vibrationClassifierOnnx } from '@him/ml';
 import { machineLine } from './stack';
 
 const ROWS = 1 << 18;

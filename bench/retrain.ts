@@ -61,7 +61,9 @@ async function main(): Promise<void> {
       `| ratio b/a | **${(workflowSeconds / a.seconds).toFixed(2)}** | |`,
       `| worker peak RSS (ingest of the set included) | ${rss.toFixed(0)} MB | |`,
     ].join('\n');
-    console.log(`\n${files.length} recordings, ${rows.toLocaleString('en')} rows (${result.data_window.rows.toLocaleString('en')} read by the workflow) · ${machineLine()}\n\n${table}`);
+    console.log(
+      `\n${files.length} recordings, ${rows.toLocaleString('en')} rows (${result.data_window.rows.toLocaleString('en')} read by the workflow) · ${machineLine()}\n\n${table}`,
+    );
     console.log(`\ndecision: ${result.decision}`);
   } finally {
     stack.stop();

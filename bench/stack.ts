@@ -100,7 +100,26 @@ export class BenchStack {
     };
     const cli = process.env.TEMPORAL_CLI ?? 'temporal';
     const children = [
-      start('temporal', cli, ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort), '--log-level', 'error', '--search-attribute', 'JobType=Keyword', '--search-attribute', 'MainEntity=Keyword'], {}),
+      start(
+        'temporal',
+        cli,
+        [
+          'server',
+          'start-dev',
+          '--headless',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(temporalPort),
+          '--log-level',
+          'error',
+          '--search-attribute',
+          'JobType=Keyword',
+          '--search-attribute',
+          'MainEntity=Keyword',
+        ],
+        {},
+      ),
       start('api', process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], env),
     ];
     const worker = start('worker', process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);

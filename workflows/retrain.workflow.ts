@@ -1,4 +1,4 @@
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { decidePromotion, PROMOTION_MARGIN, progressQuery, TASK_QUEUES, type JobProgress, type RetrainInput, type RetrainResult } from '@him/contracts';
 import type { RetrainActivities } from '../activities/retrain/retrain.activities';
 
@@ -19,8 +19,18 @@ const long = proxyActivities<RetrainActivities>({
 /**
  * Retrain: training set from the database (files, split by recording or run) → challenger → both models scored on
  * the same held-out data → registered as a candidate → promoted by the policy (in `auto`, only if it wins by the margin).
+ * The training files go when the job ends, whether it succeeded, failed or was cancelled.
  */
 export async function retrainModel(input: RetrainInput): Promise<RetrainResult> {
+  try {
+    return await retrain(input);
+  } finally {
+    // A failed removal only leaves files behind until the next run of this workflow id removes them.
+    await CancellationScope.nonCancellable(() => quick.removeTrainingFiles()).catch((err) => log.warn('training files not removed', { error: String(err) }));
+  }
+}
+
+async function retrain(input: RetrainInput): Promise<RetrainResult> {
   const progress: JobProgress = { phase: 'building training set', done: 0, total: 5, unit: 'steps' };
   setHandler(progressQuery, () => progress);
   // Each run keeps its own training set and challenger (BLOB_DIR/training/<workflow id>/<run id>).

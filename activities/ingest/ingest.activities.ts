@@ -85,8 +85,22 @@ export class IngestActivities {
   /** Creates (or, for an earlier failed or rejected attempt, resets) the ledger row of this content. */
   @Activity()
   async openIngest(input: IngestInput, workflowId: string): Promise<number> {
-    const params = { kind: input.kind, machine_name: input.machineName, sensor_no: input.sensorNo, collected_at: input.collectedAt, start_time: input.startTime, max_errors: input.maxErrors };
-    const id = await this.ledger.open({ checksum: input.checksum, fileName: input.fileName, kind: (input.kind ?? 'vibration') as IngestKind, bytes: input.bytes, workflowId, params });
+    const params = {
+      kind: input.kind,
+      machine_name: input.machineName,
+      sensor_no: input.sensorNo,
+      collected_at: input.collectedAt,
+      start_time: input.startTime,
+      max_errors: input.maxErrors,
+    };
+    const id = await this.ledger.open({
+      checksum: input.checksum,
+      fileName: input.fileName,
+      kind: (input.kind ?? 'vibration') as IngestKind,
+      bytes: input.bytes,
+      workflowId,
+      params,
+    });
     if (id === null) throw ApplicationFailure.nonRetryable(`file ${input.checksum} is already ingested`, ALREADY_INGESTED);
     return id;
   }
@@ -122,7 +136,14 @@ export class IngestActivities {
           chunkRows: CHUNK_ROWS,
           onProgress: (offset) => heartbeat({ phase: 'validating', offset }),
         });
-        plan = { headerLine: report.headerLine, rowsRead: report.rowsRead, rowsRejected: report.rowsRejected, rejected: report.rejected, chunks: report.chunks, checksum: report.checksum };
+        plan = {
+          headerLine: report.headerLine,
+          rowsRead: report.rowsRead,
+          rowsRejected: report.rowsRejected,
+          rejected: report.rejected,
+          chunks: report.chunks,
+          checksum: report.checksum,
+        };
         if (report.firstInterval && report.firstInterval > 0) samplingRateHz = Math.round(1 / report.firstInterval);
       }
       // The ledger keys the content by the checksum the job names: the file read must be that content.
@@ -176,7 +197,10 @@ export class IngestActivities {
   async closeIngest(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'rowsRead' | 'chunks'>, input: Pick<IngestInput, 'path' | 'deleteWhenDone'>): Promise<IngestResult> {
     const totals = await this.ledger.chunkTotals(plan.ingestId);
     if (totals.chunks !== plan.chunks.length || totals.read !== plan.rowsRead || totals.inserted + totals.duplicate + totals.rejected !== totals.read) {
-      throw ApplicationFailure.nonRetryable(`ingest ${plan.ingestId} does not reconcile: ${totals.chunks}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`, NOT_RECONCILED);
+      throw ApplicationFailure.nonRetryable(
+        `ingest ${plan.ingestId} does not reconcile: ${totals.chunks}/${plan.chunks.length} chunks, ${JSON.stringify(totals)}, expected ${plan.rowsRead} rows`,
+        NOT_RECONCILED,
+      );
     }
     if (plan.target.kind === 'capture') await this.captures.refreshSampleCount(plan.target.captureId);
     const ingest = await this.ledger.markSucceeded(plan.ingestId, totals);

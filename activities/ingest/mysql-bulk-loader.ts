@@ -24,10 +24,10 @@ export class MySqlBulkLoader extends BulkLoader {
   }
 
   async committedChunk(ingestId: number, chunkNo: number): Promise<ChunkResult | null> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
-      'select rows_read, rows_inserted, rows_duplicate, rows_rejected from ingest_chunk where ingest_id = ? and chunk_no = ?',
-      [ingestId, chunkNo],
-    );
+    const [rows] = await this.pool.query<RowDataPacket[]>('select rows_read, rows_inserted, rows_duplicate, rows_rejected from ingest_chunk where ingest_id = ? and chunk_no = ?', [
+      ingestId,
+      chunkNo,
+    ]);
     const row = rows[0] as Record<string, number> | undefined;
     return row ? { rows: row.rows_read, inserted: row.rows_inserted, duplicate: row.rows_duplicate, rejected: row.rows_rejected } : null;
   }

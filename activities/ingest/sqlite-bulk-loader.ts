@@ -19,9 +19,8 @@ export class SqliteBulkLoader extends BulkLoader {
   }
 
   async committedChunk(ingestId: number, chunkNo: number): Promise<ChunkResult | null> {
-    const row = this.db
-      .prepare('select rows_read, rows_inserted, rows_duplicate, rows_rejected from ingest_chunk where ingest_id = ? and chunk_no = ?')
-      .get(ingestId, chunkNo) as Record<string, number> | undefined;
+    const row = this.db.prepare('select rows_read, rows_inserted, rows_duplicate, rows_rejected from ingest_chunk where ingest_id = ? and chunk_no = ?').get(ingestId, chunkNo) as
+      Record<string, number> | undefined;
     return row ? { rows: row.rows_read, inserted: row.rows_inserted, duplicate: row.rows_duplicate, rejected: row.rows_rejected } : null;
   }
 

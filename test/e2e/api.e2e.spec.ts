@@ -9,7 +9,11 @@ const ERROR_KEYS = ['code', 'message', 'path', 'request_id', 'status', 'timestam
 
 function expectErrorShape(body: any, status: number, code: string): void {
   expect(body).toMatchObject({ status, code });
-  expect(Object.keys(body).filter((k) => k !== 'details').sort()).toEqual(ERROR_KEYS);
+  expect(
+    Object.keys(body)
+      .filter((k) => k !== 'details')
+      .sort(),
+  ).toEqual(ERROR_KEYS);
   expect(typeof body.message).toBe('string');
   expect(JSON.stringify(body)).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack frames
 }
@@ -85,7 +89,16 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
     });
 
     it('lets an operator write, and records the write in the audit log', async () => {
-      const body = { machine_name: 'audited', sensor_no: 's1', collected_at: '2026-11-01T00:00:00.000Z', measured_time: 0.5, normal: 0.1, unbalance: 0.2, looseness: 0.3, unbalance_looseness: 0.4 };
+      const body = {
+        machine_name: 'audited',
+        sensor_no: 's1',
+        collected_at: '2026-11-01T00:00:00.000Z',
+        measured_time: 0.5,
+        normal: 0.1,
+        unbalance: 0.2,
+        looseness: 0.3,
+        unbalance_looseness: 0.4,
+      };
       const res = await stack.http('POST', '/api/v1/vibration-data', { key: operator, body });
       expect(res.status).toBe(201);
 
@@ -263,10 +276,14 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       expect(status_url).toBe(`${stack.config.publicUrl}/api/v1/jobs/${workflow_id}`);
       expect(temporal_ui_url).toContain(`/namespaces/e2e-${kind}/workflows/${workflow_id}/${run_id}`);
 
-      const done = await eventually(async () => {
-        const res = await stack.http('GET', `/api/v1/jobs/${workflow_id}`, { key: viewer });
-        return res.body.status === 'completed' ? res.body : undefined;
-      }, 30_000, 'the job to complete');
+      const done = await eventually(
+        async () => {
+          const res = await stack.http('GET', `/api/v1/jobs/${workflow_id}`, { key: viewer });
+          return res.body.status === 'completed' ? res.body : undefined;
+        },
+        30_000,
+        'the job to complete',
+      );
       expect(done).toMatchObject({
         workflow_id,
         type: 'audit-retention',
@@ -283,10 +300,14 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       await orm.close(true);
 
       // Visibility is eventually consistent: the list catches up within a moment.
-      const listed = await eventually(async () => {
-        const res = await stack.http('GET', '/api/v1/jobs?type=audit-retention&status=completed', { key: viewer });
-        return res.body.find((j: any) => j.workflow_id === workflow_id);
-      }, 20_000, 'the job in the list');
+      const listed = await eventually(
+        async () => {
+          const res = await stack.http('GET', '/api/v1/jobs?type=audit-retention&status=completed', { key: viewer });
+          return res.body.find((j: any) => j.workflow_id === workflow_id);
+        },
+        20_000,
+        'the job in the list',
+      );
       expect(listed).toMatchObject({ type: 'audit-retention', status: 'completed', status_url });
 
       const cancel = await stack.http('POST', `/api/v1/jobs/${workflow_id}/cancel`, { key: operator });

@@ -1,30 +1,83 @@
 /** @jest-environment ./test/support/onnx-environment.ts */
 // The model registry through the HTTP API: the shipped classifier is version 1 and active; an uploaded model
 // is checked and becomes a candidate; promotion (admin) and rollback change what /predict serves at once.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { REPO_ROOT } from '@him/config';
 import { captureRows, FaultType } from '@him/datagen';
-import { mlpClassifier, VIBRATION_CLASSIFIER_INPUT, VIBRATION_FEATURE_COUNT } from '@him/ml';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
+import {
+  AI_ONNX,
+  AI_ONNX_OPSET,
+  attr,
+  BATCH_DIM,
+  ElemType,
+  encodeModel,
+  floatTensor,
+  int64Tensor,
+  MLP_PROBABILITIES,
+  mlpClassifier,
+  node,
+  tensorValue,
+  VIBRATION_CLASS_COUNT,
+  VIBRATION_CLASSIFIER_INPUT,
+  VIBRATION_FEATURE_COUNT,
+} from '@him/ml';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 import { ADMIN_KEY, TestStack } from '../support/stack';
 
-/** A valid classifier that always answers "looseness": all weights 0, the bias picks class 2. */
-function constantLoosenessModel(): Uint8Array {
-  return mlpClassifier([{ weights: new Float32Array(4 * VIBRATION_FEATURE_COUNT), bias: Float32Array.from([0, 0, 5, 0]) }], {
+/** A classifier whose probabilities never depend on its input: the bias picks `fault`. */
+function constantModel(fault: number, metadata?: Record<string, string>): Uint8Array {
+  const bias = new Float32Array(VIBRATION_CLASS_COUNT);
+  bias[fault] = 5;
+  return mlpClassifier([{ weights: new Float32Array(VIBRATION_CLASS_COUNT * VIBRATION_FEATURE_COUNT), bias }], {
     inputName: VIBRATION_CLASSIFIER_INPUT,
     featureCount: VIBRATION_FEATURE_COUNT,
-    classes: 4,
+    classes: VIBRATION_CLASS_COUNT,
+    metadata,
   });
 }
 
-describe('model registry', () => {
+/**
+ * A 1 kB classifier with the right inputs and outputs that makes ONNX Runtime allocate `floats` × 4 bytes while it
+ * loads: ConstantOfShape of a constant shape is folded into a tensor when the session is created (three times the
+ * tensor at the peak), and its sum, 0, is added to the logits so the node is not dropped as unused.
+ */
+function memoryBombModel(floats: number): Uint8Array {
+  const f = VIBRATION_FEATURE_COUNT;
+  return encodeModel({
+    identity: { name: 'vibration-classifier', version: 0 },
+    opsets: [{ domain: AI_ONNX, version: AI_ONNX_OPSET }],
+    inputs: [tensorValue(VIBRATION_CLASSIFIER_INPUT, ElemType.FLOAT, [BATCH_DIM, f])],
+    outputs: [tensorValue(MLP_PROBABILITIES, ElemType.FLOAT, [BATCH_DIM, VIBRATION_CLASS_COUNT])],
+    initializers: [
+      floatTensor('W', [VIBRATION_CLASS_COUNT, f], new Float32Array(VIBRATION_CLASS_COUNT * f)),
+      floatTensor('B', [VIBRATION_CLASS_COUNT], new Float32Array(VIBRATION_CLASS_COUNT)),
+      int64Tensor('huge_shape', [1], [floats]),
+    ],
+    nodes: [
+      node('ConstantOfShape', ['huge_shape'], ['huge']),
+      node('ReduceSum', ['huge'], ['huge_sum'], [attr.int('keepdims', 0)]),
+      node('Gemm', [VIBRATION_CLASSIFIER_INPUT, 'W', 'B'], ['linear'], [attr.int('transB', 1)]),
+      node('Add', ['linear', 'huge_sum'], ['logits']),
+      node('Softmax', ['logits'], [MLP_PROBABILITIES], [attr.int('axis', 1)]),
+    ],
+  });
+}
+
+describe.each(DATABASE_KINDS)('model registry (%s)', (kind) => {
   let db: TestDatabase;
   let stack: TestStack;
   let operator: string;
-  const unbalance = [...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'registry-e2e', seconds: 2 })];
-  const predict = () => stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: operator, body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) } });
+  const unbalance = [
+    ...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'registry-e2e', seconds: 2 }),
+  ];
+  const predict = () =>
+    stack.http('POST', '/api/v1/vibration-diagnosis/predict', {
+      key: operator,
+      body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) },
+    });
 
   async function upload(bytes: Uint8Array, key = operator, name = 'vibration-classifier') {
     const form = new FormData();
@@ -34,8 +87,8 @@ describe('model registry', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite', 'models');
-    stack = await TestStack.start({ db, namespace: 'vibration', worker: false });
+    db = await createTestDatabase(kind, 'models');
+    stack = await TestStack.start({ db, namespace: 'vibration', worker: false, env: { BLOB_DIR: path.join(process.env.TEST_TMP_DIR!, `models-${kind}-${process.pid}`) } });
     operator = await stack.issueKey('operator');
   });
 
@@ -56,9 +109,16 @@ describe('model registry', () => {
   it('refuses malformed and mismatched models with a clear error, storing nothing', async () => {
     const cases: [Uint8Array, RegExp][] = [
       [Buffer.from('definitely not onnx'), /not an ONNX model|could not be decoded|not_onnx|ONNX/i],
-      [constantLoosenessModel().subarray(0, 100), /ONNX|decode|truncat/i],
+      [constantModel(2).subarray(0, 100), /ONNX|decode|truncat/i],
       [mlpClassifier([{ weights: new Float32Array(4 * 3), bias: new Float32Array(4) }], { inputName: 'features', featureCount: 3, classes: 4 }), /shape|features/i],
-      [mlpClassifier([{ weights: new Float32Array(4 * VIBRATION_FEATURE_COUNT), bias: new Float32Array(4) }], { inputName: 'x', featureCount: VIBRATION_FEATURE_COUNT, classes: 4 }), /input/i],
+      [
+        mlpClassifier([{ weights: new Float32Array(4 * VIBRATION_FEATURE_COUNT), bias: new Float32Array(4) }], {
+          inputName: 'x',
+          featureCount: VIBRATION_FEATURE_COUNT,
+          classes: 4,
+        }),
+        /input/i,
+      ],
     ];
     for (const [bytes, message] of cases) {
       const res = await upload(bytes);
@@ -71,10 +131,10 @@ describe('model registry', () => {
   });
 
   it('takes a valid upload as a candidate; only an admin promotes; predictions switch at once; rollback restores', async () => {
-    const uploaded = await upload(constantLoosenessModel());
+    const uploaded = await upload(constantModel(2));
     expect(uploaded.status).toBe(201);
     expect(uploaded.body).toMatchObject({ name: 'vibration-classifier', version: 2, status: 'candidate' });
-    expect((await upload(constantLoosenessModel())).status).toBe(409); // the same file twice
+    expect((await upload(constantModel(2))).status).toBe(409); // the same file twice
 
     expect((await stack.http('POST', '/api/v1/models/vibration-classifier/2/promote', { key: operator })).status).toBe(403);
     const promoted = await stack.http('POST', '/api/v1/models/vibration-classifier/2/promote', { key: ADMIN_KEY });
@@ -103,5 +163,45 @@ describe('model registry', () => {
     expect(refused.body.message).toMatch(/model refused: .*preprocessing.* is missing/);
     expect((await stack.http('GET', '/api/v1/models?name=tep-detector', { key: operator })).body).toHaveLength(1);
     expect((await stack.http('GET', '/api/v1/models?name=nope', { key: operator })).status).toBe(400);
+  });
+
+  it('refuses a small model that would need gigabytes to load, checking it outside the API process, which stays up', async () => {
+    const bomb = memoryBombModel(100_000_000);
+    expect(bomb.byteLength).toBeLessThan(2048);
+    const peakBefore = process.resourceUsage().maxRSS;
+    const refused = await upload(bomb);
+    // Loaded here, it would add 1.2 GB to this process (the API's) at the peak.
+    expect((process.resourceUsage().maxRSS - peakBefore) / 1024).toBeLessThan(200);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/^model refused: .*memory/);
+    expect(refused.body.details[0]).toMatchObject({ field: 'file', reason: 'resource_limit' });
+    expect((await predict()).body.model_version).toBe('vibration-classifier@1');
+    expect((await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body).toHaveLength(2);
+  });
+
+  it('refuses a classifier whose window the serving could not cut signals into', async () => {
+    for (const windowSeconds of ['0.001', 'soon', '1e6']) {
+      const refused = await upload(constantModel(0, { window_seconds: windowSeconds }));
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toMatch(/^model refused: .*window_seconds/);
+    }
+    expect((await upload(constantModel(0, { window_seconds: '2' }))).status).toBe(201);
+  });
+
+  it('registers identical uploads sent at once as one version, whose file stays and is served', async () => {
+    const bytes = constantModel(3);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => upload(bytes)));
+    const versions = (await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body;
+    const registered = versions.filter((v: { checksum: string }) => v.checksum === createHash('sha256').update(bytes).digest('hex'));
+    expect(registered).toHaveLength(1);
+    const { version } = registered[0];
+    expect((await stack.http('POST', `/api/v1/models/vibration-classifier/${version}/promote`, { key: ADMIN_KEY })).status).toBe(200);
+    expect(await predict()).toMatchObject({ status: 200, body: { fault_type: 3, model_version: `vibration-classifier@${version}` } });
+    // Only the registered files are left in the model store: no loser's copy, no half-written upload.
+    const stored = fs.readdirSync(path.join(stack.config.blobDir, 'models'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(stored).toHaveLength(versions.filter((v: { created_by: string }) => v.created_by !== 'shipped').length);
+    // The first request registers the file; the others are told it is already there.
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(answers.find((a) => a.status === 201)!.body.version).toBe(version);
   });
 });

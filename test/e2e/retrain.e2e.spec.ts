@@ -25,16 +25,35 @@ describe(`retrain workflow (${kind})`, () => {
   let db: TestDatabase;
   let stack: TestStack;
   let operator: string;
-  const unbalance = [...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'retrain-e2e', seconds: 2 })];
+  const unbalance = [
+    ...captureRows({ machine: 1, sensor: 1, capturedAt: new Date('2026-11-02T00:00:00Z'), faultType: FaultType.Unbalance, speedHz: 25, seed: 'retrain-e2e', seconds: 2 }),
+  ];
   const predict = async () =>
-    (await stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: operator, body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) } })).body;
-  const models = async () => (await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body as { version: number; status: string; metrics: any; created_by: string }[];
+    (
+      await stack.http('POST', '/api/v1/vibration-diagnosis/predict', {
+        key: operator,
+        body: { sampling_rate_hz: 1 / (unbalance[1][0] - unbalance[0][0]), value: unbalance.map((r) => r[1]) },
+      })
+    ).body;
+  const models = async () =>
+    (await stack.http('GET', '/api/v1/models?name=vibration-classifier', { key: operator })).body as { version: number; status: string; metrics: any; created_by: string }[];
+  /** Files left under BLOB_DIR/training: a finished job, however it ended, leaves none. */
+  const trainingFiles = () => {
+    const dir = path.join(stack.config.blobDir, 'training');
+    return fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => path.join(e.parentPath, e.name))
+      : [];
+  };
+  const storedModelFiles = () => fs.readdirSync(path.join(stack.config.blobDir, 'models'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
 
   /** Starts a retrain and waits for it; returns the finished job. */
   async function retrain(body: Record<string, unknown>, key = operator) {
     const started = await stack.http('POST', '/api/v1/jobs/retrain', { key, body });
     expect(started.status).toBe(202);
-    expect(started.body.workflow_id).toBe(`retrain-${body.model}`);
+    expect(started.body.workflow_id).toBe(`retrain-${String(body.model)}`);
     return stack.finishedJob(started.body.workflow_id, 120_000);
   }
 
@@ -70,6 +89,7 @@ describe(`retrain workflow (${kind})`, () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatchObject({ type: 'NotEnoughData', message: expect.stringMatching(/at least two vibration recordings running past the 30 s start-up/) });
     expect(await models()).toHaveLength(1);
+    expect(trainingFiles()).toEqual([]);
   });
 
   it('ingests four recordings of g1 to train on', async () => {
@@ -97,6 +117,9 @@ describe(`retrain workflow (${kind})`, () => {
     expect(v2.metrics.held_out.score).toBe(result.challenger.score);
     expect(v1.status).toBe('active');
     expect((await predict()).model_version).toBe('vibration-classifier@1');
+    // The training set and the challenger are gone; the registered version has its own copy of the file.
+    expect(trainingFiles()).toEqual([]);
+    expect(storedModelFiles()).toHaveLength(1);
   });
 
   it('auto: a challenger that beats the champion by the margin is promoted and served at once; rollback restores', async () => {
@@ -127,6 +150,8 @@ describe(`retrain workflow (${kind})`, () => {
     expect(forced.result).toMatchObject({ version: 6, promoted: true });
     const statuses = Object.fromEntries((await models()).map((m) => [m.version, m.status]));
     expect(statuses).toEqual({ 1: 'retired', 2: 'candidate', 3: 'retired', 4: 'retired', 5: 'candidate', 6: 'active' });
+    expect(trainingFiles()).toEqual([]);
+    expect(storedModelFiles()).toHaveLength(5);
   });
 
   (fs.existsSync(TEP_DIR) ? it : it.skip)('tep-detector: fitted on the normal run, thresholded and scored on held-out runs; an equal challenger keeps the champion', async () => {
@@ -147,7 +172,10 @@ describe(`retrain workflow (${kind})`, () => {
     expect(result.challenger.score).toBeCloseTo(result.champion.score.score, 4);
     expect(result).toMatchObject({ version: 2, promoted: false, decision: expect.stringMatching(/champion kept/) });
     const versions = (await stack.http('GET', '/api/v1/models?name=tep-detector', { key: operator })).body;
-    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[2, 'candidate'], [1, 'active']]);
+    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [2, 'candidate'],
+      [1, 'active'],
+    ]);
     expect(versions[0].training_window.train).toEqual([expect.objectContaining({ name: 'd00', rows: 500 })]);
   });
 
@@ -172,6 +200,9 @@ describe(`retrain workflow (${kind})`, () => {
     expect(result.challenger.score).toBeGreaterThan(0.5);
     expect(result.decision).toMatch(/never/);
     expect(result).toMatchObject({ version: 2, promoted: false });
-    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[2, 'candidate'], [1, 'active']]);
+    expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [2, 'candidate'],
+      [1, 'active'],
+    ]);
   });
 });

@@ -63,8 +63,17 @@ describe('POST /api/v1/vibration-diagnosis/predict', () => {
     expect(await field({ sampling_rate_hz: 1e9, value: [0.1, 0.2] })).toEqual(['sampling_rate_hz']);
   });
 
+  it('answers 400 for more samples than one request may carry, before any inference', async () => {
+    const res = await stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: viewer, body: { sampling_rate_hz: 100, value: new Array(200_001).fill(0.5) } });
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['value']);
+  });
+
   it('answers 413 for a body over the limit', async () => {
-    const res = await stack.http('POST', '/api/v1/vibration-diagnosis/predict', { key: viewer, rawBody: JSON.stringify({ sampling_rate_hz: 1350, value: new Array(1_200_000).fill(0.123456789) }) });
+    const res = await stack.http('POST', '/api/v1/vibration-diagnosis/predict', {
+      key: viewer,
+      rawBody: JSON.stringify({ sampling_rate_hz: 1350, value: new Array(1_200_000).fill(0.123456789) }),
+    });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
   });

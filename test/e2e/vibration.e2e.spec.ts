@@ -281,7 +281,14 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
     it('validates a diagnosis field by field', async () => {
       const res = await stack.http('POST', DIAGNOSIS, {
         key: operator,
-        body: { machine_name: 'x'.repeat(51), fault_type: 1.5, confidence: '0.9', probabilities: [0.5, 0.5], window_start: '2026-04-26T03:00:00Z', window_end: '2026-04-26T02:00:00Z' },
+        body: {
+          machine_name: 'x'.repeat(51),
+          fault_type: 1.5,
+          confidence: '0.9',
+          probabilities: [0.5, 0.5],
+          window_start: '2026-04-26T03:00:00Z',
+          window_end: '2026-04-26T02:00:00Z',
+        },
       });
       expect(res.status).toBe(400);
       expect([...new Set(res.body.details.map((d: any) => d.field))].sort()).toEqual(['confidence', 'fault_type', 'machine_name', 'probabilities', 'window_end']);
@@ -323,11 +330,7 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
     });
 
     it('filters the list by machine, fault type and detection time', async () => {
-      const res = await stack.http(
-        'GET',
-        `${DIAGNOSIS}?machine_name=bulk-m1&fault_type=2&from=2026-04-26T01:00:00Z&to=2026-04-26T02:00:00Z`,
-        { key: viewer },
-      );
+      const res = await stack.http('GET', `${DIAGNOSIS}?machine_name=bulk-m1&fault_type=2&from=2026-04-26T01:00:00Z&to=2026-04-26T02:00:00Z`, { key: viewer });
       expect(res.status).toBe(200);
       expect(res.body.length).toBeGreaterThan(0);
       for (const d of res.body) {
@@ -342,7 +345,7 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
     it('answers grouped-recent: at most limit per machine, newest first, the same rows the list gives', async () => {
       const res = await stack.http('GET', `${DIAGNOSIS}/grouped-recent?limit=3`, { key: viewer });
       expect(res.status).toBe(200);
-      const machines = [...new Set(res.body.map((d: any) => d.machine_name))];
+      const machines = [...new Set<string>(res.body.map((d: any) => String(d.machine_name)))];
       expect(machines).toEqual(['bulk-m0', 'bulk-m1', 'bulk-m2', 'bulk-m3', 'bulk-m4', 'd-single']);
       for (const machine of machines) {
         const mine = res.body.filter((d: any) => d.machine_name === machine);

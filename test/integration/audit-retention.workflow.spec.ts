@@ -41,7 +41,11 @@ describe('auditRetention workflow (time-skipping server)', () => {
     const result = await worker.runUntil(async () => {
       const input: AuditRetentionInput = { cutoff: cutoff.toISOString(), batchSize: 10 };
       const job = jobStart({ type: AUDIT_RETENTION_JOB, input });
-      const handle = await env.client.workflow.start<JobWorkflow<typeof AUDIT_RETENTION_JOB>>(job.workflowType, { taskQueue: job.taskQueue, workflowId: job.workflowId, args: [input] });
+      const handle = await env.client.workflow.start<JobWorkflow<typeof AUDIT_RETENTION_JOB>>(job.workflowType, {
+        taskQueue: job.taskQueue,
+        workflowId: job.workflowId,
+        args: [input],
+      });
       const out = await handle.result();
       expect(await handle.query(progressQuery)).toEqual({ phase: 'done', done: 25, total: 25, unit: 'entries' });
       return out;
@@ -64,7 +68,11 @@ describe('auditRetention workflow (time-skipping server)', () => {
     const { result, firstRun, progress } = await worker.runUntil(async () => {
       const input: AuditRetentionInput = { cutoff: cutoff.toISOString(), batchSize: 10, batchesPerRun: 1 };
       const job = jobStart({ type: AUDIT_RETENTION_JOB, input });
-      const handle = await env.client.workflow.start<JobWorkflow<typeof AUDIT_RETENTION_JOB>>(job.workflowType, { taskQueue: job.taskQueue, workflowId: job.workflowId, args: [input] });
+      const handle = await env.client.workflow.start<JobWorkflow<typeof AUDIT_RETENTION_JOB>>(job.workflowType, {
+        taskQueue: job.taskQueue,
+        workflowId: job.workflowId,
+        args: [input],
+      });
       const out = await handle.result();
       return { result: out, firstRun: await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe(), progress: await handle.query(progressQuery) };
     });

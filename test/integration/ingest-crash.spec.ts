@@ -55,10 +55,14 @@ describeMysql('ingest survives a killed worker (MariaDB)', () => {
     expect(started.status).toBe(202);
 
     // Kill it once some chunks are committed and the ingest is still far from done.
-    const committedAtKill = await eventually(async () => {
-      const [r] = await sql.query<any[]>('select count(*) as n from ingest_chunk');
-      return r[0].n >= 1 ? Number(r[0].n) : undefined;
-    }, 60_000, 'a committed chunk');
+    const committedAtKill = await eventually(
+      async () => {
+        const [r] = await sql.query<any[]>('select count(*) as n from ingest_chunk');
+        return r[0].n >= 1 ? Number(r[0].n) : undefined;
+      },
+      60_000,
+      'a committed chunk',
+    );
     worker.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
     const [[{ n: rowsAtKill }]] = await sql.query<any[]>('select count(*) as n from vibration_data');

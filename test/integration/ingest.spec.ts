@@ -53,7 +53,10 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(await rowsOf(m)).toBe(3000);
 
     // Values are stored exactly as written, under the undated recording's collected_at and the name's sensor.
-    const [row] = await orm.em.fork().getConnection().execute('select * from vibration_data where machine_name = ? and measured_time = ?', [m, Number(vibrationRow(1234).split(',')[0])]);
+    const [row] = await orm.em
+      .fork()
+      .getConnection()
+      .execute('select * from vibration_data where machine_name = ? and measured_time = ?', [m, Number(vibrationRow(1234).split(',')[0])]);
     expect([row.measured_time, row.normal, row.unbalance, row.looseness, row.unbalance_looseness].map((v: number) => v.toFixed(6)).join(',')).toBe(vibrationRow(1234));
     expect(row.sensor_no).toBe('1');
 
@@ -264,7 +267,17 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
 
     /** Starts the ingest workflow as the API would, but with any input, and waits for it. */
     async function startDirectly(file: string, content: string, m: string, deleteWhenDone: boolean) {
-      const input: IngestInput = { checksum: sha256(content), bytes: Buffer.byteLength(content), fileName: path.basename(file), path: file, deleteWhenDone, kind: 'vibration', machineName: m, sensorNo: '1', maxErrors: 0 };
+      const input: IngestInput = {
+        checksum: sha256(content),
+        bytes: Buffer.byteLength(content),
+        fileName: path.basename(file),
+        path: file,
+        deleteWhenDone,
+        kind: 'vibration',
+        machineName: m,
+        sensorNo: '1',
+        maxErrors: 0,
+      };
       const job = jobStart({ type: INGEST_JOB, input });
       await stack.app.get(Client).workflow.start(job.workflowType, { taskQueue: job.taskQueue, workflowId: job.workflowId, args: [input] });
       return stack.finishedJob(job.workflowId);
@@ -343,7 +356,10 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     const detail = await stack.http('GET', `/api/v1/ingests/${job.result.ingest_id}`, { key: ADMIN_KEY });
     expect(detail.body.rejected_lines).toEqual([{ line: 1001, reason: "column 'XMV_11' is NaN, not a finite number" }]);
 
-    const [lot] = await orm.em.fork().getConnection().execute('select id from lot where code = ?', [`long-run-${kind}`]);
+    const [lot] = await orm.em
+      .fork()
+      .getConnection()
+      .execute('select id from lot where code = ?', [`long-run-${kind}`]);
     const xmeas1 = await orm.em.fork().getConnection().execute("select measured_at, value from process_value where lot_id = ? and tag = 'XMEAS_1' order by measured_at", [lot.id]);
     expect(xmeas1).toHaveLength(2499);
     const start = Date.parse('2026-03-01T00:00:00Z');
@@ -358,14 +374,24 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     const [lot] = await orm.em.fork().getConnection().execute("select * from lot where code = 'd01'");
     expect(lot.fault_label).toBe(1);
     expect(await count('select count(*) as n from process_value where lot_id = ?', [lot.id])).toBe(480 * 52);
-    expect(await count("select count(distinct tag) as n from process_value where lot_id = ?", [lot.id])).toBe(52);
+    expect(await count('select count(distinct tag) as n from process_value where lot_id = ?', [lot.id])).toBe(52);
 
     const normal = await ingest('d00.dat', fs.readFileSync(path.join(TEP_DIR, 'd00.dat')), { start_time: '2026-01-02T00:00:00Z' });
     expect(normal.result).toMatchObject({ rows_read: 500 * 52, rows_inserted: 500 * 52 });
     // d00.dat is stored transposed: its first observation is the first value of every line.
-    const first = fs.readFileSync(path.join(TEP_DIR, 'd00.dat'), 'utf8').trim().split('\n').map((l) => Number(l.trim().split(/\s+/)[0]));
+    const first = fs
+      .readFileSync(path.join(TEP_DIR, 'd00.dat'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
     const [lot0] = await orm.em.fork().getConnection().execute("select * from lot where code = 'd00'");
-    const stored = await orm.em.fork().getConnection().execute("select tag, value from process_value where lot_id = ? and tag in ('XMEAS_1', 'XMV_11') order by measured_at, tag limit 2", [lot0.id]);
-    expect(stored.map((r: any) => [r.tag, r.value])).toEqual([['XMEAS_1', first[0]], ['XMV_11', first[51]]]);
+    const stored = await orm.em
+      .fork()
+      .getConnection()
+      .execute("select tag, value from process_value where lot_id = ? and tag in ('XMEAS_1', 'XMV_11') order by measured_at, tag limit 2", [lot0.id]);
+    expect(stored.map((r: any) => [r.tag, r.value])).toEqual([
+      ['XMEAS_1', first[0]],
+      ['XMV_11', first[51]],
+    ]);
   });
 });

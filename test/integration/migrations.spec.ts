@@ -10,8 +10,26 @@ describe.each(DATABASE_KINDS)('migrations on %s', (kind) => {
     try {
       const tables = (await orm.schema.getCreateSchemaSQL({ wrap: false })).match(/create table [`"]?(\w+)/g)!.map((m) => m.split(/[`" ]/).pop());
       expect(tables).toEqual(
-        expect.arrayContaining(['vibration_data', 'vibration_diagnosis', 'equipment', 'sensor', 'lot', 'capture', 'capture_sample', 'process_value',
-          'anomaly', 'prediction', 'kpi_equipment_daily', 'kpi_lot', 'report', 'ingest', 'ingest_rejection', 'model_version', 'api_key', 'audit_log']),
+        expect.arrayContaining([
+          'vibration_data',
+          'vibration_diagnosis',
+          'equipment',
+          'sensor',
+          'lot',
+          'capture',
+          'capture_sample',
+          'process_value',
+          'anomaly',
+          'prediction',
+          'kpi_equipment_daily',
+          'kpi_lot',
+          'report',
+          'ingest',
+          'ingest_rejection',
+          'model_version',
+          'api_key',
+          'audit_log',
+        ]),
       );
       expect(await orm.getMigrator().getPendingMigrations()).toEqual([]);
       expect(await orm.getMigrator().checkMigrationNeeded()).toBe(false);

@@ -39,9 +39,20 @@ export default async function globalSetup(): Promise<void> {
   const server = spawn(
     cli,
     [
-      'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error',
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--log-level',
+      'error',
       ...TEST_NAMESPACES.flatMap((ns) => ['--namespace', ns]),
-      '--search-attribute', 'JobType=Keyword', '--search-attribute', 'MainEntity=Keyword',
+      '--search-attribute',
+      'JobType=Keyword',
+      '--search-attribute',
+      'MainEntity=Keyword',
     ],
     { stdio: 'ignore' },
   );

@@ -58,11 +58,7 @@ export class TestStack {
     return new TestStack(config, app, baseUrl, worker);
   }
 
-  async http<T = any>(
-    method: string,
-    path: string,
-    opts: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-  ): Promise<HttpResult<T>> {
+  async http<T = any>(method: string, path: string, opts: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.key) headers['x-api-key'] = opts.key;
     if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
@@ -93,10 +89,14 @@ export class TestStack {
 
   /** Polls a job until it is no longer running and returns its final status body. */
   async finishedJob(workflowId: string, timeoutMs = 60_000): Promise<any> {
-    return eventually(async () => {
-      const res = await this.http('GET', `/api/v1/jobs/${workflowId}`, { key: ADMIN_KEY });
-      return res.body.status && res.body.status !== 'running' ? res.body : undefined;
-    }, timeoutMs, `job ${workflowId} to finish`);
+    return eventually(
+      async () => {
+        const res = await this.http('GET', `/api/v1/jobs/${workflowId}`, { key: ADMIN_KEY });
+        return res.body.status && res.body.status !== 'running' ? res.body : undefined;
+      },
+      timeoutMs,
+      `job ${workflowId} to finish`,
+    );
   }
 
   /** Issues a key of the given role through the API, as an admin would. */

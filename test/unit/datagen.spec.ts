@@ -221,7 +221,11 @@ describe('live captures', () => {
     expect(of(3).every((c) => c.faultType === (day(c) >= '2026-11-05' ? FaultType.Looseness : FaultType.Normal))).toBe(true);
     expect(of(4).every((c) => c.faultType === (day(c) >= '2026-11-06' ? FaultType.UnbalanceLooseness : FaultType.Normal))).toBe(true);
     const surgeDays = ['2026-11-04', '2026-11-05'];
-    expect(of(5).filter((c) => !surgeDays.includes(day(c))).every((c) => c.faultType === FaultType.Normal)).toBe(true);
+    expect(
+      of(5)
+        .filter((c) => !surgeDays.includes(day(c)))
+        .every((c) => c.faultType === FaultType.Normal),
+    ).toBe(true);
     for (const surgeDay of surgeDays) {
       const faults = of(5).filter((c) => day(c) === surgeDay && c.faultType !== FaultType.Normal);
       expect(faults.length).toBeGreaterThanOrEqual(8);
@@ -246,7 +250,10 @@ describe('live captures', () => {
         const [file, machineName, sensor, capturedAt, faultType] = row.split(',');
         expect(file).toBe(`${machineName}_sensor${sensor}_${capturedAt.replace(/[-:]/g, '')}.csv`);
         expect(['0', '1', '2', '3']).toContain(faultType);
-        const lines = fs.readFileSync(path.join(dir, 'a', file), 'utf8').trimEnd().split('\n');
+        const lines = fs
+          .readFileSync(path.join(dir, 'a', file), 'utf8')
+          .trimEnd()
+          .split('\n');
         expect(lines[0]).toBe(CAPTURE_HEADER);
         expect(lines.slice(1).filter((line) => !/^\d+\.\d{6},-?\d+\.\d{6}$/.test(line))).toEqual([]);
         expect(fs.readFileSync(path.join(dir, 'b', file)).equals(fs.readFileSync(path.join(dir, 'a', file)))).toBe(true);
@@ -270,7 +277,10 @@ describe('live captures', () => {
     const base = { machine: 2, sensor: 1, capturedAt: new Date('2026-11-03T10:00:00Z'), speedHz: 24.2, seed: 7 };
     const samplingRateHz = planCaptures(campaign(1, 24)).find((c) => c.machine === 2)?.samplingRateHz ?? 0;
     const spectrum = (faultType: FaultType) =>
-      amplitudeSpectrum([...captureRows({ ...base, faultType })].slice(0, 2048).map(([, v]) => v), samplingRateHz);
+      amplitudeSpectrum(
+        [...captureRows({ ...base, faultType })].slice(0, 2048).map(([, v]) => v),
+        samplingRateHz,
+      );
     const [normal, unbalance, looseness] = [FaultType.Normal, FaultType.Unbalance, FaultType.Looseness].map(spectrum);
     expect(Math.abs(dominantHz(unbalance) - 24.2)).toBeLessThan(1);
     expect(peakNear(unbalance, 24.2)).toBeGreaterThan(5 * peakNear(normal, 24.2));
@@ -296,7 +306,10 @@ describe('TEP-shaped sample', () => {
     for (const line of lines) expect(line).toMatch(/^( {3}\d\.\d{7}e[+-]\d{2}){52}$/);
     expect(lines.map((line) => line.trim().split(/\s+/).map(Number))).toEqual(rows);
 
-    const transposed = tepText(rows, true).trimEnd().split('\n').map((line) => line.trim().split(/\s+/).map(Number));
+    const transposed = tepText(rows, true)
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/).map(Number));
     expect(transposed).toHaveLength(TEP_VARIABLE_COUNT);
     expect(transposed.every((line) => line.length === 40)).toBe(true);
     expect(transposed[6][9]).toBe(rows[9][6]);

@@ -19,7 +19,14 @@ import {
 } from '@him/ingest';
 
 describe('parseDecimal', () => {
-  it.each([['0', 0], ['-1.5', -1.5], ['+.25', 0.25], ['1e-3', 0.001], ['12.', 12], ['3.0000000e+02', 300]])('reads %s', (text, value) => {
+  it.each([
+    ['0', 0],
+    ['-1.5', -1.5],
+    ['+.25', 0.25],
+    ['1e-3', 0.001],
+    ['12.', 12],
+    ['3.0000000e+02', 300],
+  ])('reads %s', (text, value) => {
     expect(parseDecimal(text)).toBe(value);
   });
 
@@ -67,7 +74,10 @@ describe('file names', () => {
 
 describe('resolveIngest', () => {
   it('lets the request override the name, and gives undated recordings a fixed collected_at', () => {
-    expect(resolveIngest('g1_sensor1.csv', { machineName: 'press-7' })).toEqual({ ok: true, value: { kind: 'vibration', machineName: 'press-7', sensorNo: '1', collectedAt: '1970-01-01T00:00:00.000Z' } });
+    expect(resolveIngest('g1_sensor1.csv', { machineName: 'press-7' })).toEqual({
+      ok: true,
+      value: { kind: 'vibration', machineName: 'press-7', sensorNo: '1', collectedAt: '1970-01-01T00:00:00.000Z' },
+    });
   });
   it('tells the kind from the first line when nothing else does', () => {
     expect(resolveIngest('x.csv', { machineName: 'a', sensorNo: '1', collectedAt: '2026-01-01T00:00:00.000Z' }, '0.1,0.2')).toMatchObject({ ok: true, value: { kind: 'capture' } });
@@ -93,7 +103,12 @@ describe('scanLines and validateCsvFile', () => {
     const file = write('a.csv', '\ufeffx\r\nyy\r\n\r\nzzz');
     const lines: [string, number, number, number][] = [];
     await scanLines(file, { onLine: (t, n, s, e) => lines.push([t, n, s, e]) });
-    expect(lines).toEqual([['x', 1, 3, 6], ['yy', 2, 6, 10], ['', 3, 10, 12], ['zzz', 4, 12, 15]]);
+    expect(lines).toEqual([
+      ['x', 1, 3, 6],
+      ['yy', 2, 6, 10],
+      ['', 3, 10, 12],
+      ['zzz', 4, 12, 15],
+    ]);
     const resumed: string[] = [];
     await scanLines(file, { start: 6, end: 12, firstLine: 2, onLine: (t) => resumed.push(t) });
     expect(resumed).toEqual(['yy', '']);
@@ -110,7 +125,11 @@ describe('scanLines and validateCsvFile', () => {
     const file = write('g1_sensor1.csv', `Time,Normal,Type 1,Type 2,Type 3\n${rows.join('\n')}\n`);
     const report = await validateCsvFile(file, 'vibration', { keepRejected: 5, chunkRows: 10 });
     expect(report).toMatchObject({ rowsRead: 25, rowsRejected: 1, headerLine: 1, rejected: [{ line: 19, reason: "column 'Type 1' is not a number ('x')" }], firstInterval: 1 });
-    expect(report.chunks.map((c) => [c.firstLine, c.rows, c.clean])).toEqual([[2, 10, true], [12, 10, false], [22, 5, true]]);
+    expect(report.chunks.map((c) => [c.firstLine, c.rows, c.clean])).toEqual([
+      [2, 10, true],
+      [12, 10, false],
+      [22, 5, true],
+    ]);
     expect(report.chunks[0].byteStart).toBe('Time,Normal,Type 1,Type 2,Type 3\n'.length);
     expect(report.chunks[2].byteEnd).toBe(fs.statSync(file).size);
   });
@@ -161,7 +180,12 @@ describe('validateTepFile and readTepChunk', () => {
     const file = path.join(dir, 'd07.dat');
     fs.writeFileSync(file, content);
     const report = await validateTepFile(file, { keepRejected: 5, chunkObservations: 100 });
-    expect(report).toMatchObject({ rowsRead: 250 * 52, rowsRejected: 52, rejected: [{ line: 121, reason: "column 'XMV_11' is not a number ('oops')" }], checksum: sha256(content) });
+    expect(report).toMatchObject({
+      rowsRead: 250 * 52,
+      rowsRejected: 52,
+      rejected: [{ line: 121, reason: "column 'XMV_11' is not a number ('oops')" }],
+      checksum: sha256(content),
+    });
     expect(report.chunks.map((c) => [c.firstLine, c.rows, c.tep])).toEqual([
       [1, 5200, { firstObservation: 0, transposed: false }],
       [101, 5200, { firstObservation: 100, transposed: false }],
@@ -179,7 +203,11 @@ describe('validateTepFile and readTepChunk', () => {
     const file = path.join(dir, 'd00.dat');
     fs.writeFileSync(file, lines.join('\n') + '\n');
     const report = await validateTepFile(file, { keepRejected: 5, chunkObservations: 20 });
-    expect(report).toMatchObject({ rowsRead: 70 * 52, rowsRejected: 52, rejected: [{ line: 1, reason: "observation 10: line 4 (XMEAS_4), value 10 is NaN, not a finite number" }] });
+    expect(report).toMatchObject({
+      rowsRead: 70 * 52,
+      rowsRejected: 52,
+      rejected: [{ line: 1, reason: 'observation 10: line 4 (XMEAS_4), value 10 is NaN, not a finite number' }],
+    });
     expect(report.chunks).toHaveLength(1);
     expect(report.chunks[0]).toMatchObject({ rows: 70 * 52, tep: { firstObservation: 0, transposed: true } });
     const { observations, rejected } = await readAll(file, report.chunks);

@@ -15,9 +15,11 @@ import {
   lstmPredictorOnnx,
   lstmPredictorSignature,
   lstmTensors,
+  runPausing,
   seededRandom,
   tepLstmFacts,
   tepLstmOnnx,
+  tepLstmTraining,
   tepSequences,
   trainLstm,
   trainTepLstm,
@@ -26,7 +28,14 @@ import {
   type LstmShape,
   type LstmTrainingSet,
   type NamedTepRun,
+  type TrainingProgress,
 } from '../../libs/ml/src';
+
+/** CPU time of this process, ms: unlike the clock, it does not count the time a busy machine runs others. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /** Standard normal deviates from a seeded uniform source (Box–Muller). */
 function gaussian(rand: () => number): () => number {
@@ -166,6 +175,26 @@ describe('LSTM backpropagation through time', () => {
     expect(Buffer.from(onnxOf(8)).equals(Buffer.from(first))).toBe(false);
   });
 
+  it('pauses every 100 ms or so inside an epoch, so a worker keeps its heartbeats however long an epoch takes', async () => {
+    const runs = [syntheticRun(0, 0, 700, 11), syntheticRun(1, 0, 700, 12)];
+    const began = cpuMs();
+    let workSince = began;
+    const work: number[] = [];
+    const pauses: TrainingProgress[] = [];
+    const trained = await runPausing(tepLstmTraining(runs, { epochs: 1 }), async (progress) => {
+      work.push(cpuMs() - workSince);
+      pauses.push(progress);
+      await new Promise((resolve) => setImmediate(resolve));
+      workSince = cpuMs();
+    });
+    const took = cpuMs() - began;
+    expect(trained.lossByEpoch).toHaveLength(1);
+    // One epoch takes seconds here; training never held the event loop for more than a small part of it.
+    expect(took).toBeGreaterThan(1000);
+    expect(Math.max(...work)).toBeLessThan(Math.min(1000, took / 5));
+    expect(pauses.filter((p) => 'batch' in p).length).toBeGreaterThan(5);
+  });
+
   it('needs normal operation to standardise against', () => {
     expect(() => trainTepLstm(syntheticTraining.slice(1), SMALL)).toThrow('need normal operation');
   });
@@ -277,22 +306,24 @@ describe('evaluateTepLstm', () => {
       name,
       fault,
       onset,
-      observations: Array.from({ length: 12 }, (_, i) =>
-        Array.from({ length: 52 }, (_, k) => (k === 0 ? Number(alarmRows.includes(i)) : k === 6 ? 2 * i : 0)),
-      ),
+      observations: Array.from({ length: 12 }, (_, i) => Array.from({ length: 52 }, (_, k) => (k === 0 ? Number(alarmRows.includes(i)) : k === 6 ? 2 * i : 0))),
     });
     const runs = [run('normal', 0, 0, [5]), run('fault', 1, 6, [4, 8, 9, 10, 11])];
     const facts = { steps: 3, horizon: 2, targetIndex: 6 };
     const width = 3 * 52;
     // The fake model: alarm = tag 0 of the last row; forecast = the ramp continued exactly.
-    const evaluation = await evaluateTepLstm(runs, (sequences) => {
-      const count = sequences.length / width;
-      const last = (n: number, k: number) => sequences[n * width + 2 * 52 + k];
-      return {
-        faultProbability: Float64Array.from({ length: count }, (_, n) => last(n, 0)),
-        predictedValue: Float64Array.from({ length: count * 2 }, (_, i) => last(Math.floor(i / 2), 6) + 2 * ((i % 2) + 1)),
-      };
-    }, facts);
+    const evaluation = await evaluateTepLstm(
+      runs,
+      (sequences) => {
+        const count = sequences.length / width;
+        const last = (n: number, k: number) => sequences[n * width + 2 * 52 + k];
+        return {
+          faultProbability: Float64Array.from({ length: count }, (_, n) => last(n, 0)),
+          predictedValue: Float64Array.from({ length: count * 2 }, (_, i) => last(Math.floor(i / 2), 6) + 2 * ((i % 2) + 1)),
+        };
+      },
+      facts,
+    );
 
     expect(evaluation.sequences).toBe(20);
     const [normal, fault] = evaluation.runs;

@@ -92,8 +92,7 @@ describe('MLP classifier in ONNX', () => {
 
 describe('tree ensemble regressor in ONNX (ai.onnx.ml opset 3)', () => {
   const leaf = (value: number) => ({ mode: 'LEAF', value }) as const;
-  const split = (featureId: number, threshold: number, trueChild: number, falseChild: number) =>
-    ({ mode: 'BRANCH_LEQ', featureId, threshold, trueChild, falseChild }) as const;
+  const split = (featureId: number, threshold: number, trueChild: number, falseChild: number) => ({ mode: 'BRANCH_LEQ', featureId, threshold, trueChild, falseChild }) as const;
   // Thresholds such as 0.3 are not float32 values: both sides must round them the same way.
   const trees: RegressionTree[] = [
     { nodes: [split(0, 0.3, 1, 2), split(3, -1.25, 3, 4), leaf(7.5), leaf(1), leaf(-2.25)] },
@@ -184,9 +183,9 @@ describe('loadOnnxModel', () => {
       reason: 'signature_mismatch',
       message: "the model has an unexpected input 'features'; the platform feeds only 'x'",
     });
-    await expect(
-      loadOnnxModel(mlpBytes, { ...mlpSignature, expectInputs: [{ name: 'features', shape: [null, FEATURES + 1] }] }),
-    ).rejects.toMatchObject({ message: "input 'features' has shape [N, 40]; expected [?, 41]" });
+    await expect(loadOnnxModel(mlpBytes, { ...mlpSignature, expectInputs: [{ name: 'features', shape: [null, FEATURES + 1] }] })).rejects.toMatchObject({
+      message: "input 'features' has shape [N, 40]; expected [?, 41]",
+    });
     await expect(loadOnnxModel(mlpBytes, { ...mlpSignature, expectOutputs: [{ name: 'scores', shape: [null, 4] }] })).rejects.toMatchObject({
       message: "the model has no output named 'scores' (its outputs: 'probabilities', 'label')",
     });

@@ -22,12 +22,15 @@ import {
   OnnxModelRejectedError,
   pcaStatistics,
   quantile,
+  runPausing,
   scoreTepRun,
   scoreTepRunOnnx,
   seededRandom,
   symmetricEigen,
   TEP_DETECTABLE_FAULTS,
   TEP_HOLD_PERIODS,
+  tepDetectorCalibration,
+  tepDetectorFitting,
   tepDetectorOnnx,
   tepDetectorSignature,
   tepFeatureRows,
@@ -38,6 +41,12 @@ import {
   type OnnxModelMetadata,
   type TepDetectorOptions,
 } from '../../libs/ml/src';
+
+/** CPU time of this process, ms: unlike the clock, it does not count the time a busy machine runs others. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /** Standard normal deviates from a seeded uniform source (Box–Muller). */
 function gaussian(rand: () => number): () => number {
@@ -74,7 +83,12 @@ describe('symmetricEigen (Jacobi)', () => {
   });
 
   it('refuses a matrix that is not symmetric', () => {
-    expect(() => symmetricEigen([[1, 2], [3, 1]])).toThrow('not symmetric');
+    expect(() =>
+      symmetricEigen([
+        [1, 2],
+        [3, 1],
+      ]),
+    ).toThrow('not symmetric');
   });
 });
 
@@ -111,7 +125,12 @@ describe('PCA T² + SPE monitor', () => {
     expect(stats.spe[0] / monitor.speScale).toBeGreaterThan(monitor.threshold);
     expect(stats.combined[0]).toBeGreaterThan(monitor.threshold);
     expect(stats.spe[1] / monitor.speScale).toBeLessThan(1);
-    expect(topTags(stats.residuals[0].map((e) => e * e), 1)).toEqual([1]);
+    expect(
+      topTags(
+        stats.residuals[0].map((e) => e * e),
+        1,
+      ),
+    ).toEqual([1]);
   });
 });
 
@@ -172,6 +191,28 @@ describe('TEP detector (isolation forest + z-score)', () => {
     expect(topTags(scores.contributions[105], 1)).toEqual([3]);
   });
 
+  it('fits and calibrates pausing every 100 ms or so, to the same detector', async () => {
+    const long = { ...options, forest: { ...options.forest, trees: 200, subsample: 256 } };
+    const runs = Array.from({ length: 4 }, (_, i) => correlatedRows(400, 30 + i));
+    let workSince = cpuMs();
+    const work: number[] = [];
+    const pause = async () => {
+      work.push(cpuMs() - workSince);
+      await new Promise((resolve) => setImmediate(resolve));
+      workSince = cpuMs();
+    };
+    const began = cpuMs();
+    const paused = await runPausing(tepDetectorFitting(runs.slice(0, 3), long), pause);
+    await runPausing(tepDetectorCalibration(paused, runs.slice(3), 0.05), pause);
+    const took = cpuMs() - began;
+    expect(took).toBeGreaterThan(300);
+    expect(Math.max(...work)).toBeLessThan(Math.min(1000, took / 10));
+
+    const straight = fitTepDetector(runs.slice(0, 3), long);
+    calibrateTepDetector(straight, runs.slice(3), 0.05);
+    expect(paused.threshold).toBe(straight.threshold);
+  });
+
   it('is deterministic', () => {
     const again = fitTepDetector([correlatedRows(400, 21)], options);
     calibrateTepDetector(again, [correlatedRows(400, 22)], 0.05);
@@ -188,9 +229,7 @@ describe('TEP detector as one ONNX model', () => {
   const XMEAS_9 = 8;
   const XMV_10 = 50;
   // Normal operation, then from row 150 a 5σ step in reactor temperature and a ramp on a valve: rows on both sides of the threshold.
-  const tepRun = tepSampleRows(300, 'test').map((o, r) =>
-    r < 150 ? o : o.map((x, k) => (k === XMEAS_9 ? x + 0.1 : k === XMV_10 ? x + 0.02 * (r - 150) : x)),
-  );
+  const tepRun = tepSampleRows(300, 'test').map((o, r) => (r < 150 ? o : o.map((x, k) => (k === XMEAS_9 ? x + 0.1 : k === XMV_10 ? x + 0.02 * (r - 150) : x))));
   // Five correlated tags with their own window and hold periods: nothing in the export may assume the TEP layout.
   const small = fitTepDetector([correlatedRows(400, 31)], { window: 5, holdPeriods: [1, 1, 1, 2, 5], forest: { trees: 30, subsample: 64, seed: 4 } });
   calibrateTepDetector(small, [correlatedRows(400, 32)], 0.05);
@@ -310,8 +349,7 @@ describe('TEP detector as one ONNX model', () => {
 describe('evaluateTepDetection', () => {
   // A fake detector alarming where the first value is positive; runs built with known alarm counts.
   const alarms = (run: readonly (readonly number[])[]) => run.map((o) => o[0] > 0);
-  const runOf = (alarmsBefore: number, alarmsAfter: number) =>
-    Array.from({ length: 200 }, (_, r) => [(r < 160 ? r < alarmsBefore : r - 160 < alarmsAfter) ? 1 : 0]);
+  const runOf = (alarmsBefore: number, alarmsAfter: number) => Array.from({ length: 200 }, (_, r) => [(r < 160 ? r < alarmsBefore : r - 160 < alarmsAfter) ? 1 : 0]);
 
   it('measures false alarms before row 160, detection from it, and leaves IDV 3, 9, 15 out of the mean', () => {
     const report = evaluateTepDetection(alarms, {

@@ -39,7 +39,11 @@ describe('vibration classifier training', () => {
     const session = await ort.InferenceSession.create(vibrationClassifierOnnx(model, { version: 1 }));
     // Batches of 5 rows exercise the batch boundaries, including a short last batch.
     const onnx = await predictWindows(session, recording.features, 5);
-    const expected = mlpForward(model.layers, { featureCount: VIBRATION_FEATURE_COUNT, classes: VIBRATION_CLASS_COUNT, inputMean: model.inputMean, inputStd: model.inputStd }, recording.features);
+    const expected = mlpForward(
+      model.layers,
+      { featureCount: VIBRATION_FEATURE_COUNT, classes: VIBRATION_CLASS_COUNT, inputMean: model.inputMean, inputStd: model.inputStd },
+      recording.features,
+    );
     let maxDiff = 0;
     for (let i = 0; i < expected.probabilities.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx.probabilities[i] - expected.probabilities[i]));
     expect(onnx.probabilities.length).toBe(recording.count * VIBRATION_CLASS_COUNT);
@@ -53,7 +57,10 @@ describe('vibration classifier training', () => {
     const signal = (oneX: number, speedHz: number, seed: number): Float64Array => {
       let state = seed;
       const noise = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.1;
-      return Float64Array.from({ length: 3 * rateHz }, (_, i) => oneX * Math.sin((2 * Math.PI * speedHz * i) / rateHz + seed) + 0.03 * Math.sin((4 * Math.PI * speedHz * i) / rateHz) + noise());
+      return Float64Array.from(
+        { length: 3 * rateHz },
+        (_, i) => oneX * Math.sin((2 * Math.PI * speedHz * i) / rateHz + seed) + 0.03 * Math.sin((4 * Math.PI * speedHz * i) / rateHz) + noise(),
+      );
     };
     const windows = (oneX: number, speedHz: number, seed: number, label: number): LabelledWindows => {
       const features = signalWindowFeatures(signal(oneX, speedHz, seed), rateHz);

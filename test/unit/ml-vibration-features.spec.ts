@@ -26,11 +26,13 @@ function sampled(samplingRateHz: number, seconds: number, signal: (t: number) =>
   return samples;
 }
 
-const sine = (hz: number, amplitude = 1, phase = 0) => (t: number) => amplitude * sin(2 * PI * hz * t + phase);
+const sine =
+  (hz: number, amplitude = 1, phase = 0) =>
+  (t: number) =>
+    amplitude * sin(2 * PI * hz * t + phase);
 
 const HARMONIC_ORDERS = VIBRATION_ORDERS.filter((order) => order >= 2);
-const orderName = (order: number, kind: 'amplitude' | 'rms_ratio') =>
-  `order_${String(order).replace('.', '_')}x_${kind}` as VibrationFeatureName;
+const orderName = (order: number, kind: 'amplitude' | 'rms_ratio') => `order_${String(order).replace('.', '_')}x_${kind}` as VibrationFeatureName;
 
 describe('vibration feature vector', () => {
   it('has one documented name per value, with an amplitude and a ratio for every order', () => {
@@ -118,7 +120,10 @@ describe('spectral features around the running speed', () => {
   });
 
   it('24 Hz with a 3rd harmonic at 30 %: f1 = 24 Hz and 3× as built', () => {
-    const f = features(sampled(1350, 1, (t) => sine(24)(t) + sine(72, 0.3, 1)(t)), 1350);
+    const f = features(
+      sampled(1350, 1, (t) => sine(24)(t) + sine(72, 0.3, 1)(t)),
+      1350,
+    );
     expect(Math.abs(f.running_speed_hz - 24)).toBeLessThan(0.1);
     expect(Math.abs(f.order_1x_amplitude - 1)).toBeLessThan(AMPLITUDE_TOLERANCE);
     expect(Math.abs(f.order_3x_amplitude / 0.3 - 1)).toBeLessThan(AMPLITUDE_TOLERANCE);

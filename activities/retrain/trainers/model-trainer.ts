@@ -30,7 +30,10 @@ export interface ModelTrainer {
   /** Said when the database holds too little: what the model needs. */
   readonly needs: string;
   buildTrainingSet(sources: TrainingSources, dir: string, progress: (done: number, total: number) => void): Promise<Omit<TrainingSet, 'dir'> | null>;
-  /** `progress` heartbeats and yields; it throws when the job is cancelled. */
-  train(dir: string, options: TrainOptions, progress: (details: Record<string, number>) => Promise<void>): Promise<TrainedModel>;
+  /**
+   * `progress` heartbeats and yields the event loop; it throws when the job is cancelled. Training calls it at least
+   * every PAUSE_EVERY_MS of work (runPausing), so the worker's other activities keep their heartbeats too.
+   */
+  train(dir: string, options: TrainOptions, progress: (details: Record<string, number | string>) => Promise<void>): Promise<TrainedModel>;
   score(model: Pick<LoadedOnnxModel, 'session' | 'metadata'>, dir: string): Promise<HeldOutScore>;
 }

@@ -2,12 +2,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { TEP_SAMPLE_MS } from '@him/ingest';
 import {
-  calibrateTepDetector,
   DEFAULT_TEP_DETECTOR,
-  fitTepDetector,
+  runPausing,
   scoreTepRunOnnx,
   TEP_DETECTABLE_FAULTS,
   TEP_DETECTOR_NAME,
+  tepDetectorCalibration,
+  tepDetectorFitting,
   tepDetectorOnnx,
   tepPreprocessingFromModel,
 } from '@him/ml';
@@ -75,9 +76,21 @@ export const tepDetectorTrainer: ModelTrainer = {
   async train(dir, options, progress) {
     const fit = await readJson<Run[]>(path.join(dir, 'train.json'));
     const heldOut = await readJson<HeldOut>(path.join(dir, 'held-out.json'));
-    const detector = fitTepDetector(fit.map((r) => r.observations), DEFAULT_TEP_DETECTOR);
-    await progress({ fitted_observations: fit.reduce((n, r) => n + r.observations.length, 0) });
-    calibrateTepDetector(detector, heldOut.normal.map((r) => r.observations), FALSE_ALARM_RATE);
+    const detector = await runPausing(
+      tepDetectorFitting(
+        fit.map((r) => r.observations),
+        DEFAULT_TEP_DETECTOR,
+      ),
+      (p) => progress({ phase: 'fitting', ...p }),
+    );
+    await runPausing(
+      tepDetectorCalibration(
+        detector,
+        heldOut.normal.map((r) => r.observations),
+        FALSE_ALARM_RATE,
+      ),
+      (p) => progress({ phase: 'calibrating', ...p }),
+    );
     return {
       bytes: tepDetectorOnnx(detector, { name: TEP_DETECTOR_NAME, version: 0, metadata: { training_job: options.jobId } }),
       training: { threshold: detector.threshold, trees: detector.forest.trees.length },

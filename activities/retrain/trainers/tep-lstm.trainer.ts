@@ -1,15 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import {
-  evaluateTepLstm,
-  lstmOnnxPredict,
-  runPausing,
-  TEP_DETECTABLE_FAULTS,
-  tepLstmFacts,
-  tepLstmOnnx,
-  tepLstmTraining,
-  type NamedTepRun,
-} from '@him/ml';
+import { evaluateTepLstm, lstmOnnxPredict, runPausing, TEP_DETECTABLE_FAULTS, tepLstmFacts, tepLstmOnnx, tepLstmTraining, type NamedTepRun } from '@him/ml';
 import type { ModelTrainer } from './model-trainer';
 import { readJson, readLabelledRuns, runPart, runsWindow, type FaultRun } from './tep-runs';
 

@@ -71,7 +71,11 @@ async function tepDetector(tep: TepBenchmark): Promise<void> {
   // ONNX Runtime is asynchronous; the benchmark asks run by run, so score every run first.
   const runs = [tep.normalTest, ...tep.faultTests.values()];
   const alarms = new Map<readonly (readonly number[])[], boolean[]>();
-  for (const run of runs) alarms.set(run, Array.from((await scoreTepRunOnnx(model.session, preprocessing, run)).score, (s) => s > preprocessing.threshold));
+  for (const run of runs)
+    alarms.set(
+      run,
+      Array.from((await scoreTepRunOnnx(model.session, preprocessing, run)).score, (s) => s > preprocessing.threshold),
+    );
   const ours = evaluateTepDetection((run) => alarms.get(run)!, tep);
 
   // The baseline, fitted on the same training file and calibrated to the same false-alarm rate on d00_te.dat.
@@ -109,7 +113,9 @@ async function tepLstm(tep: TepBenchmark): Promise<void> {
   const table = (title: string, f: ForecastComparison) => {
     console.log(`\n${tag} forecast, ${title} (${f.sequences} sequences): RMSE LSTM / persistence (last value)`);
     console.log(`| step | LSTM RMSE | persistence RMSE | LSTM MAE | persistence MAE |\n| --- | --- | --- | --- | --- |`);
-    f.lstm.rmse.forEach((_, j) => console.log(`| t+${j + 1} | ${f.lstm.rmse[j].toFixed(3)} | ${f.persistence.rmse[j].toFixed(3)} | ${f.lstm.mae[j].toFixed(3)} | ${f.persistence.mae[j].toFixed(3)} |`));
+    f.lstm.rmse.forEach((_, j) =>
+      console.log(`| t+${j + 1} | ${f.lstm.rmse[j].toFixed(3)} | ${f.persistence.rmse[j].toFixed(3)} | ${f.lstm.mae[j].toFixed(3)} | ${f.persistence.mae[j].toFixed(3)} |`),
+    );
   };
   table('d00_te.dat', report.forecast.normalRuns);
   table('fault test runs, rows 160+', report.forecast.faultRunsAfterOnset);

@@ -46,8 +46,7 @@ async function read(fault: number, test: boolean): Promise<NamedTepRun> {
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
 const num = (x: number) => x.toFixed(3).padStart(8);
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const maxDiff = (a: Float64Array, b: Float64Array, relative: boolean) =>
-  a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]) / (relative ? Math.max(1, Math.abs(v)) : 1)), 0);
+const maxDiff = (a: Float64Array, b: Float64Array, relative: boolean) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]) / (relative ? Math.max(1, Math.abs(v)) : 1)), 0);
 
 function printForecast(title: string, f: ForecastComparison): void {
   console.log(`${title} (${f.sequences} sequences)`);
@@ -134,13 +133,8 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`fault probability ≥ ${evaluation.threshold} on ${evaluation.sequences} test sequences:`);
   console.log(`  accuracy ${pct(evaluation.accuracy)} (all runs), ${pct(evaluation.accuracyDetectable)} (without IDV ${leftOut.join(', ')})`);
-  console.log(
-    `  false alarms ${pct(falseAlarmRate.normalRuns)} on d00_te, ` +
-      `${pct(falseAlarmRate.faultRunsBeforeOnset)} on rows < ${TEP_FAULT_START} of the fault files`,
-  );
-  console.log(
-    `  detection ${pct(evaluation.meanDetectionRate)} (mean over the ${TEP_DETECTABLE_FAULTS.length} detectable faults, rows ≥ ${TEP_FAULT_START})`,
-  );
+  console.log(`  false alarms ${pct(falseAlarmRate.normalRuns)} on d00_te, ` + `${pct(falseAlarmRate.faultRunsBeforeOnset)} on rows < ${TEP_FAULT_START} of the fault files`);
+  console.log(`  detection ${pct(evaluation.meanDetectionRate)} (mean over the ${TEP_DETECTABLE_FAULTS.length} detectable faults, rows ≥ ${TEP_FAULT_START})`);
   console.log('');
   console.log('run              alarms  delay min   RMSE t+1 LSTM / persistence   RMSE t+H LSTM / persistence');
   for (const r of evaluation.runs) {

@@ -16,17 +16,7 @@ import {
   vibrationClassifierOnnx,
   type MlpTrainingOptions,
 } from '@him/ml';
-import {
-  campaignCaptures,
-  HELD_OUT_SENSORS,
-  MACHINES,
-  percent,
-  printConfusion,
-  recordingSet,
-  scoreCaptures,
-  TRAIN_SENSORS,
-  TRAINING_SEED,
-} from './evaluation/vibration';
+import { campaignCaptures, HELD_OUT_SENSORS, MACHINES, percent, printConfusion, recordingSet, scoreCaptures, TRAIN_SENSORS, TRAINING_SEED } from './evaluation/vibration';
 
 const VERSION = 1;
 const TRAINING: MlpTrainingOptions = { hiddenUnits: [32], epochs: 60, batchSize: 64, learningRate: 3e-3, weightDecay: 1e-4, seed: 1 };

@@ -11,11 +11,9 @@ export const REPO_ROOT = (() => {
   return dir;
 })();
 
-export const APP_VERSION: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version;
+export const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -23,7 +21,12 @@ const QUEUE_KINDS = ['io', 'cpu'] as const satisfies readonly TaskQueueKind[];
 /** A comma-separated list of task queue kinds, each once. */
 const queueList = z
   .string()
-  .transform((v) => v.split(',').map((q) => q.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((q) => q.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(QUEUE_KINDS)).min(1, 'name at least one of io, cpu'))
   .refine((qs) => new Set(qs).size === qs.length, 'names a queue twice');
 
@@ -38,55 +41,70 @@ function isProxyAddress(entry: string): boolean {
 }
 const proxyList = z
   .string()
-  .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean),
+  )
   .refine((entries) => entries.every(isProxyAddress), 'must be comma-separated IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal)');
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: port.default(3000),
-  PUBLIC_URL: z.string().url().optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: port.default(3000),
+    PUBLIC_URL: z.string().url().optional(),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 
-  DATABASE_URL: z
-    .string()
-    .regex(/^(mysql|mariadb):\/\/[^\s]+$/, 'must be mysql://user:password@host:port/database')
-    .optional(),
-  SQLITE_PATH: z.string().min(1).default('data/him-mes.sqlite'),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(mysql|mariadb):\/\/[^\s]+$/, 'must be mysql://user:password@host:port/database')
+      .optional(),
+    SQLITE_PATH: z.string().min(1).default('data/him-mes.sqlite'),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
 
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+      .default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
 
-  DATA_DIR: z.string().min(1).default('data'),
-  BLOB_DIR: z.string().min(1).default('data/blobs'),
+    DATA_DIR: z.string().min(1).default('data'),
+    BLOB_DIR: z.string().min(1).default('data/blobs'),
 
-  MES_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
-  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
-  TRUSTED_PROXIES: proxyList.default(''),
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
-  AUDIT_RETENTION_MIN_DAYS: z.coerce.number().int().min(1).default(30),
+    MES_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+    AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    TRUSTED_PROXIES: proxyList.default(''),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+    AUDIT_RETENTION_MIN_DAYS: z.coerce.number().int().min(1).default(30),
 
-  INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
-  WORKER_QUEUES: queueList.default('io,cpu'),
-  WORKER_IO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
-  WORKER_CPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  WORKER_BUNDLE_PATH: z.string().optional(),
-  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
-  DB_DEBUG: bool.default('false'),
-}).refine((env) => env.AUDIT_RETENTION_DAYS >= env.AUDIT_RETENTION_MIN_DAYS, {
-  path: ['AUDIT_RETENTION_DAYS'],
-  message: 'must not be below AUDIT_RETENTION_MIN_DAYS',
-});
+    INGEST_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(256 * 1024 * 1024),
+    // Node and ONNX Runtime take ≈ 800 MiB of address space before a model; a 50 MB model (the upload limit) peaks at ≈ 1,030.
+    MODEL_CHECK_MEMORY_MB: z.coerce.number().int().min(1024).default(1536),
+    MODEL_CHECK_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
+    WORKER_QUEUES: queueList.default('io,cpu'),
+    WORKER_IO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+    WORKER_CPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    WORKER_BUNDLE_PATH: z.string().optional(),
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
+    DB_DEBUG: bool.default('false'),
+  })
+  .refine((env) => env.AUDIT_RETENTION_DAYS >= env.AUDIT_RETENTION_MIN_DAYS, {
+    path: ['AUDIT_RETENTION_DAYS'],
+    message: 'must not be below AUDIT_RETENTION_MIN_DAYS',
+  });
 
 export type Env = z.input<typeof schema>;
 type Parsed = z.output<typeof schema>;
 
-export type DatabaseConfig =
-  | { kind: 'mysql'; url: string; poolMax: number; debug: boolean }
-  | { kind: 'sqlite'; file: string; debug: boolean };
+export type DatabaseConfig = { kind: 'mysql'; url: string; poolMax: number; debug: boolean } | { kind: 'sqlite'; file: string; debug: boolean };
 
 /** The one typed configuration object; built once at start from the environment. */
 export class AppConfig {
@@ -111,6 +129,8 @@ export class AppConfig {
   readonly auditRetentionMinDays: number;
   /** Largest file the ingest accepts (upload or path). */
   readonly ingestMaxBytes: number;
+  /** Limits of the child process that loads an uploaded model before it is registered. */
+  readonly modelCheck: { memoryMb: number; timeoutMs: number };
   readonly worker: {
     /** The task queues this worker process polls. */
     queues: TaskQueueKind[];
@@ -140,6 +160,7 @@ export class AppConfig {
     this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
     this.auditRetentionMinDays = p.AUDIT_RETENTION_MIN_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
+    this.modelCheck = { memoryMb: p.MODEL_CHECK_MEMORY_MB, timeoutMs: p.MODEL_CHECK_TIMEOUT_SECONDS * 1000 };
     this.worker = {
       queues: p.WORKER_QUEUES,
       concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },

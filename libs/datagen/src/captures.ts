@@ -133,9 +133,7 @@ function captureCondition(campaign: CaptureCampaign, machine: number, capturedAt
   const hourOfDay = capturedAt.getUTCHours() + capturedAt.getUTCMinutes() / 60;
   const speedHz = NOMINAL_SPEED_HZ * (1 + 0.025 * Math.sin((2 * Math.PI * (hourOfDay - 8)) / 24 + machine) + random.uniform(-0.02, 0.02));
 
-  const onset = campaign.history.onsets
-    .filter((o) => o.machine === machine && o.from.getTime() <= capturedAt.getTime())
-    .sort((a, b) => b.from.getTime() - a.from.getTime())[0];
+  const onset = campaign.history.onsets.filter((o) => o.machine === machine && o.from.getTime() <= capturedAt.getTime()).sort((a, b) => b.from.getTime() - a.from.getTime())[0];
   if (onset) {
     const daysIn = (capturedAt.getTime() - onset.from.getTime()) / DAY_MS;
     const severity = SEVERITY_AT_ONSET + (1 - SEVERITY_AT_ONSET) * Math.min(1, daysIn / SEVERITY_GROWTH_DAYS);

@@ -55,13 +55,7 @@ export function* recordingRows(spec: RecordingSpec): Generator<RecordingRow> {
   const rows = recordingRowCount(spec);
   for (let i = 0; i < rows; i++) {
     const { angle, speedRatio } = shaft.at(i);
-    yield [
-      i / sensor.samplingRateHz,
-      normal.sample(angle, speedRatio),
-      unbalance.sample(angle, speedRatio),
-      looseness.sample(angle, speedRatio),
-      both.sample(angle, speedRatio),
-    ];
+    yield [i / sensor.samplingRateHz, normal.sample(angle, speedRatio), unbalance.sample(angle, speedRatio), looseness.sample(angle, speedRatio), both.sample(angle, speedRatio)];
   }
 }
 

@@ -67,9 +67,7 @@ const SENSOR_NOISE_RMS = 0.004;
 const UNBALANCE_1X = 0.35;
 // Support looseness, per half order 0.5×, 1×, …, 10×: half-harmonics from a support that rocks every second
 // revolution, a long train of harmonics from the non-linear (truncated) motion.
-const LOOSENESS_HALF_ORDERS = [
-  0.05, 0.08, 0.04, 0.09, 0.03, 0.07, 0.02, 0.06, 0, 0.05, 0, 0.045, 0, 0.04, 0, 0.035, 0, 0.03, 0, 0.025,
-];
+const LOOSENESS_HALF_ORDERS = [0.05, 0.08, 0.04, 0.09, 0.03, 0.07, 0.02, 0.06, 0, 0.05, 0, 0.045, 0, 0.04, 0, 0.035, 0, 0.03, 0, 0.025];
 /** The lifted support hits its stop: the positive swing is cut at this multiple of the looseness RMS. */
 const LOOSENESS_TRUNCATION = 0.8;
 /** Impact on every second revolution is stronger (the rocking foot), which adds to the half-harmonics. */

@@ -30,7 +30,11 @@ async function createMigrations(mysqlUrl: string): Promise<void> {
 /** Regenerates `migrations/<dialect>/index.ts` so the explicit list always matches the files. */
 function writeMigrationIndex(dialect: Dialect): void {
   const dir = migrationsSourceDir(dialect);
-  const names = fs.readdirSync(dir).filter((f) => /^Migration\d+.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, '')).sort();
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => /^Migration\d+.*\.ts$/.test(f))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
   const constName = `${dialect.toUpperCase()}_MIGRATIONS`;
   const lines = [
     "import type { MigrationObject } from '@mikro-orm/core';",

@@ -26,8 +26,5 @@ export function splitFields(line: string, format: LineFormat): string[] {
 
 /** True for a header line (column names in any case, spaces around commas allowed). */
 export function isHeader(fields: string[], format: LineFormat): boolean {
-  return (
-    fields.length === format.columns.length &&
-    fields.every((f, i) => f.trim().toLowerCase().replace(/\s+/g, ' ') === format.columns[i].toLowerCase())
-  );
+  return fields.length === format.columns.length && fields.every((f, i) => f.trim().toLowerCase().replace(/\s+/g, ' ') === format.columns[i].toLowerCase());
 }

@@ -40,7 +40,10 @@ export function resolveIngest(
   const kind = req.kind ?? name.kind ?? sniffKind(firstLine);
   const problems: { field: string; message: string }[] = [];
   if (!kind) {
-    problems.push({ field: 'kind', message: 'cannot tell the kind of file: pass kind (vibration, capture or tep) or name it like g1_sensor1.csv, g1_sensor1_20261101T030000Z.csv or d01.dat' });
+    problems.push({
+      field: 'kind',
+      message: 'cannot tell the kind of file: pass kind (vibration, capture or tep) or name it like g1_sensor1.csv, g1_sensor1_20261101T030000Z.csv or d01.dat',
+    });
     return { ok: false, problems };
   }
   if (kind === 'tep') {

@@ -100,4 +100,3 @@ function decodeSuspectLine(block: Buffer, at: number, length: number, lineNo: nu
   if (!isUtf8(bytes)) throw new FileFormatError(`line ${lineNo} is not valid UTF-8: wrong encoding? Save the file as UTF-8 (or plain ASCII) CSV`);
   return bytes.toString('utf8');
 }
-

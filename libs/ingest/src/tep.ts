@@ -47,11 +47,13 @@ export async function readTepRun(file: string, keepRejected: number): Promise<Te
   if (transposed) {
     // A bad value in a transposed file spoils one observation (column) per bad field.
     const bad = new Map<number, string>();
-    const grid = lines.map((l) => l.fields.map((f, i) => {
-      const v = parseDecimal(f);
-      if (v === null && !bad.has(i)) bad.set(i, `line ${l.lineNo} (${FORMATS.tep.columns[lines.indexOf(l)]}), value ${i + 1} ${describeBadNumber(f)}`);
-      return v ?? NaN;
-    }));
+    const grid = lines.map((l) =>
+      l.fields.map((f, i) => {
+        const v = parseDecimal(f);
+        if (v === null && !bad.has(i)) bad.set(i, `line ${l.lineNo} (${FORMATS.tep.columns[lines.indexOf(l)]}), value ${i + 1} ${describeBadNumber(f)}`);
+        return v ?? NaN;
+      }),
+    );
     for (let i = 0; i < width; i++) {
       if (bad.has(i)) reject(lines[0].lineNo, `observation ${i + 1}: ${bad.get(i)}`);
       else run.observations.push(grid.map((row) => row[i]));
@@ -126,7 +128,16 @@ export async function validateTepFile(file: string, opts: TepValidateOptions): P
       if (width < 0) [width, firstLine] = [fields.length, lineNo];
       else if (fields.length !== width) sameWidth = false;
       if (observations % perChunk === 0) {
-        report.chunks.push({ chunkNo: report.chunks.length, byteStart: start, byteEnd: -1, firstLine: lineNo, rows: 0, clean: false, checksum: '', tep: { firstObservation: observations, transposed: false } });
+        report.chunks.push({
+          chunkNo: report.chunks.length,
+          byteStart: start,
+          byteEnd: -1,
+          firstLine: lineNo,
+          rows: 0,
+          clean: false,
+          checksum: '',
+          tep: { firstObservation: observations, transposed: false },
+        });
         checksums.startChunk(start);
       }
       report.chunks[report.chunks.length - 1].rows += TEP_VARIABLES;
@@ -138,7 +149,8 @@ export async function validateTepFile(file: string, opts: TepValidateOptions): P
       }
       if (observations <= TEP_VARIABLES && sameWidth && width !== TEP_VARIABLES) {
         fields.forEach((f, i) => {
-          if (!badColumns.has(i) && parseDecimal(f) === null) badColumns.set(i, `line ${lineNo} (${FORMATS.tep.columns[observations - 1]}), value ${i + 1} ${describeBadNumber(f)}`);
+          if (!badColumns.has(i) && parseDecimal(f) === null)
+            badColumns.set(i, `line ${lineNo} (${FORMATS.tep.columns[observations - 1]}), value ${i + 1} ${describeBadNumber(f)}`);
         });
       }
     },
@@ -183,7 +195,11 @@ export interface TepChunkReader {
 const TRANSPOSED_BATCH = 1000;
 
 /** Streams the observations of one chunk that validateTepFile cut, handing every byte read to `onBytes` (checksums). */
-export function readTepChunk(file: string, chunk: Pick<IngestChunk, 'byteStart' | 'byteEnd' | 'firstLine'> & { tep: NonNullable<IngestChunk['tep']> }, onBytes: (bytes: Buffer) => void): TepChunkReader {
+export function readTepChunk(
+  file: string,
+  chunk: Pick<IngestChunk, 'byteStart' | 'byteEnd' | 'firstLine'> & { tep: NonNullable<IngestChunk['tep']> },
+  onBytes: (bytes: Buffer) => void,
+): TepChunkReader {
   let rejected = 0;
   const scan = (onLine: (fields: string[]) => void) =>
     scanBlocks(file, { start: chunk.byteStart, end: chunk.byteEnd, firstLine: chunk.firstLine, onBytes, onLine: (text) => text.trim() !== '' && onLine(text.trim().split(/\s+/)) });

@@ -1,8 +1,9 @@
+import type { InferenceSession } from 'onnxruntime-node';
 import { loadOnnxModel, type LoadedOnnxModel, type OnnxModelMetadata, type TensorSignature } from './onnx/loader';
 import { TEP_LSTM_NAME, tepLstmSignature } from './forecast/tep-lstm';
 import { MLP_PROBABILITIES } from './onnx/mlp';
 import { TEP_DETECTOR_NAME, tepDetectorSignature } from './tep/detector-onnx';
-import { VIBRATION_CLASS_COUNT, VIBRATION_CLASSIFIER_INPUT, VIBRATION_CLASSIFIER_NAME } from './vibration/classifier';
+import { VIBRATION_CLASS_COUNT, VIBRATION_CLASSIFIER_INPUT, VIBRATION_CLASSIFIER_NAME, vibrationClassifierWindowSeconds } from './vibration/classifier';
 import { VIBRATION_FEATURE_COUNT } from './vibration/features';
 
 export interface ModelSignature {
@@ -17,6 +18,7 @@ export const MODEL_SIGNATURES: Record<string, ModelSignature> = {
   [VIBRATION_CLASSIFIER_NAME]: {
     inputs: [{ name: VIBRATION_CLASSIFIER_INPUT, shape: [null, VIBRATION_FEATURE_COUNT] }],
     outputs: [{ name: MLP_PROBABILITIES, shape: [null, VIBRATION_CLASS_COUNT] }],
+    checkMetadata: (metadata) => void vibrationClassifierWindowSeconds(metadata),
   },
   [TEP_DETECTOR_NAME]: tepDetectorSignature(),
   [TEP_LSTM_NAME]: tepLstmSignature(),
@@ -29,10 +31,10 @@ export const MAX_MODEL_BYTES = 50 * 1024 * 1024;
  * Loads a model the way the platform serves it: size, a real ONNX file without external data, the inputs and outputs
  * of its registry name, the metadata serving reads, loadable by ONNX Runtime. Refusals are OnnxModelRejectedError.
  */
-export async function loadServableModel(name: string, bytes: Uint8Array): Promise<LoadedOnnxModel> {
+export async function loadServableModel(name: string, bytes: Uint8Array, sessionOptions?: InferenceSession.SessionOptions): Promise<LoadedOnnxModel> {
   const signature = MODEL_SIGNATURES[name];
   if (!signature) throw new RangeError(`no model named '${name}' is served`);
-  const model = await loadOnnxModel(bytes, { maxBytes: MAX_MODEL_BYTES, expectInputs: signature.inputs, expectOutputs: signature.outputs });
+  const model = await loadOnnxModel(bytes, { maxBytes: MAX_MODEL_BYTES, expectInputs: signature.inputs, expectOutputs: signature.outputs, sessionOptions });
   try {
     signature.checkMetadata?.(model.metadata);
   } catch (err) {

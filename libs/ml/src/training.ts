@@ -23,24 +23,25 @@ export type TrainingProgress = EpochProgress | BatchProgress;
 export const PAUSE_EVERY_MS = 100;
 
 /**
- * Training loops are generators that pause after every batch and epoch, so a retrain activity can heartbeat and yield
- * the event loop there; tools and tests run them straight through with this.
+ * Long computations — training loops, fitting and calibrating the TEP detector — are generators that yield often
+ * (after every batch and epoch, tree or chunk of scored rows), so a retrain activity can heartbeat and yield the event
+ * loop there; tools and tests run them straight through with this.
  */
-export function runToEnd<T>(training: Generator<TrainingProgress, T>): T {
+export function runToEnd<T>(work: Generator<unknown, T>): T {
   for (;;) {
-    const step = training.next();
+    const step = work.next();
     if (step.done) return step.value;
   }
 }
 
 /**
- * Runs a training loop, awaiting `pause` (a heartbeat, a yield of the event loop, a cancellation check) after every
- * epoch and, inside an epoch, whenever `everyMs` have passed since the last pause.
+ * Runs a long computation, awaiting `pause` (a heartbeat, a yield of the event loop, a cancellation check) after
+ * every epoch of a training loop (a progress with a loss) and whenever `everyMs` have passed since the last pause.
  */
-export async function runPausing<T>(training: Generator<TrainingProgress, T>, pause: (progress: TrainingProgress) => Promise<void>, everyMs = PAUSE_EVERY_MS): Promise<T> {
+export async function runPausing<P extends object, T>(work: Generator<P, T>, pause: (progress: P) => Promise<void>, everyMs = PAUSE_EVERY_MS): Promise<T> {
   let since = performance.now();
   for (;;) {
-    const step = training.next();
+    const step = work.next();
     if (step.done) return step.value;
     if ('loss' in step.value || performance.now() - since >= everyMs) {
       await pause(step.value);

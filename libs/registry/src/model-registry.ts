@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ConflictError, InvalidInputError, NotFoundError } from '@him/contracts';
-import { ModelStatus, ModelVersion } from '@him/db';
-import { loadServableModel, MODEL_SIGNATURES, OnnxModelRejectedError } from '@him/ml';
+import { ModelStatus, ModelVersionRepository, type ModelVersionRecord } from '@him/db';
+import { MODEL_SIGNATURES, OnnxModelRejectedError } from '@him/ml';
+import { checkServableModelFile, type ModelCheckLimits } from './model-check';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -15,6 +15,20 @@ export interface NewModelVersion {
   createdBy?: string;
 }
 
+export interface ModelRegistryOptions {
+  blobDir: string;
+  /** Where the models shipped with the platform live (`data/models/<name>/v<N>.onnx` + `v<N>.json`). */
+  shippedDir: string;
+  /** Limits of the process that loads an upload before it is registered. */
+  check: ModelCheckLimits;
+}
+
+/** Told which version of a model is active after a promotion or rollback made in this process. */
+export type ActiveVersionListener = (name: string, active: ModelVersionRecord) => void;
+
+/** Files a crash left in the model store (written, never registered) are swept once they are this old. */
+const ORPHAN_AGE_MS = 60 * 60 * 1000;
+
 /**
  * The model registry: versions per model name, at most one active, files in the blob store. Shared by the API
  * and the workers (stateless: everything lives in the database and the blob store). Promotion and rollback swap
@@ -22,130 +36,189 @@ export interface NewModelVersion {
  * promotion takes effect without a restart.
  */
 export class ModelRegistry {
+  private readonly listeners = new Set<ActiveVersionListener>();
+
   constructor(
-    private readonly orm: MikroORM,
-    private readonly blobDir: string,
-    /** Where the models shipped with the platform live (`data/models/<name>/v<N>.onnx` + `v<N>.json`). */
-    private readonly shippedDir: string,
+    private readonly versions: ModelVersionRepository,
+    private readonly options: ModelRegistryOptions,
   ) {}
+
+  private get modelsDir(): string {
+    return path.join(this.options.blobDir, 'models');
+  }
 
   /** A fresh installation serves the shipped models: they become the first versions, the newest active. */
   async registerShipped(): Promise<string[]> {
     const registered: string[] = [];
     for (const name of Object.keys(MODEL_SIGNATURES)) {
-      const dir = path.join(this.shippedDir, name);
-      const em = this.orm.em.fork();
-      if (!fs.existsSync(dir) || (await em.count(ModelVersion, { name })) > 0) continue;
-      const versions = fs.readdirSync(dir).map((f) => Number(/^v(\d+)\.onnx$/.exec(f)?.[1])).filter((v) => v > 0).sort((a, b) => a - b);
-      for (const version of versions) {
+      const dir = path.join(this.options.shippedDir, name);
+      if (!(await exists(dir)) || (await this.versions.countVersions(name)) > 0) continue;
+      const numbers = (await fs.readdir(dir))
+        .map((f) => Number(/^v(\d+)\.onnx$/.exec(f)?.[1]))
+        .filter((v) => v > 0)
+        .sort((a, b) => a - b);
+      const records = [];
+      for (const version of numbers) {
         const file = path.join(dir, `v${version}.onnx`);
         const report = path.join(dir, `v${version}.json`);
-        const { feature_names: _names, ...metrics } = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : {};
-        em.create(ModelVersion, {
+        const evaluation = (await exists(report)) ? (JSON.parse(await fs.readFile(report, 'utf8')) as Record<string, unknown>) : {};
+        const { feature_names: _names, ...metrics } = evaluation;
+        const newest = version === numbers[numbers.length - 1];
+        records.push({
           name,
           version,
-          checksum: sha256(fs.readFileSync(file)),
+          checksum: sha256(await fs.readFile(file)),
           filePath: file,
           metrics,
-          status: version === versions[versions.length - 1] ? ModelStatus.Active : ModelStatus.Retired,
+          status: newest ? ModelStatus.Active : ModelStatus.Retired,
           createdBy: 'shipped',
-          createdAt: new Date(),
           promotedAt: new Date(),
         });
       }
-      try {
-        await em.flush();
-        registered.push(`${name} v${versions.join(', v')}`);
-      } catch (err) {
-        // Another API instance or worker registered them first.
-        if (!(err instanceof UniqueConstraintViolationException)) throw err;
-      }
+      // Null: another API instance or worker registered them first.
+      if (await this.versions.insert(records)) registered.push(`${name} v${numbers.join(', v')}`);
     }
     return registered;
   }
 
-  list(name?: string): Promise<ModelVersion[]> {
-    return this.orm.em.fork().find(ModelVersion, name ? { name } : {}, { orderBy: { name: 'asc', version: 'desc' } });
+  list(name?: string): Promise<ModelVersionRecord[]> {
+    return this.versions.list(name);
   }
 
-  async get(name: string, version: number): Promise<ModelVersion> {
-    const found = await this.orm.em.fork().findOne(ModelVersion, { name, version });
+  async get(name: string, version: number): Promise<ModelVersionRecord> {
+    const found = await this.versions.find(name, version);
     if (!found) throw new NotFoundError(`${name} version ${version} is not registered`);
     return found;
   }
 
-  active(name: string): Promise<ModelVersion | null> {
-    return this.orm.em.fork().findOne(ModelVersion, { name, status: ModelStatus.Active });
+  active(name: string): Promise<ModelVersionRecord | null> {
+    return this.versions.findActive(name);
   }
 
-  async promote(name: string, version: number): Promise<ModelVersion> {
-    return this.orm.em.fork().transactional(async (em) => {
-      const target = await em.findOne(ModelVersion, { name, version });
-      if (!target) throw new NotFoundError(`${name} version ${version} is not registered`);
-      if (target.status === ModelStatus.Active) throw new ConflictError(`${name} version ${version} is already active`);
-      await em.nativeUpdate(ModelVersion, { name, status: ModelStatus.Active }, { status: ModelStatus.Retired });
-      em.assign(target, { status: ModelStatus.Active, promotedAt: new Date() });
-      return target;
-    });
+  /** Calls `listener` after each promotion or rollback made through this registry (other processes see it on their next read). */
+  onActiveVersion(listener: ActiveVersionListener): void {
+    this.listeners.add(listener);
+  }
+
+  async promote(name: string, version: number): Promise<ModelVersionRecord> {
+    const outcome = await this.versions.activate(name, version);
+    if ('refused' in outcome) {
+      if (outcome.refused === 'not_registered') throw new NotFoundError(`${name} version ${version} is not registered`);
+      throw new ConflictError(`${name} version ${version} is already active`);
+    }
+    return this.activated(outcome.activated);
   }
 
   /** Puts back the version that was active before the current one. */
-  async rollback(name: string): Promise<ModelVersion> {
-    return this.orm.em.fork().transactional(async (em) => {
-      const current = await em.findOne(ModelVersion, { name, status: ModelStatus.Active });
-      const previous = await em.findOne(
-        ModelVersion,
-        { name, status: ModelStatus.Retired, promotedAt: { $ne: null }, ...(current ? { id: { $ne: current.id } } : {}) },
-        { orderBy: { promotedAt: 'desc', version: 'desc' } },
-      );
-      if (!previous) throw new ConflictError(`${name} has no earlier active version to roll back to`);
-      if (current) current.status = ModelStatus.Retired;
-      em.assign(previous, { status: ModelStatus.Active, promotedAt: new Date() });
-      return previous;
-    });
+  async rollback(name: string): Promise<ModelVersionRecord> {
+    const previous = await this.versions.reactivatePrevious(name);
+    if (!previous) throw new ConflictError(`${name} has no earlier active version to roll back to`);
+    return this.activated(previous);
+  }
+
+  private activated(active: ModelVersionRecord): ModelVersionRecord {
+    for (const listener of this.listeners) listener(active.name, active);
+    return active;
   }
 
   /**
-   * Registers an externally trained ONNX model as a candidate, after checking it the way it will be served:
-   * size, a real ONNX model, no external data files, the inputs and outputs the platform uses, loadable by ORT, and
-   * whatever else serving reads from the model's metadata.
+   * Registers an externally trained ONNX model as a candidate, after checking it the way it will be served —
+   * size, a real ONNX model, no external data files, the inputs and outputs the platform uses, loadable by ORT
+   * within the check's memory and time, whatever else serving reads from the model's metadata — in a child process.
    */
-  async upload(name: string, bytes: Uint8Array, createdBy: string | undefined): Promise<ModelVersion> {
+  async upload(name: string, bytes: Uint8Array, createdBy: string | undefined): Promise<ModelVersionRecord> {
+    const checksum = sha256(bytes);
+    const registered = (same: ModelVersionRecord) => new ConflictError(`this file is already registered as ${name} version ${same.version}`);
+    const same = await this.versions.findByChecksum(name, checksum);
+    if (same) throw registered(same);
+    const incoming = await this.writeIncoming(bytes);
     try {
-      await (await loadServableModel(name, bytes)).session.release();
-    } catch (err) {
-      if (err instanceof OnnxModelRejectedError) throw new InvalidInputError(`model refused: ${err.message}`, [{ field: 'file', message: err.message, reason: err.reason }]);
-      throw err;
+      try {
+        await checkServableModelFile(name, incoming, this.options.check);
+      } catch (err) {
+        if (err instanceof OnnxModelRejectedError) throw new InvalidInputError(`model refused: ${err.message}`, [{ field: 'file', message: err.message, reason: err.reason }]);
+        throw err;
+      }
+      const { record, created } = await this.store(name, incoming, checksum, { createdBy });
+      if (!created) throw registered(record);
+      return record;
+    } finally {
+      await fs.rm(incoming, { force: true });
     }
-    const same = await this.orm.em.fork().findOne(ModelVersion, { name, checksum: sha256(bytes) });
-    if (same) throw new ConflictError(`this file is already registered as ${name} version ${same.version}`);
-    return this.register(name, bytes, { createdBy });
   }
 
   /**
    * Stores a model file and registers it as the next candidate version. The same bytes register once: a retried
    * call (a retrain activity after a worker crash) gets the version the first call created.
    */
-  async register(name: string, bytes: Uint8Array, details: NewModelVersion): Promise<ModelVersion> {
+  async register(name: string, bytes: Uint8Array, details: NewModelVersion): Promise<ModelVersionRecord> {
     const checksum = sha256(bytes);
-    for (let attempt = 0; ; attempt++) {
-      const em = this.orm.em.fork();
-      const same = await em.findOne(ModelVersion, { name, checksum });
-      if (same) return same;
-      const last = await em.findOne(ModelVersion, { name }, { orderBy: { version: 'desc' } });
-      const version = (last?.version ?? 0) + 1;
-      const file = path.join(this.blobDir, 'models', name, `v${version}-${checksum.slice(0, 12)}.onnx`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, bytes);
+    const same = await this.versions.findByChecksum(name, checksum);
+    if (same) return same;
+    const incoming = await this.writeIncoming(bytes);
+    try {
+      return (await this.store(name, incoming, checksum, details)).record;
+    } finally {
+      await fs.rm(incoming, { force: true });
+    }
+  }
+
+  /**
+   * Removes files of the model store that no version refers to and that are older than an hour: what a crash
+   * between writing and registering left. Younger ones may belong to a registration still under way.
+   */
+  async sweepOrphanFiles(now = Date.now()): Promise<string[]> {
+    const referenced = new Set((await this.versions.list()).map((v) => path.resolve(v.filePath)));
+    const entries = await fs.readdir(this.modelsDir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const removed: string[] = [];
+    for (const entry of entries) {
+      const file = path.resolve(entry.parentPath, entry.name);
+      if (!entry.isFile() || referenced.has(file)) continue;
+      const stat = await fs.stat(file).catch(() => null);
+      if (!stat || now - stat.mtimeMs < ORPHAN_AGE_MS) continue;
+      await fs.rm(file, { force: true });
+      removed.push(file);
+    }
+    return removed;
+  }
+
+  /** Each registration writes its bytes once, under a name of its own, so no other request can touch them. */
+  private async writeIncoming(bytes: Uint8Array): Promise<string> {
+    const file = path.join(this.modelsDir, '.incoming', `${randomUUID()}.onnx`);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, bytes, { flag: 'wx' });
+    return file;
+  }
+
+  /**
+   * Moves this request's file to its place and registers it as the next version. The file keeps a name of its own
+   * (the upload's id), so a racing request for the same version or the same bytes never overwrites or deletes it;
+   * the loser of a race moves only its own file back and looks again: the same bytes registered meanwhile are
+   * `created: false`, another model took the number: the next one.
+   */
+  private async store(name: string, incoming: string, checksum: string, details: NewModelVersion): Promise<{ record: ModelVersionRecord; created: boolean }> {
+    const tag = path.basename(incoming, '.onnx').slice(0, 8);
+    await fs.mkdir(path.join(this.modelsDir, name), { recursive: true });
+    for (let attempt = 1; ; attempt++) {
+      const same = await this.versions.findByChecksum(name, checksum);
+      if (same) return { record: same, created: false };
+      const version = await this.versions.nextVersion(name);
+      const file = path.join(this.modelsDir, name, `v${version}-${checksum.slice(0, 12)}-${tag}.onnx`);
+      await fs.rename(incoming, file);
+      let created: ModelVersionRecord | undefined;
       try {
-        const created = em.create(ModelVersion, { name, version, checksum, filePath: file, ...details, createdAt: new Date() });
-        await em.flush();
-        return created;
-      } catch (err) {
-        // Two registrations raced for the same version number: the loser takes the next one.
-        fs.rmSync(file, { force: true });
-        if (!(err instanceof UniqueConstraintViolationException) || attempt >= 3) throw err;
+        [created] = (await this.versions.insert([{ name, version, checksum, filePath: file, ...details }])) ?? [];
+      } finally {
+        if (!created) await fs.rename(file, incoming);
       }
+      if (created) return { record: created, created: true };
+      if (attempt === 5) throw new Error(`${name}: could not register a version, five version numbers were taken meanwhile`);
     }
   }
 }
+
+const exists = (file: string) =>
+  fs.access(file).then(
+    () => true,
+    () => false,
+  );

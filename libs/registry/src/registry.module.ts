@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
 import { AppConfig, REPO_ROOT } from '@him/config';
+import { ModelVersionRepository } from '@him/db';
 import * as path from 'node:path';
 import { ModelRegistry } from './model-registry';
 import { ServedModels } from './served-models';
@@ -11,8 +11,9 @@ import { ServedModels } from './served-models';
   providers: [
     {
       provide: ModelRegistry,
-      inject: [MikroORM, AppConfig],
-      useFactory: (orm: MikroORM, config: AppConfig) => new ModelRegistry(orm, config.blobDir, path.join(REPO_ROOT, 'data', 'models')),
+      inject: [ModelVersionRepository, AppConfig],
+      useFactory: (versions: ModelVersionRepository, config: AppConfig) =>
+        new ModelRegistry(versions, { blobDir: config.blobDir, shippedDir: path.join(REPO_ROOT, 'data', 'models'), check: config.modelCheck }),
     },
     { provide: ServedModels, inject: [ModelRegistry], useFactory: (registry: ModelRegistry) => new ServedModels(registry) },
   ],

@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
+import * as fs from 'node:fs/promises';
 import type { InferenceSession } from 'onnxruntime-node';
 import { DependencyUnavailableError } from '@him/contracts';
-import type { ModelVersion } from '@him/db';
+import { ModelStatus, type ModelVersionRecord } from '@him/db';
 import { loadServableModel, type OnnxModelMetadata } from '@him/ml';
 import type { ModelRegistry } from './model-registry';
 
@@ -10,37 +10,83 @@ export interface ServedModel {
   session: InferenceSession;
   /** `name@version`, as predictions record it. */
   version: string;
-  record: ModelVersion;
+  record: ModelVersionRecord;
   metadata: OnnxModelMetadata;
 }
 
+interface LoadedVersion {
+  name: string;
+  model: Promise<ServedModel>;
+  /** Inferences running on the session now. */
+  users: number;
+  /** No longer the active version: released when the last user is done. */
+  retired: boolean;
+}
+
 /**
- * ONNX Runtime sessions of registered versions, loaded on first use and kept by registry id. `active()` reads the
- * registry on every call, so a promotion or rollback reaches the API and every worker without a restart.
+ * ONNX Runtime sessions of registered versions, loaded on first use and kept by registry id. `withActive()` reads
+ * the registry on every call, so a promotion or rollback reaches the API and every worker without a restart. The
+ * session of a version that is no longer active is released once no inference holds it; a process learns of the
+ * change at a promotion or rollback of its own, or at its next use of the model.
  */
 export class ServedModels {
-  private readonly sessions = new Map<number, Promise<ServedModel>>();
+  private readonly loaded = new Map<number, LoadedVersion>();
 
-  constructor(private readonly registry: ModelRegistry) {}
-
-  async active(name: string): Promise<ServedModel> {
-    const active = await this.registry.active(name);
-    if (!active) throw new DependencyUnavailableError(`no active ${name}: promote a version first`);
-    return this.load(active);
+  constructor(private readonly registry: ModelRegistry) {
+    registry.onActiveVersion((name, active) => this.retireAllBut(name, active.id));
   }
 
-  load(record: ModelVersion): Promise<ServedModel> {
-    let served = this.sessions.get(record.id);
-    if (!served) {
-      served = loadServableModel(record.name, fs.readFileSync(record.filePath)).then(({ session, metadata }) => ({
-        session,
-        version: `${record.name}@${record.version}`,
-        record,
-        metadata,
-      }));
-      served.catch(() => this.sessions.delete(record.id));
-      this.sessions.set(record.id, served);
+  /** Runs `inference` on the active version of `name`; its session stays loaded at least until `inference` settles. */
+  async withActive<T>(name: string, inference: (model: ServedModel) => Promise<T>): Promise<T> {
+    const active = await this.registry.active(name);
+    if (!active) throw new DependencyUnavailableError(`no active ${name}: promote a version first`);
+    return this.withVersion(active, inference);
+  }
+
+  /** Runs `inference` on one registered version, as the registry gave it (the champion a retrain scores, say). */
+  async withVersion<T>(record: ModelVersionRecord, inference: (model: ServedModel) => Promise<T>): Promise<T> {
+    if (record.status === ModelStatus.Active) this.retireAllBut(record.name, record.id);
+    const entry = this.entry(record);
+    entry.users++;
+    try {
+      return await inference(await entry.model);
+    } finally {
+      entry.users--;
+      if (entry.retired && entry.users === 0) this.release(record.id, entry);
     }
-    return served;
+  }
+
+  private entry(record: ModelVersionRecord): LoadedVersion {
+    const active = record.status === ModelStatus.Active;
+    const known = this.loaded.get(record.id);
+    if (known) {
+      if (active) known.retired = false;
+      return known;
+    }
+    const model = fs.readFile(record.filePath).then(async (bytes) => {
+      const { session, metadata } = await loadServableModel(record.name, bytes);
+      return { session, metadata, record, version: `${record.name}@${record.version}` };
+    });
+    const entry: LoadedVersion = { name: record.name, model, users: 0, retired: !active };
+    // A load that failed is tried again at the next use.
+    void model.catch(() => this.loaded.get(record.id) === entry && this.loaded.delete(record.id));
+    this.loaded.set(record.id, entry);
+    return entry;
+  }
+
+  private retireAllBut(name: string, activeId: number): void {
+    for (const [id, entry] of this.loaded) {
+      if (entry.name !== name || id === activeId) continue;
+      entry.retired = true;
+      if (entry.users === 0) this.release(id, entry);
+    }
+  }
+
+  private release(id: number, entry: LoadedVersion): void {
+    if (this.loaded.get(id) === entry) this.loaded.delete(id);
+    void entry.model.then(
+      (m) => m.session.release(),
+      () => undefined,
+    );
   }
 }

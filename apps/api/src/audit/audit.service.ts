@@ -73,11 +73,9 @@ export class AuditService {
   }
 
   list(q: AuditQuery): Promise<AuditLog[]> {
-    return this.orm.em.fork().find(
-      AuditLog,
-      { ...(q.beforeId ? { id: { $lt: q.beforeId } } : {}), ...(q.apiKeyId ? { apiKeyId: q.apiKeyId } : {}) },
-      { orderBy: { id: 'desc' }, limit: q.limit },
-    );
+    return this.orm.em
+      .fork()
+      .find(AuditLog, { ...(q.beforeId ? { id: { $lt: q.beforeId } } : {}), ...(q.apiKeyId ? { apiKeyId: q.apiKeyId } : {}) }, { orderBy: { id: 'desc' }, limit: q.limit });
   }
 
   private entryOf(req: FastifyRequest) {

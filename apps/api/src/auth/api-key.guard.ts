@@ -30,8 +30,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!principal) throw this.refuse(req, 'Invalid or revoked API key');
     req.principal = principal;
 
-    const required =
-      this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? (READ_METHODS.has(req.method) ? Role.Viewer : Role.Operator);
+    const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? (READ_METHODS.has(req.method) ? Role.Viewer : Role.Operator);
     if (ROLE_RANK[principal.role] < ROLE_RANK[required]) {
       throw new ForbiddenException({ code: 'FORBIDDEN', message: `This action needs the ${required} role; your key has ${principal.role}` });
     }

@@ -4,8 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE } from './auth.decorators';
 import { RateLimiter } from './rate-limiter';
 
-const isPublic = (reflector: Reflector, context: ExecutionContext) =>
-  reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) === true;
+const isPublic = (reflector: Reflector, context: ExecutionContext) => reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) === true;
 
 /**
  * Runs before ApiKeyGuard: an address that failed authentication too often is refused without a database lookup,

@@ -22,7 +22,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, code, message, details } = this.describe(exception);
     if (status === 500) this.log.error(`${req.method} ${req.url} [${req.id}]: ${exception instanceof Error ? exception.stack : String(exception)}`);
     else if (status > 500) this.log.warn(`${req.method} ${req.url} [${req.id}]: ${message}`);
-    void reply.status(status).type('application/json; charset=utf-8').send(errorBody(status, code, message, req, details));
+    void reply
+      .status(status)
+      .type('application/json; charset=utf-8')
+      .send(errorBody(status, code, message, req, details));
   }
 
   private describe(exception: unknown): { status: number; code: string; message: string; details?: ErrorDetail[] } {

@@ -59,13 +59,7 @@ export function defaultCode(status: number): string {
   return CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
 }
 
-export function errorBody(
-  status: number,
-  code: string,
-  message: string,
-  req: { url: string; id: string },
-  details?: ErrorDetail[],
-): ErrorBody {
+export function errorBody(status: number, code: string, message: string, req: { url: string; id: string }, details?: ErrorDetail[]): ErrorBody {
   return {
     status,
     code,

@@ -27,8 +27,7 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) =>
-      new BadRequestException({ code: 'VALIDATION_FAILED', message: 'Request validation failed', details: flatten(errors) }),
+    exceptionFactory: (errors) => new BadRequestException({ code: 'VALIDATION_FAILED', message: 'Request validation failed', details: flatten(errors) }),
   });
 }
 

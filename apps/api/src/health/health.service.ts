@@ -11,10 +11,7 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyCheckDto>
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS))),
-    ]);
+    await Promise.race([check(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)))]);
     return { status: 'up', latency_ms: Date.now() - started };
   } catch (err) {
     return { status: 'down', latency_ms: Date.now() - started, error: (err as Error).message.split('\n')[0].slice(0, 300) };

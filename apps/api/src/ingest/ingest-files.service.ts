@@ -44,14 +44,16 @@ export class IngestFilesService {
       // preservePath: see the name as sent, so '../' is refused rather than silently cut off.
       for await (const part of req.parts({ preservePath: true, limits: { fileSize: this.config.ingestMaxBytes, files: 1, fields: 20 } })) {
         if (part.type === 'file') {
-          if (part.fieldname !== 'file') throw new InvalidInputError(`unexpected file field '${part.fieldname}'`, [{ field: part.fieldname, message: 'the file goes in the field `file`' }]);
+          if (part.fieldname !== 'file')
+            throw new InvalidInputError(`unexpected file field '${part.fieldname}'`, [{ field: part.fieldname, message: 'the file goes in the field `file`' }]);
           const unsafe = unsafeFileNameReason(part.filename);
           if (unsafe) {
             part.file.resume();
             throw new InvalidInputError(`unsafe file name: ${unsafe}`, [{ field: 'file', message: `file name ${unsafe}` }]);
           }
           received = { ...(await this.store(part.file)), fileName: part.filename };
-          if (part.file.truncated) throw new PayloadTooLargeException({ code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than the limit of ${this.config.ingestMaxBytes} bytes` });
+          if (part.file.truncated)
+            throw new PayloadTooLargeException({ code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than the limit of ${this.config.ingestMaxBytes} bytes` });
         } else {
           fields[part.fieldname] = String(part.value);
         }
@@ -80,7 +82,8 @@ export class IngestFilesService {
     }
     const stat = fs.statSync(real);
     if (!stat.isFile()) throw new InvalidInputError('path is not a regular file', [{ field: 'path', message: 'not a regular file' }]);
-    if (stat.size > this.config.ingestMaxBytes) throw new PayloadTooLargeException({ code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than the limit of ${this.config.ingestMaxBytes} bytes` });
+    if (stat.size > this.config.ingestMaxBytes)
+      throw new PayloadTooLargeException({ code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than the limit of ${this.config.ingestMaxBytes} bytes` });
     const hash = createHash('sha256');
     await pipeline(fs.createReadStream(real), hash);
     return this.finish(dto, { path: real, checksum: hash.digest('hex'), bytes: stat.size, fileName: path.basename(real) }, false);
@@ -94,13 +97,17 @@ export class IngestFilesService {
     const hash = createHash('sha256');
     let bytes = 0;
     try {
-      await pipeline(file, async function* (source) {
-        for await (const chunk of source as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          yield chunk;
-        }
-      }, fs.createWriteStream(incoming));
+      await pipeline(
+        file,
+        async function* (source) {
+          for await (const chunk of source as AsyncIterable<Buffer>) {
+            hash.update(chunk);
+            bytes += chunk.length;
+            yield chunk;
+          }
+        },
+        fs.createWriteStream(incoming),
+      );
     } catch (err) {
       fs.rmSync(incoming, { force: true });
       throw err;
@@ -146,7 +153,11 @@ export class IngestFilesService {
     const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
     if (utf16) throw new InvalidInputError('the file is UTF-16 encoded; save it as UTF-8 (or plain ASCII) CSV', [{ field: 'file', message: 'wrong encoding (UTF-16)' }]);
     if (head.includes(0)) throw new InvalidInputError('the file is binary, not CSV text', [{ field: 'file', message: 'binary content (NUL bytes)' }]);
-    const firstLine = head.toString('latin1').replace(/^\xef\xbb\xbf/, '').split('\n').find((l) => l.trim() !== '');
+    const firstLine = head
+      .toString('latin1')
+      .replace(/^\xef\xbb\xbf/, '')
+      .split('\n')
+      .find((l) => l.trim() !== '');
     const collectedAt = dto.collected_at?.toISOString();
     const startTime = dto.start_time?.toISOString();
     const resolved = resolveIngest(file.fileName, { kind: dto.kind, machineName: dto.machine_name, sensorNo: dto.sensor_no, collectedAt, startTime }, firstLine?.trim());

@@ -37,7 +37,7 @@ export class IngestJobDto {
 
   @ApiPropertyOptional({
     example: '2026-11-01T03:00:00Z',
-    description: 'Recording: when it was collected (part of each row\'s key; omitted = undated, 1970-01-01). Capture: the capture time (default from the file name).',
+    description: "Recording: when it was collected (part of each row's key; omitted = undated, 1970-01-01). Capture: the capture time (default from the file name).",
   })
   @Optional()
   @IsUtcDateTime()

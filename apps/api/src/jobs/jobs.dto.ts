@@ -33,10 +33,14 @@ export class JobProgressDto {
 export class JobErrorDto {
   @ApiProperty({
     example: "file rejected: 1 bad line(s); nothing was stored. line 7: column 'Type 2' is NaN, not a finite number",
-    description: "The root cause. A domain failure's own message; for an internal error (database, file system, a bug) only a generic text naming its type — the full text is in the worker log.",
+    description:
+      "The root cause. A domain failure's own message; for an internal error (database, file system, a bug) only a generic text naming its type — the full text is in the worker log.",
   })
   message!: string;
-  @ApiProperty({ example: 'FileRejected', description: 'Failure type: a domain failure (FileRejected, NotEnoughData, InvalidInput…), Timeout, Cancelled, Terminated, or the internal error’s name' })
+  @ApiProperty({
+    example: 'FileRejected',
+    description: 'Failure type: a domain failure (FileRejected, NotEnoughData, InvalidInput…), Timeout, Cancelled, Terminated, or the internal error’s name',
+  })
   type!: string;
   @ApiPropertyOptional({
     // An object for some failures (a file's rejected lines), a list of { field, message } for invalid input.

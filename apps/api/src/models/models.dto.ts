@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Min } from 'class-validator';
 import { MODEL_SIGNATURES } from '@him/ml';
-import { ModelStatus, type ModelVersion } from '@him/db';
+import { ModelStatus, type ModelVersionRecord } from '@him/db';
 import { Optional } from '../common/validation';
 
 const MODEL_NAMES = Object.keys(MODEL_SIGNATURES);
@@ -40,7 +40,7 @@ export class ModelVersionResponseDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) promoted_at!: string | null;
 }
 
-export function mapModelVersion(m: ModelVersion): ModelVersionResponseDto {
+export function mapModelVersion(m: ModelVersionRecord): ModelVersionResponseDto {
   return {
     name: m.name,
     version: m.version,

@@ -6,8 +6,10 @@ import { ModelsController } from './models.controller';
 export class ModelsModule implements OnApplicationBootstrap {
   constructor(private readonly registry: ModelRegistry) {}
 
-  /** A fresh installation serves the models shipped in data/models without training. */
+  /** A fresh installation serves the models shipped in data/models without training; files a crash left unregistered go. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const shipped of await this.registry.registerShipped()) new Logger('models').log(`registered shipped ${shipped}`);
+    const logger = new Logger('models');
+    for (const shipped of await this.registry.registerShipped()) logger.log(`registered shipped ${shipped}`);
+    for (const orphan of await this.registry.sweepOrphanFiles()) logger.log(`removed ${orphan}: no model version refers to it`);
   }
 }

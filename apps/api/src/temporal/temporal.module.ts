@@ -12,8 +12,7 @@ import { AppConfig } from '@him/config';
     {
       provide: Client,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new Client({ connection: Connection.lazy({ address: config.temporal.address }), namespace: config.temporal.namespace }),
+      useFactory: (config: AppConfig) => new Client({ connection: Connection.lazy({ address: config.temporal.address }), namespace: config.temporal.namespace }),
     },
   ],
   exports: [Client],

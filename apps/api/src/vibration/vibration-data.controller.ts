@@ -51,10 +51,7 @@ export class VibrationDataController {
   @ApiExtraModels(VibrationDataCreateDto, VibrationDataBulkDto)
   @ApiBody({
     schema: {
-      oneOf: [
-        { type: 'array', items: { $ref: getSchemaPath(VibrationDataCreateDto) }, maxItems: MAX_DATA_BULK_ROWS },
-        { $ref: getSchemaPath(VibrationDataBulkDto) },
-      ],
+      oneOf: [{ type: 'array', items: { $ref: getSchemaPath(VibrationDataCreateDto) }, maxItems: MAX_DATA_BULK_ROWS }, { $ref: getSchemaPath(VibrationDataBulkDto) }],
     },
   })
   @ApiOkResponse({ type: BulkInsertResponseDto })

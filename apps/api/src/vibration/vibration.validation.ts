@@ -65,9 +65,7 @@ export function IsUtcDateTime(): PropertyDecorator {
       name: 'isUtcDateTime',
       validator: {
         validate: (value) => value instanceof Date,
-        defaultMessage: buildMessage(
-          (each) => `${each}$property must be an ISO 8601 date-time between 1970-01-01 and 9999-12-31 (UTC unless it carries an offset)`,
-        ),
+        defaultMessage: buildMessage((each) => `${each}$property must be an ISO 8601 date-time between 1970-01-01 and 9999-12-31 (UTC unless it carries an offset)`),
       },
     }),
   );

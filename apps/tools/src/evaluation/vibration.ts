@@ -1,17 +1,7 @@
 // The vibration classifier's evaluation sets, shared by `train:vibration` (which reports them with the model it
 // trains) and `eval:models` (which scores the shipped file). None of them is ever trained on.
 import type * as ort from 'onnxruntime-node';
-import {
-  captureRows,
-  DEMO_MACHINES,
-  FaultType,
-  planCaptures,
-  recordingRows,
-  scriptedFaultHistory,
-  sensorProfile,
-  type CaptureSpec,
-  type PlannedCapture,
-} from '@him/datagen';
+import { captureRows, DEMO_MACHINES, FaultType, planCaptures, recordingRows, scriptedFaultHistory, sensorProfile, type CaptureSpec, type PlannedCapture } from '@him/datagen';
 import {
   classificationReport,
   concatWindows,
@@ -46,7 +36,16 @@ export interface CaptureSet {
 /** A week of 2 s captures every 3 h from all demo machines and 4 sensors each, under the scripted fault history. */
 export function campaignCaptures(): CaptureSet {
   const start = new Date('2026-11-01T00:00:00Z');
-  const plan: PlannedCapture[] = planCaptures({ start, days: 7, everyHours: 3, machines: DEMO_MACHINES, sensorsPerMachine: 4, seconds: 2, seed: EVAL_CAPTURE_SEED, history: scriptedFaultHistory(start) });
+  const plan: PlannedCapture[] = planCaptures({
+    start,
+    days: 7,
+    everyHours: 3,
+    machines: DEMO_MACHINES,
+    sensorsPerMachine: 4,
+    seconds: 2,
+    seed: EVAL_CAPTURE_SEED,
+    history: scriptedFaultHistory(start),
+  });
   return { title: `a week of captures, seed ${EVAL_CAPTURE_SEED}`, captures: plan, speeds: plan.map((c) => c.speedHz), rates: plan.map((c) => c.samplingRateHz) };
 }
 
@@ -83,7 +82,13 @@ const range = (values: number[], digits: number): string => `${Math.min(...value
 
 /** Each 2 s capture gives two 1 s windows without overlap; the capture's verdict averages their probabilities. */
 export async function scoreCaptures(session: ort.InferenceSession, set: CaptureSet): Promise<CaptureReport> {
-  const parts = set.captures.map((capture, i) => signalWindowFeatures(Float64Array.from(captureRows(capture), ([, value]) => value), set.rates[i], { hopSeconds: 1 }));
+  const parts = set.captures.map((capture, i) =>
+    signalWindowFeatures(
+      Float64Array.from(captureRows(capture), ([, value]) => value),
+      set.rates[i],
+      { hopSeconds: 1 },
+    ),
+  );
   const features = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((offset, p) => (features.set(p, offset), offset + p.length), 0);
   const windowsPerCapture = parts.map((p) => p.length / VIBRATION_FEATURE_COUNT);
@@ -97,7 +102,10 @@ export async function scoreCaptures(session: ort.InferenceSession, set: CaptureS
     captureLabels.push(mean.indexOf(Math.max(...mean)));
   }
   const byCapture = classificationReport(truth, captureLabels);
-  const byWindow = classificationReport(truth.flatMap((t, i) => Array<number>(windowsPerCapture[i]).fill(t)), labels);
+  const byWindow = classificationReport(
+    truth.flatMap((t, i) => Array<number>(windowsPerCapture[i]).fill(t)),
+    labels,
+  );
   return {
     captures: truth.length,
     speed_hz: range(set.speeds, 2),

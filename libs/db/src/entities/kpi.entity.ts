@@ -4,7 +4,19 @@ import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/
 @Entity({ tableName: 'kpi_equipment_daily' })
 @Unique({ name: 'uq_kpi_equipment_day', properties: ['equipmentId', 'day'] })
 export class KpiEquipmentDaily {
-  [OptionalProps]?: 'windowsDiagnosed' | 'countNormal' | 'countUnbalance' | 'countLooseness' | 'countUnbalanceLooseness' | 'faultRate' | 'faultEpisodes' | 'anomaliesLow' | 'anomaliesMedium' | 'anomaliesHigh' | 'anomaliesCritical' | 'updatedAt';
+  [OptionalProps]?:
+    | 'windowsDiagnosed'
+    | 'countNormal'
+    | 'countUnbalance'
+    | 'countLooseness'
+    | 'countUnbalanceLooseness'
+    | 'faultRate'
+    | 'faultEpisodes'
+    | 'anomaliesLow'
+    | 'anomaliesMedium'
+    | 'anomaliesHigh'
+    | 'anomaliesCritical'
+    | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

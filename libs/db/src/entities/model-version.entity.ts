@@ -7,9 +7,10 @@ export enum ModelStatus {
   Retired = 'retired',
 }
 
-/** A registered ONNX model version; at most one version per name is active. */
+/** A registered ONNX model version; at most one version per name is active, and a file registers once per name. */
 @Entity({ tableName: 'model_version' })
 @Unique({ name: 'uq_model_version', properties: ['name', 'version'] })
+@Unique({ name: 'uq_model_version_checksum', properties: ['name', 'checksum'] })
 export class ModelVersion {
   [OptionalProps]?: 'status' | 'createdAt';
 

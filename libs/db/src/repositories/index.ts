@@ -3,6 +3,7 @@ import { CaptureRepository } from './capture.repository';
 import { EquipmentRepository } from './equipment.repository';
 import { IngestLedgerRepository } from './ingest-ledger.repository';
 import { LotRepository } from './lot.repository';
+import { ModelVersionRepository } from './model-version.repository';
 import { ProcessValueRepository } from './process-value.repository';
 import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
@@ -11,6 +12,7 @@ export * from './capture.repository';
 export * from './equipment.repository';
 export * from './ingest-ledger.repository';
 export * from './lot.repository';
+export * from './model-version.repository';
 export * from './process-value.repository';
 export * from './sql';
 export * from './vibration-data.repository';
@@ -26,6 +28,7 @@ export const REPOSITORIES: Provider[] = [
   EquipmentRepository,
   IngestLedgerRepository,
   LotRepository,
+  ModelVersionRepository,
   ProcessValueRepository,
   VibrationDataRepository,
   VibrationDiagnosisRepository,

@@ -65,21 +65,14 @@ export function lstmPredictorOnnx(model: LstmPredictor, identity: ModelIdentity)
     identity,
     opsets: [{ domain: AI_ONNX, version: AI_ONNX_OPSET }],
     inputs: [tensorValue(LSTM_INPUT, ElemType.FLOAT, [BATCH_DIM, steps, inputSize])],
-    outputs: [
-      tensorValue(LSTM_FAULT_PROBABILITY, ElemType.FLOAT, [BATCH_DIM, 1]),
-      tensorValue(LSTM_PREDICTED_VALUE, ElemType.FLOAT, [BATCH_DIM, horizon]),
-    ],
+    outputs: [tensorValue(LSTM_FAULT_PROBABILITY, ElemType.FLOAT, [BATCH_DIM, 1]), tensorValue(LSTM_PREDICTED_VALUE, ElemType.FLOAT, [BATCH_DIM, horizon])],
     initializers,
     nodes,
   });
 }
 
 /** Runs an exported predictor in batches (ORT's per-call overhead dominates one sequence at a time). */
-export function lstmOnnxPredict(
-  session: ort.InferenceSession,
-  model: Pick<LstmPredictor, 'steps' | 'inputSize' | 'horizon'>,
-  batchRows = 1024,
-): LstmPredictFn {
+export function lstmOnnxPredict(session: ort.InferenceSession, model: Pick<LstmPredictor, 'steps' | 'inputSize' | 'horizon'>, batchRows = 1024): LstmPredictFn {
   const width = model.steps * model.inputSize;
   return async (sequences) => {
     const count = sequences.length / width;

@@ -314,8 +314,7 @@ export function* lstmTraining(data: LstmTrainingSet, shape: LstmShape, options: 
   const positives = data.labels.reduce((s, y) => s + y, 0);
   const negatives = data.count - positives;
   const weights: LstmLossWeights = {
-    classWeights:
-      o.balanceClasses && positives > 0 && negatives > 0 ? [data.count / (2 * negatives), data.count / (2 * positives)] : [1, 1],
+    classWeights: o.balanceClasses && positives > 0 && negatives > 0 ? [data.count / (2 * negatives), data.count / (2 * positives)] : [1, 1],
     forecastWeight: o.forecastWeight,
   };
   const grad = new Float64Array(params.length);
@@ -420,7 +419,12 @@ export type LstmPredictFn = (sequences: Float32Array) => LstmPrediction | Promis
 
 export function checkLstmPredictor(model: LstmPredictor): void {
   const { inputSize, steps, targetIndex, inputMean, inputStd } = model;
-  for (const [label, n] of [['inputSize', inputSize], ['hiddenSize', model.hiddenSize], ['horizon', model.horizon], ['steps', steps]] as const) {
+  for (const [label, n] of [
+    ['inputSize', inputSize],
+    ['hiddenSize', model.hiddenSize],
+    ['horizon', model.horizon],
+    ['steps', steps],
+  ] as const) {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`${label} must be a positive integer, got ${n}`);
   }
   if (!Number.isInteger(targetIndex) || targetIndex < 0 || targetIndex >= inputSize) {

@@ -212,12 +212,7 @@ class ForecastErrors {
  * Evaluates a predictor (the TypeScript forward pass or an ONNX session, see lstmOnnxPredict) on labelled runs:
  * alarms at `threshold` against the labels, and forecast errors per step beside persistence.
  */
-export async function evaluateTepLstm(
-  runs: readonly NamedTepRun[],
-  predict: LstmPredictFn,
-  facts: TepLstmFacts,
-  threshold = 0.5,
-): Promise<TepLstmEvaluation> {
+export async function evaluateTepLstm(runs: readonly NamedTepRun[], predict: LstmPredictFn, facts: TepLstmFacts, threshold = 0.5): Promise<TepLstmEvaluation> {
   const { steps, horizon, targetIndex } = facts;
   const width = steps * TEP_VARIABLES;
   const inDetectionBenchmark = (fault: number) => fault === 0 || TEP_DETECTABLE_FAULTS.includes(fault);
@@ -276,9 +271,7 @@ export async function evaluateTepLstm(
       forecast: errors.report(),
     });
   }
-  const detectionRates = results
-    .filter((r) => r.fault !== 0 && inDetectionBenchmark(r.fault))
-    .flatMap((r) => (r.detectionRate === null ? [] : [r.detectionRate]));
+  const detectionRates = results.filter((r) => r.fault !== 0 && inDetectionBenchmark(r.fault)).flatMap((r) => (r.detectionRate === null ? [] : [r.detectionRate]));
   const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
   return {
     threshold,
@@ -289,7 +282,10 @@ export async function evaluateTepLstm(
       normalRuns: ratio(tally.normalAlarms, tally.normal),
       faultRunsBeforeOnset: ratio(tally.beforeOnsetAlarms, tally.beforeOnset),
     },
-    meanDetectionRate: ratio(detectionRates.reduce((a, b) => a + b, 0), detectionRates.length),
+    meanDetectionRate: ratio(
+      detectionRates.reduce((a, b) => a + b, 0),
+      detectionRates.length,
+    ),
     forecast: { normalRuns: normalForecast.report(), faultRunsAfterOnset: faultForecast.report() },
     runs: results,
   };

@@ -80,13 +80,7 @@ export const attr = {
 };
 
 /** One operator application; the node is named after its first output so ORT's errors point somewhere. */
-export function node(
-  opType: string,
-  inputs: readonly string[],
-  outputs: readonly string[],
-  attributes: onnx.IAttributeProto[] = [],
-  domain = AI_ONNX,
-): onnx.INodeProto {
+export function node(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: onnx.IAttributeProto[] = [], domain = AI_ONNX): onnx.INodeProto {
   return { opType, domain, input: [...inputs], output: [...outputs], name: `${opType}_${outputs[0]}`, attribute: attributes };
 }
 
@@ -117,9 +111,7 @@ export function encodeModel(spec: GraphSpec): Uint8Array {
       initializer: spec.initializers,
       node: spec.nodes,
     },
-    metadataProps: Object.entries({ ...identity.metadata, name: identity.name, version: String(identity.version) }).map(
-      ([key, value]) => ({ key, value }),
-    ),
+    metadataProps: Object.entries({ ...identity.metadata, name: identity.name, version: String(identity.version) }).map(([key, value]) => ({ key, value })),
   };
   return onnx.ModelProto.encode(model).finish();
 }

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { Dim, OpsetImport } from './graph';
 
 /** Why a model was refused; the message says it in words an uploader can act on. */
-export type OnnxRejectionReason = 'too_large' | 'not_onnx' | 'external_data' | 'signature_mismatch' | 'runtime_rejected';
+export type OnnxRejectionReason = 'too_large' | 'not_onnx' | 'external_data' | 'signature_mismatch' | 'runtime_rejected' | 'resource_limit';
 
 export class OnnxModelRejectedError extends Error {
   override readonly name = 'OnnxModelRejectedError';
@@ -76,8 +76,7 @@ export async function loadOnnxModel(bytes: Uint8Array, opts: LoadOnnxOptions): P
     const location = external.externalData?.find((e) => e.key === 'location')?.value;
     throw new OnnxModelRejectedError(
       'external_data',
-      `tensor '${external.name}' keeps its data in an external file${location ? ` ('${location}')` : ''}; ` +
-        'upload a single self-contained .onnx file with all weights inside',
+      `tensor '${external.name}' keeps its data in an external file${location ? ` ('${location}')` : ''}; ` + 'upload a single self-contained .onnx file with all weights inside',
     );
   }
   const metadata = describe(model);

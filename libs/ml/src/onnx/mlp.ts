@@ -25,7 +25,10 @@ export const MLP_LABEL = 'label';
 /** Checks that the layers chain from `featureCount` inputs to `classes` outputs; returns each layer's [out, in]. */
 export function checkMlp(layers: readonly DenseLayer[], shape: MlpShape): [number, number][] {
   if (layers.length === 0) throw new RangeError('an MLP needs at least one layer');
-  for (const [label, v] of [['inputMean', shape.inputMean], ['inputStd', shape.inputStd]] as const) {
+  for (const [label, v] of [
+    ['inputMean', shape.inputMean],
+    ['inputStd', shape.inputStd],
+  ] as const) {
     if (v && v.length !== shape.featureCount) throw new RangeError(`${label} has ${v.length} values for ${shape.featureCount} features`);
   }
   // A zero or non-finite std would turn a feature into Inf/NaN for every row.
@@ -80,10 +83,7 @@ export function mlpClassifier(layers: readonly DenseLayer[], opts: MlpClassifier
     identity: { name: opts.name ?? 'mlp-classifier', version: opts.version ?? 1, metadata: opts.metadata },
     opsets: [{ domain: AI_ONNX, version: AI_ONNX_OPSET }],
     inputs: [tensorValue(opts.inputName, ElemType.FLOAT, [BATCH_DIM, opts.featureCount])],
-    outputs: [
-      tensorValue(MLP_PROBABILITIES, ElemType.FLOAT, [BATCH_DIM, opts.classes]),
-      tensorValue(MLP_LABEL, ElemType.INT64, [BATCH_DIM]),
-    ],
+    outputs: [tensorValue(MLP_PROBABILITIES, ElemType.FLOAT, [BATCH_DIM, opts.classes]), tensorValue(MLP_LABEL, ElemType.INT64, [BATCH_DIM])],
     initializers,
     nodes,
   });

@@ -117,7 +117,10 @@ export function treeEnsembleRegressor(trees: readonly RegressionTree[], opts: Tr
     attr.ints('nodes_falsenodeids', n.falseIds),
     attr.ints('target_treeids', target.treeIds),
     attr.ints('target_nodeids', target.nodeIds),
-    attr.ints('target_ids', target.treeIds.map(() => 0)),
+    attr.ints(
+      'target_ids',
+      target.treeIds.map(() => 0),
+    ),
     attr.floats('target_weights', target.weights),
   ];
   return encodeModel({

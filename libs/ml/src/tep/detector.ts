@@ -1,4 +1,5 @@
-import { DEFAULT_ISOLATION_FOREST, isolationScore, meanPathLength, trainIsolationForest, type IsolationForest, type IsolationForestOptions } from './isolation-forest';
+import { runToEnd } from '../training';
+import { DEFAULT_ISOLATION_FOREST, isolationForestTraining, isolationScore, meanPathLength, type IsolationForest, type IsolationForestOptions } from './isolation-forest';
 import { fitStandardiser, quantile, standardise, type Standardiser } from './standardise';
 
 /**
@@ -87,7 +88,12 @@ function rawFeatures(d: TepFeatureSpec, observations: readonly (readonly number[
 
 /** The raw features as the ONNX model's float32 input: row-major, FEATURE_KINDS.length × tagCount per row. */
 export function tepInputFeatures(d: TepFeatureSpec, observations: readonly (readonly number[])[]): Float32Array {
-  return Float32Array.from(rawFeatures(d, observations).flat());
+  const rows = rawFeatures(d, observations);
+  const width = rows[0]?.length ?? 0;
+  // Row by row, not flat(): flattening a long run's rows took most of a second.
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, r) => out.set(row, r * width));
+  return out;
 }
 
 /**
@@ -103,27 +109,83 @@ export function tepFeatureRows(d: TepDetector, observations: readonly (readonly 
   return tepInputFeatures(d, observations).map((x, i) => Math.fround(x - mean[i % width]) / std[i % width]);
 }
 
+/** Where fitting, scoring or calibrating the detector is: yielded after every run's features, tree and chunk of scored rows. */
+export interface TepDetectorProgress {
+  step: 'features' | 'forest' | 'scoring';
+  done: number;
+  total: number;
+}
+
+/** Rows scored between two pauses: ≈ 40 ms of a 200-tree forest. */
+const SCORING_CHUNK_ROWS = 100;
+
 /** Fits the detector on one or more normal-operation training runs (each a list of observations in time order). */
 export function fitTepDetector(normalRuns: readonly (readonly (readonly number[])[])[], opts: TepDetectorOptions = DEFAULT_TEP_DETECTOR): TepDetector {
+  return runToEnd(tepDetectorFitting(normalRuns, opts));
+}
+
+/** The same fit, paused often (see runToEnd). */
+export function* tepDetectorFitting(
+  normalRuns: readonly (readonly (readonly number[])[])[],
+  opts: TepDetectorOptions = DEFAULT_TEP_DETECTOR,
+): Generator<TepDetectorProgress, TepDetector> {
   const standardiser = fitStandardiser(normalRuns.flat());
   const tagCount = standardiser.mean.length;
   const holdPeriods = [...(opts.holdPeriods ?? new Array<number>(tagCount).fill(1))];
   if (holdPeriods.length !== tagCount) throw new RangeError(`${holdPeriods.length} hold periods for ${tagCount} tags`);
   const partial = { standardiser, window: opts.window, holdPeriods };
-  const featureStandardiser = fitStandardiser(normalRuns.flatMap((run) => rawFeatures(partial, run)));
-  const detector: TepDetector = { ...partial, tagCount, featureStandardiser, forest: { trees: [], featureCount: 0, subsample: 0 }, isolationScale: 1, zScale: 1, threshold: Infinity };
-  const rows = concat(normalRuns.map((run) => tepFeatureRows(detector, run)));
-  detector.forest = trainIsolationForest(rows, FEATURE_KINDS.length * tagCount, opts.forest);
-  const training = normalRuns.map((run) => scoreTepRun(detector, run));
+  const raw: number[][] = [];
+  for (const [i, run] of normalRuns.entries()) {
+    for (const row of rawFeatures(partial, run)) raw.push(row);
+    yield { step: 'features', done: i + 1, total: 2 * normalRuns.length };
+  }
+  const featureStandardiser = fitStandardiser(raw);
+  const detector: TepDetector = {
+    ...partial,
+    tagCount,
+    featureStandardiser,
+    forest: { trees: [], featureCount: 0, subsample: 0 },
+    isolationScale: 1,
+    zScale: 1,
+    threshold: Infinity,
+  };
+  const runRows: Float32Array[] = [];
+  for (const [i, run] of normalRuns.entries()) {
+    runRows.push(tepFeatureRows(detector, run));
+    yield { step: 'features', done: normalRuns.length + i + 1, total: 2 * normalRuns.length };
+  }
+  const forest = isolationForestTraining(concat(runRows), FEATURE_KINDS.length * tagCount, opts.forest);
+  for (let step = forest.next(); ; step = forest.next()) {
+    if (step.done) {
+      detector.forest = step.value;
+      break;
+    }
+    yield { step: 'forest', done: step.value.trees, total: step.value.of };
+  }
+  const training: TepScores[] = [];
+  for (const run of normalRuns) training.push(yield* tepRunScoring(detector, run));
   detector.isolationScale = quantile(concat(training.map((s) => s.isolation)), 0.99);
   detector.zScale = quantile(concat(training.map((s) => s.zscore)), 0.99);
   return detector;
 }
 
 export function scoreTepRun(d: TepDetector, observations: readonly (readonly number[])[]): TepScores {
+  return runToEnd(tepRunScoring(d, observations));
+}
+
+/** The same scores, paused after every chunk of rows (see runToEnd). */
+export function* tepRunScoring(d: TepDetector, observations: readonly (readonly number[])[]): Generator<TepDetectorProgress, TepScores> {
   const rows = tepFeatureRows(d, observations);
   const width = FEATURE_KINDS.length * d.tagCount;
-  const isolation = meanPathLength(d.forest, rows).map((h) => isolationScore(d.forest, h));
+  const isolation = new Float64Array(observations.length);
+  for (let start = 0; start < observations.length; start += SCORING_CHUNK_ROWS) {
+    const end = Math.min(observations.length, start + SCORING_CHUNK_ROWS);
+    isolation.set(
+      meanPathLength(d.forest, rows.subarray(start * width, end * width)).map((h) => isolationScore(d.forest, h)),
+      start,
+    );
+    yield { step: 'scoring', done: end, total: observations.length };
+  }
   const zscore = new Float64Array(observations.length);
   const contributions = Array.from({ length: observations.length }, (_, r) => {
     const c = new Array<number>(d.tagCount).fill(0);
@@ -141,10 +203,18 @@ export function scoreTepRun(d: TepDetector, observations: readonly (readonly num
  * with training-run scales the isolation score (which varies little) never reached the combined threshold.
  */
 export function calibrateTepDetector(d: TepDetector, normalRuns: readonly (readonly (readonly number[])[])[], falseAlarmRate = 0.05): void {
-  const normal = normalRuns.map((run) => scoreTepRun(d, run));
+  runToEnd(tepDetectorCalibration(d, normalRuns, falseAlarmRate));
+}
+
+/** The same calibration, paused often (see runToEnd). */
+export function* tepDetectorCalibration(d: TepDetector, normalRuns: readonly (readonly (readonly number[])[])[], falseAlarmRate = 0.05): Generator<TepDetectorProgress, void> {
+  const normal: TepScores[] = [];
+  for (const run of normalRuns) normal.push(yield* tepRunScoring(d, run));
   d.isolationScale = quantile(concat(normal.map((s) => s.isolation)), 1 - falseAlarmRate);
   d.zScale = quantile(concat(normal.map((s) => s.zscore)), 1 - falseAlarmRate);
-  d.threshold = quantile(concat(normalRuns.map((run) => scoreTepRun(d, run).combined)), 1 - falseAlarmRate);
+  const combined: Float64Array[] = [];
+  for (const run of normalRuns) combined.push((yield* tepRunScoring(d, run)).combined);
+  d.threshold = quantile(concat(combined), 1 - falseAlarmRate);
   d.falseAlarmRate = falseAlarmRate;
 }
 

@@ -1,4 +1,5 @@
 import { seededRandom } from '../random';
+import { runToEnd } from '../training';
 import { treeEnsembleForward, treeEnsembleRegressor, type RegressionTree, type TreeEnsembleShape, type TreeNode } from '../onnx';
 
 export interface IsolationForestOptions {
@@ -31,6 +32,15 @@ export function averagePathLength(n: number): number {
  * `treeEnsembleRegressor` computes in ONNX. Splits are float32 so training, TypeScript and ONNX agree.
  */
 export function trainIsolationForest(rows: Float32Array, featureCount: number, opts: IsolationForestOptions = DEFAULT_ISOLATION_FOREST): IsolationForest {
+  return runToEnd(isolationForestTraining(rows, featureCount, opts));
+}
+
+/** The same training, paused after every tree (see runToEnd): the trees done so far. */
+export function* isolationForestTraining(
+  rows: Float32Array,
+  featureCount: number,
+  opts: IsolationForestOptions = DEFAULT_ISOLATION_FOREST,
+): Generator<{ trees: number; of: number }, IsolationForest> {
   const n = rows.length / featureCount;
   if (!Number.isInteger(n) || n < 2) throw new RangeError('an isolation forest needs at least two whole rows');
   const rand = seededRandom(opts.seed);
@@ -69,6 +79,7 @@ export function trainIsolationForest(rows: Float32Array, featureCount: number, o
     };
     grow(index.subarray(0, psi), 0);
     trees.push({ nodes });
+    yield { trees: trees.length, of: opts.trees };
   }
   return { trees, featureCount, subsample: psi };
 }

@@ -2,7 +2,7 @@
 // (Adam, softmax cross-entropy) → ONNX with the standardisation folded in. Plain typed-array loops: the model is
 // tiny, and a seeded init and shuffle make the same data and options give byte-identical ONNX files.
 import * as ort from 'onnxruntime-node';
-import { type DenseLayer, MLP_PROBABILITIES, mlpClassifier } from '../onnx';
+import { type DenseLayer, MLP_PROBABILITIES, mlpClassifier, OnnxModelRejectedError, type OnnxModelMetadata } from '../onnx';
 import { seededRandom } from '../random';
 import { runToEnd, type TrainingProgress } from '../training';
 import { VIBRATION_FEATURE_COUNT, VIBRATION_FEATURE_NAMES, vibrationFeatures } from './features';
@@ -265,6 +265,24 @@ export function vibrationClassifierOnnx(
       hop_seconds: String(identity.hopSeconds ?? windowSeconds / 2),
     },
   });
+}
+
+/**
+ * Window lengths a served classifier may ask for. Serving cuts a signal into windows of the model's length: a much
+ * shorter one would cut one request into a hundred thousand windows, a longer one into none a rig capture fills.
+ */
+export const VIBRATION_WINDOW_SECONDS_RANGE = { min: 0.25, max: 10 } as const;
+
+/** The window a classifier was trained on, from its metadata (`window_seconds`; 1 s when absent); refuses any other. */
+export function vibrationClassifierWindowSeconds(metadata: Pick<OnnxModelMetadata, 'properties'>): number {
+  const declared = metadata.properties.window_seconds;
+  if (declared === undefined) return DEFAULT_WINDOW_SECONDS;
+  const seconds = Number(declared);
+  const { min, max } = VIBRATION_WINDOW_SECONDS_RANGE;
+  if (!(seconds >= min && seconds <= max)) {
+    throw new OnnxModelRejectedError('signature_mismatch', `metadata 'window_seconds' is '${declared}'; serving cuts signals into windows of ${min} to ${max} seconds`);
+  }
+  return seconds;
 }
 
 export interface WindowPredictions {

@@ -77,7 +77,6 @@ export type VibrationFeatureName = (typeof VIBRATION_FEATURE_NAMES)[number];
 export const VIBRATION_FEATURE_COUNT = VIBRATION_FEATURE_NAMES.length;
 const RUNNING_SPEED_INDEX = VIBRATION_FEATURE_NAMES.indexOf('running_speed_hz');
 
-
 const FLOAT32_MAX = 3.4028234663852886e38;
 const { PI, ceil, cos, floor, max, min, sqrt } = Math;
 

@@ -79,11 +79,7 @@ export function planWindows(sampleCount: number, samplingRateHz: number, options
 }
 
 /** Cuts one channel into windows of equal duration; see {@link planWindows}. */
-export function cutWindows(
-  signal: Float64Array | readonly number[],
-  samplingRateHz: number,
-  options: WindowingOptions = {},
-): VibrationWindowSamples[] {
+export function cutWindows(signal: Float64Array | readonly number[], samplingRateHz: number, options: WindowingOptions = {}): VibrationWindowSamples[] {
   const samples = signal instanceof Float64Array ? signal : Float64Array.from(signal);
   return planWindows(samples.length, samplingRateHz, options).map((window) => ({
     ...window,
@@ -99,9 +95,7 @@ export function cutWindows(
  */
 export function estimateSamplingRateHz(time: ArrayLike<number>): number {
   if (time.length < 2) {
-    throw new InvalidInputError('at least 2 time stamps are needed to estimate a sampling rate', [
-      { field: 'time', message: `${time.length} given` },
-    ]);
+    throw new InvalidInputError('at least 2 time stamps are needed to estimate a sampling rate', [{ field: 'time', message: `${time.length} given` }]);
   }
   const steps = new Float64Array(time.length - 1);
   for (let i = 1; i < time.length; i++) steps[i - 1] = time[i] - time[i - 1];
@@ -109,9 +103,7 @@ export function estimateSamplingRateHz(time: ArrayLike<number>): number {
   const middle = steps.length >> 1;
   const medianStep = steps.length % 2 === 1 ? steps[middle] : (steps[middle - 1] + steps[middle]) / 2;
   if (!(medianStep > 0) || !Number.isFinite(1 / medianStep)) {
-    throw new InvalidInputError('time stamps must increase to give a sampling rate', [
-      { field: 'time', message: `median step ${medianStep} s` },
-    ]);
+    throw new InvalidInputError('time stamps must increase to give a sampling rate', [{ field: 'time', message: `median step ${medianStep} s` }]);
   }
   let regularSum = 0;
   let regularCount = 0;

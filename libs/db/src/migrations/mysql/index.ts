@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122022816 } from './Migration20261122022816';
 import { Migration20261122024835 } from './Migration20261122024835';
 import { Migration20261202043429 } from './Migration20261202043429';
+import { Migration20261202044215 } from './Migration20261202044215';
 
 /** Applied in this order; `npm run db:migration:create` regenerates this list. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122022816', class: Migration20261122022816 },
   { name: 'Migration20261122024835', class: Migration20261122024835 },
   { name: 'Migration20261202043429', class: Migration20261202043429 },
+  { name: 'Migration20261202044215', class: Migration20261202044215 },
 ];

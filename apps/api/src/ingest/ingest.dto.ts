@@ -12,7 +12,12 @@ export class IngestJobDto {
   @IsEmpty({ message: 'file must be uploaded as multipart/form-data, not sent as a field' })
   file?: unknown;
 
-  @ApiPropertyOptional({ example: 'generated/recordings/g1_sensor1.csv', minLength: 1, maxLength: 1000, description: 'application/json: a file under the data directory (DATA_DIR), instead of an upload' })
+  @ApiPropertyOptional({
+    example: 'generated/recordings/g1_sensor1.csv',
+    minLength: 1,
+    maxLength: 1000,
+    description: 'application/json: a file under the data directory (DATA_DIR), instead of an upload',
+  })
   @Optional()
   @IsString()
   @Length(1, 1000)
@@ -129,7 +134,12 @@ export class IngestDetailResponseDto extends IngestResponseDto {
 }
 
 export class RejectedLinesQueryDto {
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, description: 'Return lines after this line number: 0 for the first page, then the previous page\'s next_after_line' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 0,
+    minimum: 0,
+    description: "Return lines after this line number: 0 for the first page, then the previous page's next_after_line",
+  })
   @Optional()
   @Type(() => Number)
   @IsInt()

@@ -133,7 +133,13 @@ export class RetrainJobDto {
   @IsIn(PROMOTION_POLICIES)
   promote: PromotionPolicy = 'auto';
 
-  @ApiPropertyOptional({ type: 'integer', description: `Training epochs (default: the shipped model’s); only for ${EPOCH_TRAINED_MODELS.join(' and ')}`, minimum: 1, maximum: 500, example: 60 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: `Training epochs (default: the shipped model’s); only for ${EPOCH_TRAINED_MODELS.join(' and ')}`,
+    minimum: 1,
+    maximum: 500,
+    example: 60,
+  })
   @Optional()
   @IsInt()
   @Min(1)

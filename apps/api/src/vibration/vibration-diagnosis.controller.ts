@@ -37,10 +37,7 @@ export class VibrationDiagnosisController {
   @ApiCreatedResponse({ type: VibrationDiagnosisCreatedResponseDto, description: 'Stored (created: true)' })
   @ApiOkResponse({ type: VibrationDiagnosisCreatedResponseDto, description: 'Already stored: the existing row (created: false)' })
   @ApiErrorResponses([413, 'A body over 10 MB'])
-  async create(
-    @Body() body: VibrationDiagnosisCreateDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<VibrationDiagnosisCreatedResponseDto> {
+  async create(@Body() body: VibrationDiagnosisCreateDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VibrationDiagnosisCreatedResponseDto> {
     const result = await this.diagnoses.create(body);
     void reply.status(result.created ? 201 : 200);
     return result;
@@ -63,9 +60,7 @@ export class VibrationDiagnosisController {
   })
   @ApiOkResponse({ type: BulkInsertResponseDto })
   @ApiErrorResponses([413, `More than ${MAX_DIAGNOSIS_BULK_ROWS} rows, or a body over 10 MB`])
-  createMany(
-    @Body(new BulkRowsPipe(VibrationDiagnosisBulkRowDto, MAX_DIAGNOSIS_BULK_ROWS)) rows: VibrationDiagnosisBulkRowDto[],
-  ): Promise<BulkInsertResponseDto> {
+  createMany(@Body(new BulkRowsPipe(VibrationDiagnosisBulkRowDto, MAX_DIAGNOSIS_BULK_ROWS)) rows: VibrationDiagnosisBulkRowDto[]): Promise<BulkInsertResponseDto> {
     return this.diagnoses.createMany(rows);
   }
 

@@ -31,7 +31,15 @@ abstract class VibrationDiagnosisFieldsDto {
   @Max(1)
   confidence?: number;
 
-  @ApiPropertyOptional({ type: [Number], minItems: 4, maxItems: 4, minimum: 0, maximum: 1, example: [0.02, 0.93, 0.04, 0.01], description: 'Class probabilities [p0, p1, p2, p3], each in [0, 1]' })
+  @ApiPropertyOptional({
+    type: [Number],
+    minItems: 4,
+    maxItems: 4,
+    minimum: 0,
+    maximum: 1,
+    example: [0.02, 0.93, 0.04, 0.01],
+    description: 'Class probabilities [p0, p1, p2, p3], each in [0, 1]',
+  })
   @Optional()
   @IsArray()
   @ArrayMinSize(4)

@@ -21,7 +21,11 @@ export class VibrationPredictController {
     description: 'The signal is cut into 1 s windows; each is classified, and the answer is the mean of their probabilities.',
   })
   @ApiOkResponse({ type: VibrationPredictionResponseDto })
-  @ApiErrorResponses([400, 'Too few samples for one window, non-numbers, mismatched time/value lengths, neither sampling_rate_hz nor time'], [413, 'A body over 10 MB'], [503, 'No active version of the classifier'])
+  @ApiErrorResponses(
+    [400, 'Too few samples for one window, non-numbers, mismatched time/value lengths, neither sampling_rate_hz nor time'],
+    [413, 'A body over 10 MB'],
+    [503, 'No active version of the classifier'],
+  )
   predict(@Body() body: VibrationPredictDto): Promise<VibrationPredictionResponseDto> {
     return this.predictor.predict(body);
   }

@@ -25,7 +25,13 @@ export class VibrationPredictDto {
   @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
   time?: number[];
 
-  @ApiProperty({ type: [Number], minItems: 2, maxItems: MAX_PREDICT_SAMPLES, example: [0.012, -0.034, 0.051], description: 'One vibration signal; at least one window (1 s) of samples' })
+  @ApiProperty({
+    type: [Number],
+    minItems: 2,
+    maxItems: MAX_PREDICT_SAMPLES,
+    example: [0.012, -0.034, 0.051],
+    description: 'One vibration signal; at least one window (1 s) of samples',
+  })
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(MAX_PREDICT_SAMPLES)

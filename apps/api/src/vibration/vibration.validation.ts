@@ -40,8 +40,7 @@ export function parseUtcDateTime(text: string): Date | undefined {
  */
 export const UTC_DATE_TIME_PATTERN = (() => {
   const days = (last: number) => (last === 31 ? '(0[1-9]|[12][0-9]|3[01])' : last === 30 ? '(0[1-9]|[12][0-9]|30)' : '(0[1-9]|1[0-9]|2[0-8])');
-  const monthDays = (months: string[]) =>
-    months.map((m) => `${m}-${days(['04', '06', '09', '11'].includes(m) ? 30 : m === '02' ? 28 : 31)}`).join('|');
+  const monthDays = (months: string[]) => months.map((m) => `${m}-${days(['04', '06', '09', '11'].includes(m) ? 30 : m === '02' ? 28 : 31)}`).join('|');
   const allMonths = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'];
   const leapYears = '(19(7[26]|8[048]|9[26])|[2-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[3579][26])00)';
   const date = [
@@ -75,7 +74,10 @@ export function IsUtcDateTime(): PropertyDecorator {
 export const IsFiniteNumber = (options: { each?: boolean } = {}) =>
   applyDecorators(
     ApiProperty(options.each ? { type: [Number] } : { type: Number }),
-    IsNumber({ allowNaN: false, allowInfinity: false }, { each: options.each, message: options.each ? 'each of $property must be a finite number' : '$property must be a finite number' }),
+    IsNumber(
+      { allowNaN: false, allowInfinity: false },
+      { each: options.each, message: options.each ? 'each of $property must be a finite number' : '$property must be a finite number' },
+    ),
   );
 
 /** `[\w.-]` spelled out: JavaScript's \w is ASCII, other engines' (Python's) is Unicode. */

@@ -22,7 +22,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     bodyLimit: 10 * 1024 * 1024,
     // Path parameters as long as the routes accept (a 255-character workflow id, percent-encoded UTF-8: up to 12 bytes
     // a character); longer ones would miss the route and answer 404 instead of the route's own 400.
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
     // X-Forwarded-For names the client only when a configured proxy sent it; otherwise any client could pick the
     // address that the rate limit and the audit log see.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,

@@ -57,7 +57,7 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       expect(start.tags).toEqual(['Jobs']);
       expect(start.summary).toBeTruthy();
       expect(start.responses['202'].content['application/json'].schema.$ref).toBe('#/components/schemas/JobStartedResponseDto');
-      expect(spec.body.components.securitySchemes['api-key']).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+      expect(spec.body.components.securitySchemes['api-key']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
     });
   });
 
@@ -228,6 +228,34 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       const huge = await stack.http('POST', '/api/v1/api-keys', { key: ADMIN_KEY, rawBody: JSON.stringify({ name: 'x'.repeat(11 * 1024 * 1024), role: 'viewer' }) });
       expect(huge.status).toBe(413);
       expectErrorShape(huge.body, 413, 'PAYLOAD_TOO_LARGE');
+    });
+
+    it('answers a method a path does not have with 405 and Allow, also where a broader route would take the path', async () => {
+      const options = await stack.http('OPTIONS', '/api/v1/jobs/retrain');
+      expect([options.status, options.headers.get('allow')]).toEqual([405, 'POST']);
+      expectErrorShape(options.body, 405, 'METHOD_NOT_ALLOWED');
+      // Not version "rollback" of the model (GET /models/{name}/{version}, a 400), but the rollback, which is POST only.
+      const rollback = await stack.http('GET', '/api/v1/models/vibration-classifier/rollback', { key: viewer });
+      expect([rollback.status, rollback.headers.get('allow')]).toEqual([405, 'POST']);
+      const health = await stack.http('PUT', '/api/v1/health');
+      expect([health.status, health.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+      const version = await stack.http('GET', '/api/v1/models/vibration-classifier/1', { key: viewer });
+      expect(version.status).toBe(200);
+    });
+
+    it('refuses a null body or a null field with 400 instead of taking it for "not sent"', async () => {
+      const nullBody = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: ADMIN_KEY, rawBody: 'null' });
+      expect(nullBody.status).toBe(400);
+      expectErrorShape(nullBody.body, 400, 'VALIDATION_FAILED');
+      const nullField = await stack.http('POST', '/api/v1/jobs/audit-retention', { key: ADMIN_KEY, body: { older_than_days: null } });
+      expect(nullField.status).toBe(400);
+      expect(nullField.body.details).toEqual(expect.arrayContaining([{ field: 'older_than_days', message: expect.any(String) }]));
+    });
+
+    it('refuses multipart/form-data without a boundary with 400, never 500', async () => {
+      const res = await fetch(`${stack.baseUrl}/api/v1/jobs/ingest`, { method: 'POST', headers: { 'x-api-key': operator, 'content-type': 'multipart/form-data' }, body: 'x' });
+      expect(res.status).toBe(400);
+      expectErrorShape(await res.json(), 400, 'BAD_REQUEST');
     });
   });
 

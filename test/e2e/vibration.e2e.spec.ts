@@ -81,6 +81,21 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
       expect(listed.body).toEqual([stored(first.body), stored(u1.body)]);
     });
 
+    it('stores and finds a sample at measured_time ±(2^53 − 1), and refuses one beyond with 400 naming the field', async () => {
+      // Beyond 2^53 a whole double goes into the SQL as an integer literal that neither database reads back exactly
+      // (SQLite did not find the row it had just stored: 500); and no recording is 285 million years long.
+      for (const measured_time of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
+        const body = { ...sample('huge-time', 's1', 0), measured_time };
+        const first = await stack.http('POST', DATA, { key: operator, body });
+        expect([first.status, first.body.measured_time]).toEqual([201, measured_time]);
+        const again = await stack.http('POST', DATA, { key: operator, body });
+        expect(again.status).toBe(200);
+      }
+      const beyond = await stack.http('POST', DATA, { key: operator, body: { ...sample('huge-time', 's1', 0), measured_time: 5.124002542297259e16 } });
+      expect(beyond.status).toBe(400);
+      expect(beyond.body.details).toEqual([{ field: 'measured_time', message: expect.stringContaining('measured_time') }]);
+    });
+
     it('sees rows the ORM wrote as duplicates, and reads them back by raw SQL unchanged (same date encoding)', async () => {
       const em = orm.em.fork();
       const written = em.create(VibrationData, {

@@ -99,7 +99,8 @@ describe('the model check (a child process)', () => {
   });
 
   it('refuses a model that takes longer than the limit to load, killing the check', async () => {
-    const refused = await check(memoryBombModel(100_000_000), NAME, { memoryMb: 4096, timeoutMs: 3000 });
+    // Ten times the bomb above, with memory to spare: folding it takes ~40 s here, so only the 3 s limit can stop it.
+    const refused = await check(memoryBombModel(1_000_000_000), NAME, { memoryMb: 65_536, timeoutMs: 3000 });
     expect(refused).toMatchObject({ reason: 'resource_limit', message: expect.stringMatching(/longer than the 3 s/) });
   });
 });

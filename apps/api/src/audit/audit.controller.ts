@@ -1,12 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@him/db';
 import { RequireRole } from '../auth/auth.decorators';
+import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { AuditEntryResponseDto, AuditSearchDto, mapAuditEntry } from './audit.dto';
 import { AuditService } from './audit.service';
 
 @ApiTags('Audit')
-@ApiSecurity('api-key')
+@ApiKeyAuth()
 @Controller('audit-log')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -15,6 +16,7 @@ export class AuditController {
   @RequireRole(Role.Admin)
   @ApiOperation({ summary: 'List audit-log entries, newest first (admin)' })
   @ApiOkResponse({ type: [AuditEntryResponseDto] })
+  @ApiErrorResponses(400)
   async list(@Query() q: AuditSearchDto): Promise<AuditEntryResponseDto[]> {
     return (await this.audit.list({ limit: q.limit, beforeId: q.before_id, apiKeyId: q.api_key_id })).map(mapAuditEntry);
   }

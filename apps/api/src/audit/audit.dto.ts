@@ -1,26 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import type { AuditLog } from '@him/db';
+import { Optional } from '../common/validation';
 
 export class AuditSearchDto {
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1000)
   limit: number = 100;
 
-  @ApiPropertyOptional({ description: 'Only entries older than this id (for paging)' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Only entries older than this id (for paging)' })
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   before_id?: number;
 
-  @ApiPropertyOptional({ description: 'Only entries made with this API key' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Only entries made with this API key' })
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -29,7 +30,7 @@ export class AuditSearchDto {
 
 export class AuditEntryResponseDto {
   @ApiProperty() id!: number;
-  @ApiProperty() at!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ nullable: true, type: Number }) api_key_id!: number | null;
   @ApiProperty({ nullable: true, type: String, example: 'line-2-operator' }) actor!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'operator' }) role!: string | null;

@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@him/db';
+import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { IdParams } from '../common/id-params.dto';
 import { ApiKeyCreateDto, ApiKeyIssuedResponseDto, ApiKeyResponseDto, mapApiKey } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
 import { RequireRole } from './auth.decorators';
 
 @ApiTags('API keys')
-@ApiSecurity('api-key')
+@ApiKeyAuth()
 @RequireRole(Role.Admin)
 @Controller('api-keys')
 export class ApiKeysController {
@@ -23,6 +24,7 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Issue a new API key; the key is returned once' })
   @ApiCreatedResponse({ type: ApiKeyIssuedResponseDto })
+  @ApiErrorResponses(400, 413)
   async create(@Body() body: ApiKeyCreateDto): Promise<ApiKeyIssuedResponseDto> {
     const { entity, key } = await this.keys.issue(body.name, body.role);
     return { ...mapApiKey(entity), key };
@@ -31,7 +33,8 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key (the last active admin key cannot be revoked)' })
-  @ApiOkResponse({ type: ApiKeyResponseDto })
+  @ApiOkResponse({ type: ApiKeyResponseDto, description: 'Revoked (or already revoked)' })
+  @ApiErrorResponses(400, 404, [409, 'The last active admin key cannot be revoked'])
   async revoke(@Param() params: IdParams): Promise<ApiKeyResponseDto> {
     return mapApiKey(await this.keys.revoke(params.id));
   }

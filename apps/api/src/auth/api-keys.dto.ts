@@ -3,7 +3,7 @@ import { IsEnum, IsString, Length, Matches } from 'class-validator';
 import { Role, type ApiKey } from '@him/db';
 
 export class ApiKeyCreateDto {
-  @ApiProperty({ example: 'line-2-operator', description: 'Who or what uses the key' })
+  @ApiProperty({ example: 'line-2-operator', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.@ -]+$', description: 'Who or what uses the key' })
   @IsString()
   @Length(1, 100)
   @Matches(/^[\w.@ -]+$/, { message: 'name may contain letters, digits, space and . _ @ -' })
@@ -19,9 +19,9 @@ export class ApiKeyResponseDto {
   @ApiProperty({ example: 'line-2-operator' }) name!: string;
   @ApiProperty({ enum: Role }) role!: Role;
   @ApiProperty({ example: 'hm_Xk3a9', description: 'First characters of the key' }) prefix!: string;
-  @ApiProperty() created_at!: string;
-  @ApiProperty({ nullable: true, type: String }) last_used_at!: string | null;
-  @ApiProperty({ nullable: true, type: String }) revoked_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_used_at!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) revoked_at!: string | null;
 }
 
 export class ApiKeyIssuedResponseDto extends ApiKeyResponseDto {

@@ -1,9 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ErrorDetail } from '@him/contracts';
 
+/** One reason a request was refused; `field` names the input it is about (`rows.3.normal`), when there is one. */
+export class ErrorDetailDto implements ErrorDetail {
+  @ApiPropertyOptional({ example: 'older_than_days', description: 'The field (dotted path for nested fields and rows)' })
+  field?: string;
+
+  @ApiProperty({ example: 'older_than_days must not be less than 1' })
+  message!: string;
+
+  [key: string]: unknown;
+}
+
 /** The one JSON shape of every 4xx/5xx answer. */
 export class ErrorBody {
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   status!: number;
 
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable machine-readable code' })
@@ -12,8 +23,11 @@ export class ErrorBody {
   @ApiProperty({ example: 'Request validation failed' })
   message!: string;
 
-  @ApiPropertyOptional({ example: [{ field: 'older_than_days', message: 'older_than_days must not be less than 1' }] })
-  details?: ErrorDetail[];
+  @ApiPropertyOptional({
+    type: [ErrorDetailDto],
+    description: 'Each refused field or reason; some carry more keys (e.g. `reason`, `line`). Absent when there is nothing beyond the message.',
+  })
+  details?: ErrorDetailDto[];
 
   @ApiProperty({ example: '/api/v1/jobs/audit-retention' })
   path!: string;
@@ -21,7 +35,7 @@ export class ErrorBody {
   @ApiProperty({ example: 'req-7f3c2a' })
   request_id!: string;
 
-  @ApiProperty({ example: '2026-11-22T08:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-22T08:00:00.000Z' })
   timestamp!: string;
 }
 

@@ -4,7 +4,7 @@ import { IsInt, Min } from 'class-validator';
 
 /** `:id` path parameter: a positive integer, validated like any other field. */
 export class IdParams {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
-import { ErrorBody } from '../common/error-body';
+import { ApiErrorResponses } from '../common/api-errors';
 import { LivenessResponseDto, ReadinessResponseDto } from './health.dto';
 import { HealthService } from './health.service';
 
@@ -21,7 +21,7 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database and Temporal answer (503 naming what is down)' })
   @ApiOkResponse({ type: ReadinessResponseDto })
-  @ApiServiceUnavailableResponse({ type: ErrorBody })
+  @ApiErrorResponses([503, 'The database or Temporal is down; details name which'])
   ready(): Promise<ReadinessResponseDto> {
     return this.health.readiness();
   }

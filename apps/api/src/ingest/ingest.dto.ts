@@ -1,8 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmpty, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsEmpty, IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { INGEST_KINDS, REJECTED_LINES_STORED, type IngestKindName, type IngestResult } from '@him/contracts';
 import type { IngestRejection } from '@him/db';
+import { Optional } from '../common/validation';
 import { IsUtcDateTime } from '../vibration/vibration.validation';
 
 /** Options of an ingest; with multipart they come as form fields beside `file`, with JSON beside `path`. */
@@ -11,25 +12,30 @@ export class IngestJobDto {
   @IsEmpty({ message: 'file must be uploaded as multipart/form-data, not sent as a field' })
   file?: unknown;
 
-  @ApiPropertyOptional({ example: 'generated/recordings/g1_sensor1.csv', description: 'application/json: a file under the data directory (DATA_DIR), instead of an upload' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: 'generated/recordings/g1_sensor1.csv',
+    minLength: 1,
+    maxLength: 1000,
+    description: 'application/json: a file under the data directory (DATA_DIR), instead of an upload',
+  })
+  @Optional()
   @IsString()
   @Length(1, 1000)
   path?: string;
 
   @ApiPropertyOptional({ enum: INGEST_KINDS, description: 'Detected from the file name or content when omitted' })
-  @IsOptional()
+  @Optional()
   @IsIn(INGEST_KINDS)
   kind?: IngestKindName;
 
-  @ApiPropertyOptional({ example: 'g1', description: 'Defaults to the file name (g1_sensor1.csv → g1)' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'g1', pattern: '^[A-Za-z0-9_.-]{1,50}$', description: 'Defaults to the file name (g1_sensor1.csv → g1)' })
+  @Optional()
   @IsString()
   @Matches(/^[\w.-]{1,50}$/, { message: 'machine_name must be 1–50 letters, digits, _ . -' })
   machine_name?: string;
 
-  @ApiPropertyOptional({ example: '1', description: 'Defaults to the file name (g1_sensor1.csv → 1)' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: '1', pattern: '^[A-Za-z0-9_.-]{1,20}$', description: 'Defaults to the file name (g1_sensor1.csv → 1)' })
+  @Optional()
   @IsString()
   @Matches(/^[\w.-]{1,20}$/, { message: 'sensor_no must be 1–20 letters, digits, _ . -' })
   sensor_no?: string;
@@ -38,22 +44,23 @@ export class IngestJobDto {
     example: '2026-11-01T03:00:00Z',
     description: "Recording: when it was collected (part of each row's key; omitted = undated, 1970-01-01). Capture: the capture time (default from the file name).",
   })
-  @IsOptional()
+  @Optional()
   @IsUtcDateTime()
   collected_at?: Date;
 
   @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'TEP run: time of the first observation (default: an earlier ingest of the same lot, else this hour)' })
-  @IsOptional()
+  @Optional()
   @IsUtcDateTime()
   start_time?: Date;
 
   @ApiPropertyOptional({
+    type: 'integer',
     default: 0,
     minimum: 0,
     maximum: 1_000_000,
     description: `Bad lines tolerated: within it good rows load and bad lines are counted (rows_rejected) and recorded, the first ${REJECTED_LINES_STORED.toLocaleString('en')} of them; beyond it the file is rejected`,
   })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -61,19 +68,31 @@ export class IngestJobDto {
   max_errors: number = 0;
 }
 
+/** How the OpenAPI document shows the multipart form (IngestJobDto validates it). */
+export class IngestUploadDto extends OmitType(IngestJobDto, ['file', 'path']) {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The file to ingest (CSV or TEP .dat)' })
+  file!: unknown;
+}
+
+/** How the OpenAPI document shows the JSON form (IngestJobDto validates it). */
+export class IngestPathDto extends OmitType(IngestJobDto, ['file', 'path']) {
+  @ApiProperty({ example: 'generated/recordings/g1_sensor1.csv', minLength: 1, maxLength: 1000, description: 'A file under the data directory (DATA_DIR)' })
+  path!: string;
+}
+
 export class IngestSearchDto {
   @ApiPropertyOptional({ enum: ['running', 'succeeded', 'rejected', 'failed'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['running', 'succeeded', 'rejected', 'failed'])
   status?: string;
 
   @ApiPropertyOptional({ enum: INGEST_KINDS })
-  @IsOptional()
+  @Optional()
   @IsIn(INGEST_KINDS)
   kind?: IngestKindName;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -92,8 +111,8 @@ export class IngestResponseDto implements Omit<IngestResult, 'duplicate_file'> {
   @ApiProperty({ example: 1_000 }) rows_duplicate!: number;
   @ApiProperty({ example: 0 }) rows_rejected!: number;
   @ApiProperty() workflow_id!: string;
-  @ApiProperty() started_at!: string;
-  @ApiProperty({ nullable: true, type: String }) finished_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) started_at!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finished_at!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why the file was rejected or the ingest failed' }) error?: string | null;
   @ApiPropertyOptional({ description: 'Options the file was ingested with' }) params?: Record<string, unknown> | null;
 }
@@ -115,15 +134,20 @@ export class IngestDetailResponseDto extends IngestResponseDto {
 }
 
 export class RejectedLinesQueryDto {
-  @ApiPropertyOptional({ default: 0, minimum: 0, description: "Return lines after this line number: 0 for the first page, then the previous page's next_after_line" })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 0,
+    minimum: 0,
+    description: "Return lines after this line number: 0 for the first page, then the previous page's next_after_line",
+  })
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   after_line: number = 0;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,25 +1,15 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Role, ROLE_RANK } from '@him/db';
 import { RequireRole } from '../auth/auth.decorators';
-import { ErrorBody } from '../common/error-body';
+import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { AuditRetentionJobDto, JobResponseDto, RetrainJobDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto, WorkflowIdParams } from './jobs.dto';
 import { JobsService } from './jobs.service';
 import { JobStarters } from './job-starters';
 
 @ApiTags('Jobs')
-@ApiSecurity('api-key')
+@ApiKeyAuth()
 @Controller('jobs')
 export class JobsController {
   constructor(
@@ -32,9 +22,10 @@ export class JobsController {
   // Purging the audit log erases the evidence of writes: as much power as managing keys.
   @RequireRole(Role.Admin)
   @ApiOperation({ summary: 'Start an audit-log retention job (deletes entries older than N days; admin)' })
+  // Every field has a default, so the body may be left out.
+  @ApiBody({ type: AuditRetentionJobDto, required: false })
   @ApiAcceptedResponse({ type: JobStartedResponseDto })
-  @ApiBadRequestResponse({ type: ErrorBody, description: '`older_than_days` below AUDIT_RETENTION_MIN_DAYS' })
-  @ApiForbiddenResponse({ type: ErrorBody, description: 'Needs the admin role' })
+  @ApiErrorResponses([400, 'Invalid body, or `older_than_days` below AUDIT_RETENTION_MIN_DAYS'], [403, 'Needs the admin role'], 413, 503)
   startAuditRetention(@Body() body: AuditRetentionJobDto): Promise<JobStartedResponseDto> {
     return this.jobs.start(this.starters.auditRetention(body));
   }
@@ -47,7 +38,7 @@ export class JobsController {
       'Builds the training set from the database (held-out recordings never trained on), trains a challenger, scores it and the active version on the same held-out set, registers it as a candidate and promotes it by the policy. The result names both scores and the decision.',
   })
   @ApiAcceptedResponse({ type: JobStartedResponseDto })
-  @ApiForbiddenResponse({ type: ErrorBody, description: '`promote: force` needs the admin role' })
+  @ApiErrorResponses(400, [403, 'The key’s role is below operator, or `promote: force` without the admin role'], 413, 503)
   startRetrain(@Body() body: RetrainJobDto, @Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
     // Forcing bypasses the champion/challenger gate: as much power as promoting by hand, which is admin-only.
     if (body.promote === 'force' && ROLE_RANK[req.principal!.role] < ROLE_RANK[Role.Admin]) {
@@ -59,6 +50,7 @@ export class JobsController {
   @Get()
   @ApiOperation({ summary: 'List recent jobs from Temporal visibility, filtered by type and status' })
   @ApiOkResponse({ type: [JobSummaryDto] })
+  @ApiErrorResponses(400, 503)
   list(@Query() q: JobSearchDto): Promise<JobSummaryDto[]> {
     return this.jobs.list(q);
   }
@@ -66,7 +58,7 @@ export class JobsController {
   @Get(':workflow_id')
   @ApiOperation({ summary: 'Status of one job: progress while running, then its result or error' })
   @ApiOkResponse({ type: JobResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBody })
+  @ApiErrorResponses(400, [404, 'No job with this workflow id'], 503)
   get(@Param() p: WorkflowIdParams): Promise<JobResponseDto> {
     return this.jobs.get(p.workflow_id);
   }
@@ -75,7 +67,7 @@ export class JobsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Request cancellation of a running job' })
   @ApiAcceptedResponse({ type: JobResponseDto })
-  @ApiConflictResponse({ type: ErrorBody, description: 'The job is not running' })
+  @ApiErrorResponses(400, [404, 'No job with this workflow id'], [409, 'The job is not running'], 503)
   cancel(@Param() p: WorkflowIdParams): Promise<JobResponseDto> {
     return this.jobs.cancel(p.workflow_id);
   }

@@ -1,7 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { JOB_STATUSES, JOB_TYPES, PROMOTION_MARGIN, PROMOTION_POLICIES, RETRAINABLE_MODELS, type JobStatus, type PromotionPolicy, type RetrainableModel } from '@him/contracts';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import {
+  EPOCH_TRAINED_MODELS,
+  JOB_STATUSES,
+  JOB_TYPES,
+  PROMOTION_MARGIN,
+  PROMOTION_POLICIES,
+  RETRAINABLE_MODELS,
+  type JobStatus,
+  type PromotionPolicy,
+  type RetrainableModel,
+} from '@him/contracts';
+import { Optional } from '../common/validation';
 
 export class JobStartedResponseDto {
   @ApiProperty({ example: 'audit-retention-before-2025-11-22' }) workflow_id!: string;
@@ -32,6 +43,8 @@ export class JobErrorDto {
   })
   type!: string;
   @ApiPropertyOptional({
+    // An object for some failures (a file's rejected lines), a list of { field, message } for invalid input.
+    oneOf: [{ type: 'object' }, { type: 'array', items: {} }],
     description: 'Structured reasons of a domain failure, e.g. the rejected lines of a file',
     example: { errors: [{ line: 7, reason: "column 'Type 2' is NaN, not a finite number" }], rejected_lines: 1 },
   })
@@ -44,8 +57,8 @@ export class JobResponseDto {
   @ApiProperty({ example: 'audit-retention', nullable: true, type: String }) type!: string | null;
   @ApiProperty({ example: 'audit_log', nullable: true, type: String }) main_entity!: string | null;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
-  @ApiProperty() started_at!: string;
-  @ApiProperty({ nullable: true, type: String }) closed_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) started_at!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closed_at!: string | null;
   @ApiProperty({ type: JobProgressDto, nullable: true }) progress!: JobProgressDto | null;
   @ApiProperty({ nullable: true, description: 'Workflow result once completed', type: Object }) result!: unknown;
   @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
@@ -58,25 +71,25 @@ export class JobSummaryDto {
   @ApiProperty({ nullable: true, type: String }) type!: string | null;
   @ApiProperty({ nullable: true, type: String }) main_entity!: string | null;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
-  @ApiProperty() started_at!: string;
-  @ApiProperty({ nullable: true, type: String }) closed_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) started_at!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closed_at!: string | null;
   @ApiProperty() status_url!: string;
   @ApiProperty() temporal_ui_url!: string;
 }
 
 export class JobSearchDto {
   @ApiPropertyOptional({ enum: JOB_TYPES })
-  @IsOptional()
+  @Optional()
   @IsIn(JOB_TYPES)
   type?: string;
 
   @ApiPropertyOptional({ enum: JOB_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(JOB_STATUSES)
   status?: JobStatus;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -85,7 +98,7 @@ export class JobSearchDto {
 }
 
 export class WorkflowIdParams {
-  @ApiProperty({ example: 'audit-retention-before-2025-11-22' })
+  @ApiProperty({ example: 'audit-retention-before-2025-11-22', minLength: 1, maxLength: 255 })
   @IsString()
   @Length(1, 255)
   workflow_id!: string;
@@ -93,12 +106,13 @@ export class WorkflowIdParams {
 
 export class AuditRetentionJobDto {
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'Delete audit entries older than this many days (default AUDIT_RETENTION_DAYS); never fewer than AUDIT_RETENTION_MIN_DAYS (default 30), else 400',
     minimum: 1,
     maximum: 3650,
     example: 365,
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(3650)
@@ -115,12 +129,18 @@ export class RetrainJobDto {
     default: 'auto',
     description: `auto: promote only if the challenger beats the active version on the same held-out set by ${PROMOTION_MARGIN * 100} percentage points of accuracy; never: register as a candidate; force (admin): promote regardless`,
   })
-  @IsOptional()
+  @Optional()
   @IsIn(PROMOTION_POLICIES)
   promote: PromotionPolicy = 'auto';
 
-  @ApiPropertyOptional({ description: 'Training epochs (default: the shipped model’s 60)', minimum: 1, maximum: 500, example: 60 })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: `Training epochs (default: the shipped model’s); only for ${EPOCH_TRAINED_MODELS.join(' and ')}`,
+    minimum: 1,
+    maximum: 500,
+    example: 60,
+  })
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(500)

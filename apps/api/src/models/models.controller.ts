@@ -1,16 +1,16 @@
 import { Controller, Get, HttpCode, Param, PayloadTooLargeException, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInputError } from '@him/contracts';
 import { Role } from '@him/db';
 import { MAX_MODEL_BYTES } from '@him/ml';
 import { ModelRegistry } from '@him/registry';
 import { RequireRole } from '../auth/auth.decorators';
-import { ErrorBody } from '../common/error-body';
+import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { mapModelVersion, ModelListQuery, ModelNameParams, ModelVersionParams, ModelVersionResponseDto } from './models.dto';
 
 @ApiTags('Models')
-@ApiSecurity('api-key')
+@ApiKeyAuth()
 @Controller('models')
 export class ModelsController {
   constructor(private readonly registry: ModelRegistry) {}
@@ -18,6 +18,7 @@ export class ModelsController {
   @Get()
   @ApiOperation({ summary: 'Every registered model version, with its status and metrics' })
   @ApiOkResponse({ type: [ModelVersionResponseDto] })
+  @ApiErrorResponses(400)
   async list(@Query() q: ModelListQuery): Promise<ModelVersionResponseDto[]> {
     return (await this.registry.list(q.name)).map(mapModelVersion);
   }
@@ -25,6 +26,7 @@ export class ModelsController {
   @Get(':name/:version')
   @ApiOperation({ summary: 'One model version' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiErrorResponses(400, [404, 'This version of the model is not registered'])
   async get(@Param() p: ModelVersionParams): Promise<ModelVersionResponseDto> {
     return mapModelVersion(await this.registry.get(p.name, p.version));
   }
@@ -34,7 +36,7 @@ export class ModelsController {
   @RequireRole(Role.Admin)
   @ApiOperation({ summary: 'Make this version the active one (admin); the one active before is retired' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
-  @ApiConflictResponse({ type: ErrorBody })
+  @ApiErrorResponses(400, [404, 'This version of the model is not registered'], [409, 'This version is already active'])
   async promote(@Param() p: ModelVersionParams): Promise<ModelVersionResponseDto> {
     return mapModelVersion(await this.registry.promote(p.name, p.version));
   }
@@ -44,7 +46,7 @@ export class ModelsController {
   @RequireRole(Role.Admin)
   @ApiOperation({ summary: 'Put back the version that was active before the current one (admin)' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
-  @ApiConflictResponse({ type: ErrorBody })
+  @ApiErrorResponses(400, [409, 'There is no earlier active version to put back'])
   async rollback(@Param() p: ModelNameParams): Promise<ModelVersionResponseDto> {
     return mapModelVersion(await this.registry.rollback(p.name));
   }
@@ -57,7 +59,11 @@ export class ModelsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiCreatedResponse({ type: ModelVersionResponseDto })
-  @ApiConflictResponse({ type: ErrorBody, description: 'The same file is already registered' })
+  @ApiErrorResponses(
+    [400, 'No file in the field `file`, or the model is refused (not ONNX, external data, wrong inputs or outputs, ONNX Runtime cannot load it)'],
+    [409, 'The same file is already registered'],
+    [413, `The model is larger than ${MAX_MODEL_BYTES} bytes`],
+  )
   async upload(@Param() p: ModelNameParams, @Req() req: FastifyRequest): Promise<ModelVersionResponseDto> {
     if (!req.isMultipart()) throw new InvalidInputError('upload the model as multipart/form-data', [{ field: 'file', message: 'required' }]);
     const file = await req.file({ limits: { fileSize: MAX_MODEL_BYTES, files: 1 } });

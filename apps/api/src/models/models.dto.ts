@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { IsIn, IsInt, Min } from 'class-validator';
 import { MODEL_SIGNATURES } from '@him/ml';
 import { ModelStatus, type ModelVersionRecord } from '@him/db';
+import { Optional } from '../common/validation';
 
 const MODEL_NAMES = Object.keys(MODEL_SIGNATURES);
 
@@ -14,13 +15,13 @@ export class ModelNameParams {
 
 export class ModelListQuery {
   @ApiPropertyOptional({ enum: MODEL_NAMES, description: 'Only the versions of this model' })
-  @IsOptional()
+  @Optional()
   @IsIn(MODEL_NAMES)
   name?: string;
 }
 
 export class ModelVersionParams extends ModelNameParams {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -35,8 +36,8 @@ export class ModelVersionResponseDto {
   @ApiProperty({ nullable: true, type: Object, description: 'Evaluation figures recorded with the version' }) metrics!: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: Object }) training_window!: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: String, example: 'shipped' }) created_by!: string | null;
-  @ApiProperty() created_at!: string;
-  @ApiProperty({ nullable: true, type: String }) promoted_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) promoted_at!: string | null;
 }
 
 export function mapModelVersion(m: ModelVersionRecord): ModelVersionResponseDto {

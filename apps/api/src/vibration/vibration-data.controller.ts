@@ -1,18 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiSecurity,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ErrorBody } from '../common/error-body';
+import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { BulkInsertResponseDto, BulkRowsPipe } from './bulk-rows.pipe';
 import {
   MAX_DATA_BULK_ROWS,
@@ -26,8 +15,8 @@ import {
 import { VibrationDataService } from './vibration-data.service';
 
 @ApiTags('Vibration data')
-@ApiSecurity('api-key')
-@ApiBadRequestResponse({ type: ErrorBody, description: 'Validation failed; details name each field' })
+@ApiKeyAuth()
+@ApiErrorResponses([400, 'Validation failed; details name each field'])
 @Controller('vibration-data')
 export class VibrationDataController {
   constructor(private readonly data: VibrationDataService) {}
@@ -46,6 +35,7 @@ export class VibrationDataController {
   @ApiOperation({ summary: 'Store one sample; idempotent on (machine_name, sensor_no, collected_at, measured_time)' })
   @ApiCreatedResponse({ type: VibrationDataCreatedResponseDto, description: 'Stored (created: true)' })
   @ApiOkResponse({ type: VibrationDataCreatedResponseDto, description: 'Already stored: the existing row (created: false)' })
+  @ApiErrorResponses([413, 'A body over 10 MB'])
   async create(@Body() body: VibrationDataCreateDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VibrationDataCreatedResponseDto> {
     const result = await this.data.create(body);
     void reply.status(result.created ? 201 : 200);
@@ -65,7 +55,7 @@ export class VibrationDataController {
     },
   })
   @ApiOkResponse({ type: BulkInsertResponseDto })
-  @ApiPayloadTooLargeResponse({ type: ErrorBody, description: `More than ${MAX_DATA_BULK_ROWS} rows` })
+  @ApiErrorResponses([413, `More than ${MAX_DATA_BULK_ROWS} rows, or a body over 10 MB`])
   createMany(@Body(new BulkRowsPipe(VibrationDataCreateDto, MAX_DATA_BULK_ROWS)) rows: VibrationDataCreateDto[]): Promise<BulkInsertResponseDto> {
     return this.data.createMany(rows);
   }

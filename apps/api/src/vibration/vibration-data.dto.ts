@@ -1,31 +1,37 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import type { VibrationRecord } from '@him/db';
 import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
+import { Optional } from '../common/validation';
 
 export const MAX_DATA_BULK_ROWS = 10_000;
 
 export class VibrationDataCreateDto {
-  @ApiProperty({ example: 'g1', maxLength: 50, pattern: '^[\\w.-]+$' })
+  @ApiProperty({ example: 'g1' })
   @IsMachineName()
   machine_name!: string;
 
-  @ApiProperty({ example: 'sensor1', maxLength: 20, pattern: '^[\\w.-]+$' })
+  @ApiProperty({ example: 'sensor1' })
   @IsSensorNo()
   sensor_no!: string;
 
   @ApiPropertyOptional({
-    type: String,
-    format: 'date-time',
     example: '2026-11-22T08:00:00.000Z',
     description: 'When the recording was taken (UTC unless an offset is given). Omitted: the undated recording, 1970-01-01T00:00:00.000Z.',
   })
-  @IsOptional()
+  @Optional()
   @IsUtcDateTime()
   collected_at?: Date;
 
-  @ApiProperty({ example: 12.5127, description: 'Seconds from the start of the recording' })
+  @ApiProperty({
+    example: 12.5127,
+    minimum: -Number.MAX_SAFE_INTEGER,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'Seconds from the start of the recording. Part of the key: beyond ±(2^53 − 1) a double no longer holds whole seconds exactly.',
+  })
   @IsFiniteNumber()
+  @Min(-Number.MAX_SAFE_INTEGER)
+  @Max(Number.MAX_SAFE_INTEGER)
   measured_time!: number;
 
   @ApiProperty({ example: 0.0184, description: 'Vibration under normal condition' })
@@ -47,13 +53,13 @@ export class VibrationDataCreateDto {
 
 /** The enveloped form of a bulk upload; a bare array of rows is accepted too. */
 export class VibrationDataBulkDto {
-  @ApiProperty({ type: [VibrationDataCreateDto], maxItems: MAX_DATA_BULK_ROWS })
+  @ApiProperty({ type: [VibrationDataCreateDto], maxItems: MAX_DATA_BULK_ROWS, description: `At most ${MAX_DATA_BULK_ROWS} rows (more: 413)` })
   rows!: VibrationDataCreateDto[];
 }
 
 export class VibrationDataSearchDto {
-  @ApiPropertyOptional({ default: 1000, minimum: 1, maximum: 10_000 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 1000, minimum: 1, maximum: 10_000 })
+  @Optional()
   @ToNumber()
   @IsInt()
   @Min(1)
@@ -61,17 +67,17 @@ export class VibrationDataSearchDto {
   limit: number = 1000;
 
   @ApiPropertyOptional({ example: 'g1' })
-  @IsOptional()
+  @Optional()
   @IsMachineName()
   machine_name?: string;
 
   @ApiPropertyOptional({ example: 'sensor1' })
-  @IsOptional()
+  @Optional()
   @IsSensorNo()
   sensor_no?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Only this recording', example: '2026-11-22T08:00:00.000Z' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Only this recording', example: '2026-11-22T08:00:00.000Z' })
+  @Optional()
   @IsUtcDateTime()
   collected_at?: Date;
 }
@@ -88,8 +94,8 @@ export class VibrationDataGroupedRangeDto {
   @IsNotLessThanField('start')
   end!: number;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 5000, description: 'Rows per (machine_name, sensor_no) series' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 5000, description: 'Rows per (machine_name, sensor_no) series' })
+  @Optional()
   @ToNumber()
   @IsInt()
   @Min(1)
@@ -97,12 +103,12 @@ export class VibrationDataGroupedRangeDto {
   limit: number = 100;
 
   @ApiPropertyOptional({ example: 'g1' })
-  @IsOptional()
+  @Optional()
   @IsMachineName()
   machine_name?: string;
 
   @ApiPropertyOptional({ example: 'sensor1' })
-  @IsOptional()
+  @Optional()
   @IsSensorNo()
   sensor_no?: string;
 }

@@ -1,18 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiSecurity,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ErrorBody } from '../common/error-body';
+import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { BulkInsertResponseDto, BulkRowsPipe } from './bulk-rows.pipe';
 import {
   MAX_DIAGNOSIS_BULK_ROWS,
@@ -27,8 +16,8 @@ import {
 import { VibrationDiagnosisService } from './vibration-diagnosis.service';
 
 @ApiTags('Vibration diagnosis')
-@ApiSecurity('api-key')
-@ApiBadRequestResponse({ type: ErrorBody, description: 'Validation failed; details name each field' })
+@ApiKeyAuth()
+@ApiErrorResponses([400, 'Validation failed; details name each field'])
 @Controller('vibration-diagnosis')
 export class VibrationDiagnosisController {
   constructor(private readonly diagnoses: VibrationDiagnosisService) {}
@@ -47,6 +36,7 @@ export class VibrationDiagnosisController {
   @ApiOperation({ summary: 'Store one diagnosis; idempotent on (machine_name, detected_at, sensor_no)' })
   @ApiCreatedResponse({ type: VibrationDiagnosisCreatedResponseDto, description: 'Stored (created: true)' })
   @ApiOkResponse({ type: VibrationDiagnosisCreatedResponseDto, description: 'Already stored: the existing row (created: false)' })
+  @ApiErrorResponses([413, 'A body over 10 MB'])
   async create(@Body() body: VibrationDiagnosisCreateDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VibrationDiagnosisCreatedResponseDto> {
     const result = await this.diagnoses.create(body);
     void reply.status(result.created ? 201 : 200);
@@ -69,7 +59,7 @@ export class VibrationDiagnosisController {
     },
   })
   @ApiOkResponse({ type: BulkInsertResponseDto })
-  @ApiPayloadTooLargeResponse({ type: ErrorBody, description: `More than ${MAX_DIAGNOSIS_BULK_ROWS} rows` })
+  @ApiErrorResponses([413, `More than ${MAX_DIAGNOSIS_BULK_ROWS} rows, or a body over 10 MB`])
   createMany(@Body(new BulkRowsPipe(VibrationDiagnosisBulkRowDto, MAX_DIAGNOSIS_BULK_ROWS)) rows: VibrationDiagnosisBulkRowDto[]): Promise<BulkInsertResponseDto> {
     return this.diagnoses.createMany(rows);
   }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { FAULT_TYPES, type DiagnosisRecord, type FaultType } from '@him/db';
 import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
+import { Optional } from '../common/validation';
 
 export const MAX_DIAGNOSIS_BULK_ROWS = 5000;
 const FAULT_TYPE_VALUES = Object.values(FAULT_TYPES);
@@ -9,29 +10,37 @@ const FAULT_TYPE_DESCRIPTION = '0 normal, 1 mass unbalance, 2 support looseness,
 
 /** What a single diagnosis and a bulk row share; they differ in whether detected_at may be left to the server. */
 abstract class VibrationDiagnosisFieldsDto {
-  @ApiProperty({ example: 'g1', maxLength: 50, pattern: '^[\\w.-]+$' })
+  @ApiProperty({ example: 'g1' })
   @IsMachineName()
   machine_name!: string;
 
-  @ApiProperty({ enum: FAULT_TYPE_VALUES, example: 1, description: FAULT_TYPE_DESCRIPTION })
+  @ApiProperty({ type: 'integer', enum: FAULT_TYPE_VALUES, example: 1, description: FAULT_TYPE_DESCRIPTION })
   @IsInt()
   @IsIn(FAULT_TYPE_VALUES, { message: `fault_type must be one of ${FAULT_TYPE_VALUES.join(', ')} (${FAULT_TYPE_DESCRIPTION})` })
   fault_type!: FaultType;
 
-  @ApiPropertyOptional({ example: 'sensor1', maxLength: 20, description: 'Omitted or empty for a machine-level diagnosis' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'sensor1', description: 'Omitted or empty for a machine-level diagnosis' })
+  @Optional()
   @IsSensorNo(0)
   sensor_no?: string;
 
   @ApiPropertyOptional({ example: 0.93, minimum: 0, maximum: 1 })
-  @IsOptional()
+  @Optional()
   @IsFiniteNumber()
   @Min(0)
   @Max(1)
   confidence?: number;
 
-  @ApiPropertyOptional({ type: [Number], example: [0.02, 0.93, 0.04, 0.01], description: 'Class probabilities [p0, p1, p2, p3], each in [0, 1]' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: [Number],
+    minItems: 4,
+    maxItems: 4,
+    minimum: 0,
+    maximum: 1,
+    example: [0.02, 0.93, 0.04, 0.01],
+    description: 'Class probabilities [p0, p1, p2, p3], each in [0, 1]',
+  })
+  @Optional()
   @IsArray()
   @ArrayMinSize(4)
   @ArrayMaxSize(4)
@@ -40,32 +49,27 @@ abstract class VibrationDiagnosisFieldsDto {
   @Max(1, { each: true })
   probabilities?: number[];
 
-  @ApiPropertyOptional({ example: 'vibration-mlp-7', maxLength: 64 })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'vibration-mlp-7', minLength: 1, maxLength: 64 })
+  @Optional()
   @IsString()
   @Length(1, 64)
   model_version?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-04-26T02:59:55.000Z', description: 'Start of the diagnosed window' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: '2026-04-26T02:59:55.000Z', description: 'Start of the diagnosed window' })
+  @Optional()
   @IsUtcDateTime()
   window_start?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-04-26T03:00:00.000Z', description: 'End of the diagnosed window; not before window_start' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: '2026-04-26T03:00:00.000Z', description: 'End of the diagnosed window; not before window_start' })
+  @Optional()
   @IsUtcDateTime()
   @IsNotLessThanField('window_start')
   window_end?: Date;
 }
 
 export class VibrationDiagnosisCreateDto extends VibrationDiagnosisFieldsDto {
-  @ApiPropertyOptional({
-    type: String,
-    format: 'date-time',
-    example: '2026-04-26T03:00:00.000Z',
-    description: 'When the fault was seen (UTC unless an offset is given); default now',
-  })
-  @IsOptional()
+  @ApiPropertyOptional({ example: '2026-04-26T03:00:00.000Z', description: 'When the fault was seen (UTC unless an offset is given); default now' })
+  @Optional()
   @IsUtcDateTime()
   detected_at?: Date;
 }
@@ -75,20 +79,20 @@ export class VibrationDiagnosisCreateDto extends VibrationDiagnosisFieldsDto {
  * per machine would count as duplicates, and a retried upload could not be recognised.
  */
 export class VibrationDiagnosisBulkRowDto extends VibrationDiagnosisFieldsDto {
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-04-26T03:00:00.000Z', description: 'When the fault was seen (UTC unless an offset is given)' })
+  @ApiProperty({ example: '2026-04-26T03:00:00.000Z', description: 'When the fault was seen (UTC unless an offset is given)' })
   @IsUtcDateTime()
   detected_at!: Date;
 }
 
 /** The enveloped form of a bulk upload; a bare array of diagnoses is accepted too. */
 export class VibrationDiagnosisBulkDto {
-  @ApiProperty({ type: [VibrationDiagnosisBulkRowDto], maxItems: MAX_DIAGNOSIS_BULK_ROWS })
+  @ApiProperty({ type: [VibrationDiagnosisBulkRowDto], maxItems: MAX_DIAGNOSIS_BULK_ROWS, description: `At most ${MAX_DIAGNOSIS_BULK_ROWS} rows (more: 413)` })
   rows!: VibrationDiagnosisBulkRowDto[];
 }
 
 export class VibrationDiagnosisSearchDto {
-  @ApiPropertyOptional({ default: 1000, minimum: 1, maximum: 10_000 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 1000, minimum: 1, maximum: 10_000 })
+  @Optional()
   @ToNumber()
   @IsInt()
   @Min(1)
@@ -96,32 +100,32 @@ export class VibrationDiagnosisSearchDto {
   limit: number = 1000;
 
   @ApiPropertyOptional({ example: 'g1' })
-  @IsOptional()
+  @Optional()
   @IsMachineName()
   machine_name?: string;
 
-  @ApiPropertyOptional({ enum: FAULT_TYPE_VALUES, description: FAULT_TYPE_DESCRIPTION })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', enum: FAULT_TYPE_VALUES, description: FAULT_TYPE_DESCRIPTION })
+  @Optional()
   @ToNumber()
   @IsInt()
   @IsIn(FAULT_TYPE_VALUES)
   fault_type?: FaultType;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Detected at or after', example: '2026-04-26T00:00:00Z' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Detected at or after', example: '2026-04-26T00:00:00Z' })
+  @Optional()
   @IsUtcDateTime()
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Detected at or before; not before from', example: '2026-04-28T00:00:00Z' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Detected at or before; not before from', example: '2026-04-28T00:00:00Z' })
+  @Optional()
   @IsUtcDateTime()
   @IsNotLessThanField('from')
   to?: Date;
 }
 
 export class VibrationDiagnosisGroupedRecentDto {
-  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 1000, description: 'Diagnoses per machine' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', default: 10, minimum: 1, maximum: 1000, description: 'Diagnoses per machine' })
+  @Optional()
   @ToNumber()
   @IsInt()
   @Min(1)

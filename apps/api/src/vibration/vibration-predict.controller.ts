@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role } from '@him/db';
 import { RequireRole } from '../auth/auth.decorators';
-import { ErrorBody } from '../common/error-body';
+import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { VibrationPredictDto, VibrationPredictionResponseDto } from './vibration-predict.dto';
 import { VibrationPredictService } from './vibration-predict.service';
 
 @ApiTags('Vibration diagnosis')
-@ApiSecurity('api-key')
+@ApiKeyAuth()
 @Controller('vibration-diagnosis')
 export class VibrationPredictController {
   constructor(private readonly predictor: VibrationPredictService) {}
@@ -21,8 +21,11 @@ export class VibrationPredictController {
     description: 'The signal is cut into 1 s windows; each is classified, and the answer is the mean of their probabilities.',
   })
   @ApiOkResponse({ type: VibrationPredictionResponseDto })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'Too few samples, non-numbers, mismatched time/value lengths' })
-  @ApiPayloadTooLargeResponse({ type: ErrorBody })
+  @ApiErrorResponses(
+    [400, 'Too few samples for one window, non-numbers, mismatched time/value lengths, neither sampling_rate_hz nor time'],
+    [413, 'A body over 10 MB'],
+    [503, 'No active version of the classifier'],
+  )
   predict(@Body() body: VibrationPredictDto): Promise<VibrationPredictionResponseDto> {
     return this.predictor.predict(body);
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, Max, Min } from 'class-validator';
+import { Optional } from '../common/validation';
 
 /**
  * Largest signal one request may carry: a whole rig recording (140 s at 1.35 kHz ≈ 190,000 samples). The API parses,
@@ -10,21 +11,27 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsOptional, Max, Min } f
 export const MAX_PREDICT_SAMPLES = 200_000;
 
 export class VibrationPredictDto {
-  @ApiPropertyOptional({ example: 1350, description: 'Samples per second; or send `time` and it is estimated from it' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 1350, minimum: 100, maximum: 100_000, description: 'Samples per second; or send `time` and it is estimated from it' })
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(100)
   @Max(100_000)
   sampling_rate_hz?: number;
 
   @ApiPropertyOptional({ type: [Number], maxItems: MAX_PREDICT_SAMPLES, example: [0, 0.000741, 0.001481], description: 'Seconds of each sample (same length as value)' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_PREDICT_SAMPLES)
   @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
   time?: number[];
 
-  @ApiProperty({ type: [Number], maxItems: MAX_PREDICT_SAMPLES, example: [0.012, -0.034, 0.051], description: 'One vibration signal; at least one window (1 s) of samples' })
+  @ApiProperty({
+    type: [Number],
+    minItems: 2,
+    maxItems: MAX_PREDICT_SAMPLES,
+    example: [0.012, -0.034, 0.051],
+    description: 'One vibration signal; at least one window (1 s) of samples',
+  })
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(MAX_PREDICT_SAMPLES)

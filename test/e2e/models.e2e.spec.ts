@@ -7,64 +7,10 @@ import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { REPO_ROOT } from '@him/config';
 import { captureRows, FaultType } from '@him/datagen';
-import {
-  AI_ONNX,
-  AI_ONNX_OPSET,
-  attr,
-  BATCH_DIM,
-  ElemType,
-  encodeModel,
-  floatTensor,
-  int64Tensor,
-  MLP_PROBABILITIES,
-  mlpClassifier,
-  node,
-  tensorValue,
-  VIBRATION_CLASS_COUNT,
-  VIBRATION_CLASSIFIER_INPUT,
-  VIBRATION_FEATURE_COUNT,
-} from '@him/ml';
+import { mlpClassifier, VIBRATION_FEATURE_COUNT } from '@him/ml';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
+import { constantModel, memoryBombModel } from '../support/onnx-models';
 import { ADMIN_KEY, TestStack } from '../support/stack';
-
-/** A classifier whose probabilities never depend on its input: the bias picks `fault`. */
-function constantModel(fault: number, metadata?: Record<string, string>): Uint8Array {
-  const bias = new Float32Array(VIBRATION_CLASS_COUNT);
-  bias[fault] = 5;
-  return mlpClassifier([{ weights: new Float32Array(VIBRATION_CLASS_COUNT * VIBRATION_FEATURE_COUNT), bias }], {
-    inputName: VIBRATION_CLASSIFIER_INPUT,
-    featureCount: VIBRATION_FEATURE_COUNT,
-    classes: VIBRATION_CLASS_COUNT,
-    metadata,
-  });
-}
-
-/**
- * A 1 kB classifier with the right inputs and outputs that makes ONNX Runtime allocate `floats` × 4 bytes while it
- * loads: ConstantOfShape of a constant shape is folded into a tensor when the session is created (three times the
- * tensor at the peak), and its sum, 0, is added to the logits so the node is not dropped as unused.
- */
-function memoryBombModel(floats: number): Uint8Array {
-  const f = VIBRATION_FEATURE_COUNT;
-  return encodeModel({
-    identity: { name: 'vibration-classifier', version: 0 },
-    opsets: [{ domain: AI_ONNX, version: AI_ONNX_OPSET }],
-    inputs: [tensorValue(VIBRATION_CLASSIFIER_INPUT, ElemType.FLOAT, [BATCH_DIM, f])],
-    outputs: [tensorValue(MLP_PROBABILITIES, ElemType.FLOAT, [BATCH_DIM, VIBRATION_CLASS_COUNT])],
-    initializers: [
-      floatTensor('W', [VIBRATION_CLASS_COUNT, f], new Float32Array(VIBRATION_CLASS_COUNT * f)),
-      floatTensor('B', [VIBRATION_CLASS_COUNT], new Float32Array(VIBRATION_CLASS_COUNT)),
-      int64Tensor('huge_shape', [1], [floats]),
-    ],
-    nodes: [
-      node('ConstantOfShape', ['huge_shape'], ['huge']),
-      node('ReduceSum', ['huge'], ['huge_sum'], [attr.int('keepdims', 0)]),
-      node('Gemm', [VIBRATION_CLASSIFIER_INPUT, 'W', 'B'], ['linear'], [attr.int('transB', 1)]),
-      node('Add', ['linear', 'huge_sum'], ['logits']),
-      node('Softmax', ['logits'], [MLP_PROBABILITIES], [attr.int('axis', 1)]),
-    ],
-  });
-}
 
 describe.each(DATABASE_KINDS)('model registry (%s)', (kind) => {
   let db: TestDatabase;
@@ -181,11 +127,11 @@ describe.each(DATABASE_KINDS)('model registry (%s)', (kind) => {
 
   it('refuses a classifier whose window the serving could not cut signals into', async () => {
     for (const windowSeconds of ['0.001', 'soon', '1e6']) {
-      const refused = await upload(constantModel(0, { window_seconds: windowSeconds }));
+      const refused = await upload(constantModel(0, { metadata: { window_seconds: windowSeconds } }));
       expect(refused.status).toBe(400);
       expect(refused.body.message).toMatch(/^model refused: .*window_seconds/);
     }
-    expect((await upload(constantModel(0, { window_seconds: '2' }))).status).toBe(201);
+    expect((await upload(constantModel(0, { metadata: { window_seconds: '2' } }))).status).toBe(201);
   });
 
   it('registers identical uploads sent at once as one version, whose file stays and is served', async () => {

@@ -8,64 +8,13 @@ import { MikroORM } from '@mikro-orm/core';
 import * as ort from 'onnxruntime-node';
 import { REPO_ROOT } from '@him/config';
 import { ModelVersionRepository, ormOptions } from '@him/db';
-import {
-  AI_ONNX,
-  AI_ONNX_OPSET,
-  attr,
-  BATCH_DIM,
-  ElemType,
-  encodeModel,
-  floatTensor,
-  int64Tensor,
-  MLP_PROBABILITIES,
-  mlpClassifier,
-  node,
-  OnnxModelRejectedError,
-  tensorValue,
-  VIBRATION_CLASS_COUNT,
-  VIBRATION_CLASSIFIER_INPUT,
-  VIBRATION_CLASSIFIER_NAME,
-  VIBRATION_FEATURE_COUNT,
-} from '@him/ml';
+import { MLP_PROBABILITIES, mlpClassifier, OnnxModelRejectedError, VIBRATION_CLASSIFIER_INPUT, VIBRATION_CLASSIFIER_NAME, VIBRATION_FEATURE_COUNT } from '@him/ml';
 import { checkServableModelFile, ModelRegistry, ServedModels, sha256, type ModelCheckLimits } from '@him/registry';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
+import { constantModel, memoryBombModel } from '../support/onnx-models';
 
 const NAME = VIBRATION_CLASSIFIER_NAME;
 const LIMITS: ModelCheckLimits = { memoryMb: 1536, timeoutMs: 30_000 };
-
-/** A classifier whose answer is always class `fault`; `seed` makes files that differ. */
-function constantModel(fault: number, seed = 0): Uint8Array {
-  const bias = new Float32Array(VIBRATION_CLASS_COUNT);
-  bias[fault] = 5 + seed;
-  return mlpClassifier([{ weights: new Float32Array(VIBRATION_CLASS_COUNT * VIBRATION_FEATURE_COUNT), bias }], {
-    inputName: VIBRATION_CLASSIFIER_INPUT,
-    featureCount: VIBRATION_FEATURE_COUNT,
-    classes: VIBRATION_CLASS_COUNT,
-  });
-}
-
-/** A 1 kB classifier that makes ONNX Runtime fold a ConstantOfShape of `floats` float32s while it loads (see models.e2e). */
-function memoryBombModel(floats: number): Uint8Array {
-  const f = VIBRATION_FEATURE_COUNT;
-  return encodeModel({
-    identity: { name: NAME, version: 0 },
-    opsets: [{ domain: AI_ONNX, version: AI_ONNX_OPSET }],
-    inputs: [tensorValue(VIBRATION_CLASSIFIER_INPUT, ElemType.FLOAT, [BATCH_DIM, f])],
-    outputs: [tensorValue(MLP_PROBABILITIES, ElemType.FLOAT, [BATCH_DIM, VIBRATION_CLASS_COUNT])],
-    initializers: [
-      floatTensor('W', [VIBRATION_CLASS_COUNT, f], new Float32Array(VIBRATION_CLASS_COUNT * f)),
-      floatTensor('B', [VIBRATION_CLASS_COUNT], new Float32Array(VIBRATION_CLASS_COUNT)),
-      int64Tensor('huge_shape', [1], [floats]),
-    ],
-    nodes: [
-      node('ConstantOfShape', ['huge_shape'], ['huge']),
-      node('ReduceSum', ['huge'], ['huge_sum'], [attr.int('keepdims', 0)]),
-      node('Gemm', [VIBRATION_CLASSIFIER_INPUT, 'W', 'B'], ['linear'], [attr.int('transB', 1)]),
-      node('Add', ['linear', 'huge_sum'], ['logits']),
-      node('Softmax', ['logits'], [MLP_PROBABILITIES], [attr.int('axis', 1)]),
-    ],
-  });
-}
 
 const oneRow = () => ({ [VIBRATION_CLASSIFIER_INPUT]: new ort.Tensor('float32', new Float32Array(VIBRATION_FEATURE_COUNT), [1, VIBRATION_FEATURE_COUNT]) });
 
@@ -133,8 +82,8 @@ describe.each(DATABASE_KINDS)('model registry on %s', (kind) => {
   });
 
   it('registers the same file sent many times at once as one version, and different files each as its own, losing no file', async () => {
-    const same = constantModel(1, 1);
-    const different = [2, 3, 4].map((seed) => constantModel(1, seed));
+    const same = constantModel(1, { seed: 1 });
+    const different = [2, 3, 4].map((seed) => constantModel(1, { seed }));
     const registered = await Promise.all([...Array.from({ length: 5 }, () => registry.register(NAME, same, {})), ...different.map((bytes) => registry.register(NAME, bytes, {}))]);
     expect(new Set(registered.slice(0, 5).map((v) => v.version)).size).toBe(1);
     const versions = (await registry.list(NAME)).filter((v) => v.createdBy !== 'shipped');
@@ -147,7 +96,7 @@ describe.each(DATABASE_KINDS)('model registry on %s', (kind) => {
   it('releases the session of a version no longer active once no inference holds it, not before', async () => {
     const served = new ServedModels(registry);
     const shipped = (await registry.active(NAME))!;
-    const candidate = await registry.register(NAME, constantModel(2, 9), {});
+    const candidate = await registry.register(NAME, constantModel(2, { seed: 9 }), {});
 
     let finishInference!: () => void;
     const inferenceGoesOn = new Promise<void>((resolve) => (finishInference = resolve));

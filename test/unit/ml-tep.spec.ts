@@ -206,7 +206,7 @@ describe('TEP detector (isolation forest + z-score)', () => {
     await runPausing(tepDetectorCalibration(paused, runs.slice(3), 0.05), pause);
     const took = cpuMs() - began;
     expect(took).toBeGreaterThan(300);
-    expect(Math.max(...work)).toBeLessThan(Math.min(1000, took / 10));
+    expect(Math.max(...work)).toBeLessThan(Math.min(1000, took / 5));
 
     const straight = fitTepDetector(runs.slice(0, 3), long);
     calibrateTepDetector(straight, runs.slice(3), 0.05);

@@ -26,14 +26,15 @@ export async function createWorkers({ app, connection, bundlePath, queues }: Cre
   const workers: Worker[] = [];
   for (const kind of queues ?? config.worker.queues) {
     const taskQueue = TASK_QUEUES[kind];
-    if (WORKFLOW_TASK_QUEUES.includes(taskQueue)) bundle ??= bundlePath ? { codePath: bundlePath } : await bundleWorkflows();
+    const runsWorkflows = WORKFLOW_TASK_QUEUES.includes(taskQueue);
+    if (runsWorkflows) bundle ??= bundlePath ? { codePath: bundlePath } : await bundleWorkflows();
     workers.push(
       await Worker.create({
         connection,
         namespace: config.temporal.namespace,
         taskQueue,
         activities: collectActivities(app, kind),
-        ...(WORKFLOW_TASK_QUEUES.includes(taskQueue) ? { workflowBundle: bundle } : {}),
+        ...(runsWorkflows ? { workflowBundle: bundle } : {}),
         maxConcurrentActivityTaskExecutions: config.worker.concurrency[kind],
         shutdownGraceTime: `${config.worker.shutdownGraceSeconds}s`,
         interceptors: { activity: [domainErrorsToFailures] },

@@ -1,16 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Min } from 'class-validator';
 import type { AuditLog } from '@him/db';
-import { Optional } from '../common/validation';
+import { Optional, PageLimit } from '../common/validation';
 
 export class AuditSearchDto {
-  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit: number = 100;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Only entries older than this id (for paging)' })

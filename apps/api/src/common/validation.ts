@@ -1,5 +1,7 @@
-import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { applyDecorators, BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import type { ErrorDetail } from '@him/contracts';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -36,3 +38,14 @@ export function createValidationPipe(): ValidationPipe {
  * refused): the OpenAPI document says a field is absent or has its type, never null.
  */
 export const Optional = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
+
+/** `limit` of a paged list: 1–1000 per page, 100 unless asked (the property keeps `= 100` as its default). */
+export const PageLimit = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 }),
+    Optional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(1000),
+  );

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsEmpty, IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { INGEST_KINDS, REJECTED_LINES_STORED, type IngestKindName, type IngestResult } from '@him/contracts';
 import type { IngestRejection } from '@him/db';
-import { Optional } from '../common/validation';
+import { Optional, PageLimit } from '../common/validation';
 import { IsUtcDateTime } from '../vibration/vibration.validation';
 
 /** Options of an ingest; with multipart they come as form fields beside `file`, with JSON beside `path`. */
@@ -91,12 +91,7 @@ export class IngestSearchDto {
   @IsIn(INGEST_KINDS)
   kind?: IngestKindName;
 
-  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit: number = 100;
 }
 
@@ -146,12 +141,7 @@ export class RejectedLinesQueryDto {
   @Min(0)
   after_line: number = 0;
 
-  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit: number = 100;
 }
 

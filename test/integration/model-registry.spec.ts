@@ -2,6 +2,8 @@
 // The model registry on a real database and file store: uploads are checked in a child process with memory and time
 // limits; registrations racing for the same file or the same version number lose nothing; sessions of versions that
 // are no longer active are released once no inference holds them.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
@@ -125,6 +127,18 @@ describe.each(DATABASE_KINDS)('model registry on %s', (kind) => {
     await expect(candidateSession.run(oneRow())).rejects.toThrow();
   });
 
+  it('promotes and rolls back while another process writes to the database, waiting for it instead of failing', async () => {
+    // A worker writing in its own connection (a retrain registering a version, an ingest's chunk) holds the write
+    // lock; on SQLite a transaction that read first could not wait for it and failed at its first write.
+    const candidate = await registry.register(NAME, constantModel(3, { seed: 21 }), {});
+    for (const change of [() => registry.promote(NAME, candidate.version), () => registry.rollback(NAME)]) {
+      const writer = await holdWriteLock(db.config.kind === 'sqlite' ? { sqliteFile: db.config.file } : { orm }, 300);
+      await expect(change()).resolves.toMatchObject({ status: 'active' });
+      await writer.committed;
+    }
+    expect((await registry.active(NAME))?.version).not.toBe(candidate.version);
+  });
+
   it('sweeps files that no version refers to once they are an hour old', async () => {
     const orphan = path.join(blobDir, 'models', NAME, 'v99-crashed.onnx');
     const incoming = path.join(blobDir, 'models', '.incoming', 'crashed.onnx');
@@ -138,3 +152,22 @@ describe.each(DATABASE_KINDS)('model registry on %s', (kind) => {
     expect(storedFiles()).toEqual(registeredFiles.sort());
   });
 });
+
+/**
+ * Another connection's write transaction on model_version, open for `ms`. SQLite's is in a child process that
+ * commits on its own: better-sqlite3 waits for a lock synchronously, so this process could not commit while it waits.
+ */
+async function holdWriteLock(on: { orm: MikroORM } | { sqliteFile: string }, ms: number): Promise<{ committed: Promise<void> }> {
+  if ('orm' in on) {
+    const em = on.orm.em.fork();
+    await em.begin();
+    await em.getConnection().execute('UPDATE model_version SET created_by = created_by', [], 'run', em.getTransactionContext());
+    return { committed: new Promise((resolve) => setTimeout(resolve, ms)).then(() => em.commit()) };
+  }
+  const script = `const db = new (require('better-sqlite3'))(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE'); db.exec('UPDATE model_version SET created_by = created_by'); console.log('locked');
+    setTimeout(() => db.exec('COMMIT'), Number(process.argv[2]));`;
+  const child = spawn(process.execPath, ['-e', script, on.sqliteFile, String(ms)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  await once(child.stdout, 'data');
+  return { committed: once(child, 'exit').then(([code]) => expect(code).toBe(0)) };
+}

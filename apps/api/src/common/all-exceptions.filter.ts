@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError, type ErrorDetail } from '@him/contracts';
 import { defaultCode, errorBody } from './error-body';
@@ -44,6 +45,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
         message,
         details: Array.isArray(body.details) ? (body.details as ErrorDetail[]) : undefined,
       };
+    }
+    // A write that waited for another one longer than the database allows (or was picked as a deadlock's victim)
+    // changed nothing: the client may send it again.
+    if (exception instanceof LockWaitTimeoutException || exception instanceof DeadlockException) {
+      return { status: 503, code: 'DEPENDENCY_UNAVAILABLE', message: 'The database was busy with a concurrent write and nothing was changed; retry the request' };
     }
     // Fastify's own errors (body parsing, size limits) carry a 4xx statusCode.
     const fst = exception as { statusCode?: number; code?: string; message?: string };

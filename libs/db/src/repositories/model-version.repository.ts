@@ -3,6 +3,7 @@ import { LockMode, MikroORM, UniqueConstraintViolationException, type EntityMana
 import { DIALECT } from '../dialect';
 import { ModelStatus, ModelVersion } from '../entities';
 import type { Dialect } from '../orm-config';
+import { takeWriteLock } from './sql';
 
 /** A registered model version as the registry hands it on (the entity never leaves this file). */
 export interface ModelVersionRecord {
@@ -127,8 +128,9 @@ export class ModelVersionRepository {
   }
 
   /** Every version of `name`, locked until the transaction ends, so two promotions cannot leave two versions active. */
-  private lockVersions(em: EntityManager, name: string): Promise<ModelVersion[]> {
-    // SQLite has no row locks: its write transactions already run one at a time.
-    return em.find(ModelVersion, { name }, { lockMode: this.dialect === 'mysql' ? LockMode.PESSIMISTIC_WRITE : undefined });
+  private async lockVersions(em: EntityManager, name: string): Promise<ModelVersion[]> {
+    if (this.dialect === 'mysql') return em.find(ModelVersion, { name }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    await takeWriteLock(em, 'model_version');
+    return em.find(ModelVersion, { name });
   }
 }

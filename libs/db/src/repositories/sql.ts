@@ -43,6 +43,16 @@ export async function insertIgnore(em: EntityManager, dialect: Dialect, table: s
 }
 
 /**
+ * SQLite only, first in a transaction that reads before it writes: takes the database's write lock with a write
+ * that changes nothing. SQLite has no row locks, and a transaction that has read cannot wait for another
+ * connection's write (it fails at once with SQLITE_BUSY: "database is locked"), while one that asks for the write
+ * lock first waits for it, up to the driver's busy timeout. (On MySQL, lock the rows read: SELECT … FOR UPDATE.)
+ */
+export async function takeWriteLock(em: EntityManager, table: string): Promise<void> {
+  await em.getConnection().execute(`UPDATE ${table} SET id = id WHERE 0`, [], 'run', em.getTransactionContext());
+}
+
+/**
  * Sorts rows by their unique key, so concurrent uploads that overlap lock the same keys in the same order
  * instead of deadlocking (and InnoDB appends to its index instead of splitting pages).
  */

@@ -38,12 +38,12 @@ export class VibrationDiagnosisService {
     return rows.map(mapVibrationDiagnosis);
   }
 
-  /** Stores one diagnosis unless (machine_name, detected_at, sensor_no) is taken; either way answers with the stored row. */
+  /** Stores one diagnosis unless (machine_name, detected_at, sensor_no, model_version) is taken; either way answers with the stored row. */
   async create(dto: VibrationDiagnosisCreateDto): Promise<VibrationDiagnosisCreatedResponseDto> {
     const draft = toDraft({ ...dto, detected_at: dto.detected_at ?? new Date() });
     const created = (await this.diagnoses.insertIgnore([draft])) === 1;
-    const { machineName, detectedAt, sensorNo } = draft;
-    const stored = await this.diagnoses.findByKey({ machineName, detectedAt, sensorNo });
+    const { machineName, detectedAt, sensorNo, modelVersion } = draft;
+    const stored = await this.diagnoses.findByKey({ machineName, detectedAt, sensorNo, modelVersion });
     if (!stored) throw new Error(`diagnosis ${machineName}/${sensorNo}/${detectedAt.toISOString()} vanished after its insert`);
     return { ...mapVibrationDiagnosis(stored), created };
   }

@@ -1,9 +1,11 @@
-import { BigIntType, Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { JsonColumn } from '../json-column.type';
 
 export enum AnomalyMethod {
   ZScore = 'zscore',
   IsolationForest = 'isolation_forest',
+  /** The TEP detector's combined score (z-score and isolation forest). */
+  Ensemble = 'ensemble',
 }
 
 export enum Severity {
@@ -20,10 +22,12 @@ export interface TagContribution {
 
 /** A detected process anomaly, with the tags that contributed most and who acknowledged it. */
 @Entity({ tableName: 'anomaly' })
-@Unique({ name: 'uq_anomaly_point', properties: ['equipmentId', 'method', 'detectedAt'] })
+@Unique({ name: 'uq_anomaly_point', properties: ['equipmentId', 'lotId', 'method', 'detectedAt', 'modelVersion'] })
 @Index({ name: 'ix_anomaly_lot_time', properties: ['lotId', 'detectedAt'] })
 @Index({ name: 'ix_anomaly_time', properties: ['detectedAt'] })
 export class Anomaly {
+  [OptionalProps]?: 'modelVersion';
+
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
 
@@ -48,8 +52,16 @@ export class Anomaly {
   @Property({ type: JsonColumn, nullable: true })
   topTags?: TagContribution[];
 
-  @Property({ type: 'string', length: 64, nullable: true })
-  modelVersion?: string;
+  /** The observations the alarm's features were computed over (the detector's rolling window). */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  windowStart?: Date;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  windowEnd?: Date;
+
+  /** `name@version` of the detector; part of the natural key, so each model version's alarms stand side by side. */
+  @Property({ type: 'string', length: 64, default: '' })
+  modelVersion: string = '';
 
   @Property({ type: 'string', length: 255, nullable: true })
   jobId?: string;

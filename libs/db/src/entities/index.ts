@@ -12,6 +12,7 @@ import { Prediction } from './prediction.entity';
 import { ProcessValue } from './process-value.entity';
 import { Report } from './report.entity';
 import { Sensor } from './sensor.entity';
+import { SweepWatermark } from './sweep-watermark.entity';
 import { VibrationData } from './vibration-data.entity';
 import { VibrationDiagnosis } from './vibration-diagnosis.entity';
 
@@ -29,6 +30,7 @@ export * from './prediction.entity';
 export * from './process-value.entity';
 export * from './report.entity';
 export * from './sensor.entity';
+export * from './sweep-watermark.entity';
 export * from './vibration-data.entity';
 export * from './vibration-diagnosis.entity';
 
@@ -50,6 +52,7 @@ export const ENTITIES = [
   IngestRejection,
   IngestChunkEntry,
   ModelVersion,
+  SweepWatermark,
   ApiKey,
   AuditLog,
 ];

@@ -16,6 +16,7 @@ export class KpiEquipmentDaily {
     | 'anomaliesMedium'
     | 'anomaliesHigh'
     | 'anomaliesCritical'
+    | 'capturesDiagnosed'
     | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -49,8 +50,20 @@ export class KpiEquipmentDaily {
   @Property({ type: 'double', nullable: true })
   healthScore?: number;
 
+  /** Captures diagnosed (capture-level diagnoses); fault episodes and MTBF/MTTR are counted over these. */
+  @Property({ type: 'integer', default: 0 })
+  capturesDiagnosed: number = 0;
+
+  /** Mean confidence of the day's capture-level diagnoses. */
+  @Property({ type: 'double', nullable: true })
+  meanConfidence?: number;
+
   @Property({ type: 'integer', default: 0 })
   faultEpisodes: number = 0;
+
+  /** Mean hours to repair: the mean length of the day's fault episodes. */
+  @Property({ type: 'double', nullable: true })
+  mttrHours?: number;
 
   @Property({ type: 'double', nullable: true })
   mtbfHours?: number;
@@ -94,6 +107,14 @@ export class KpiLot {
   /** Share of samples without an anomaly. */
   @Property({ type: 'double', nullable: true })
   yield?: number;
+
+  /** Mean fault probability the LSTM predicted over the lot. */
+  @Property({ type: 'double', nullable: true })
+  meanFaultProbability?: number;
+
+  /** Time of the lot's first anomaly. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  firstAlarmAt?: Date;
 
   @Property({ type: 'datetime', length: 3, onCreate: () => new Date(), onUpdate: () => new Date() })
   updatedAt: Date = new Date();

@@ -2,7 +2,7 @@ import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-
 
 /** A forecast: fault probability and the predicted value of one tag over a horizon. */
 @Entity({ tableName: 'prediction' })
-@Unique({ name: 'uq_prediction_point', properties: ['equipmentId', 'tag', 'predictedAt', 'horizonMinutes'] })
+@Unique({ name: 'uq_prediction_point', properties: ['equipmentId', 'lotId', 'tag', 'predictedAt', 'horizonMinutes', 'modelVersion'] })
 @Index({ name: 'ix_prediction_lot_time', properties: ['lotId', 'predictedAt'] })
 @Index({ name: 'ix_prediction_job', properties: ['jobId'] })
 export class Prediction {

@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
 import { DIALECT } from '../dialect';
-import type { FaultType, VibrationDiagnosis } from '../entities';
+import { DiagnosisLevel, type FaultType, type VibrationDiagnosis } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbDate, dbJson, dbOptionalDate } from '../raw-values';
 import { indexHint, insertIgnore, selectRows, sortByKey, unionOfGroups, type GroupQuery } from './sql';
 
-export type DiagnosisDraft = Omit<VibrationDiagnosis, 'id'>;
-/** A stored diagnosis, as read. */
-export type DiagnosisRecord = Pick<VibrationDiagnosis, keyof VibrationDiagnosis>;
-export type DiagnosisKey = Pick<VibrationDiagnosis, 'machineName' | 'detectedAt' | 'sensorNo'>;
+/** A diagnosis to store: a window-level one with the empty model version unless told otherwise. */
+export type DiagnosisDraft = Omit<VibrationDiagnosis, 'id' | 'level' | 'modelVersion'> & Partial<Pick<VibrationDiagnosis, 'level' | 'modelVersion'>>;
+/** A stored diagnosis, as read (`modelVersion` undefined for a posted one without a version). */
+export type DiagnosisRecord = Omit<VibrationDiagnosis, 'modelVersion'> & { modelVersion?: string };
+/** The natural key; level and model version default as in DiagnosisDraft. */
+export type DiagnosisKey = Pick<DiagnosisDraft, 'machineName' | 'detectedAt' | 'sensorNo' | 'level' | 'modelVersion'>;
 
 export interface DiagnosisFilter {
   faultType?: FaultType;
@@ -17,7 +19,20 @@ export interface DiagnosisFilter {
   to?: Date;
 }
 
-const COLUMNS = ['machine_name', 'sensor_no', 'detected_at', 'fault_type', 'window_start', 'window_end', 'confidence', 'probabilities', 'model_version', 'job_id'] as const;
+const COLUMNS = [
+  'machine_name',
+  'sensor_no',
+  'detected_at',
+  'fault_type',
+  'window_start',
+  'window_end',
+  'confidence',
+  'probabilities',
+  'model_version',
+  'job_id',
+  'level',
+  'capture_id',
+] as const;
 const SELECT_LIST = ['id', ...COLUMNS].join(', ');
 
 /** A row as the drivers return it: datetimes as text (MySQL) or epoch ms (SQLite), JSON as text or parsed. */
@@ -31,8 +46,10 @@ interface DiagnosisRow {
   window_end: unknown;
   confidence: number | null;
   probabilities: unknown;
-  model_version: string | null;
+  model_version: string;
   job_id: string | null;
+  level: DiagnosisLevel;
+  capture_id: number | string | null;
 }
 
 function toRecord(r: DiagnosisRow): DiagnosisRecord {
@@ -47,8 +64,10 @@ function toRecord(r: DiagnosisRow): DiagnosisRecord {
     confidence: r.confidence === null ? undefined : Number(r.confidence),
     // MariaDB's JSON is LONGTEXT, which the MySQL driver hands back as text.
     probabilities: dbJson<number[]>(r.probabilities),
-    modelVersion: r.model_version ?? undefined,
+    modelVersion: r.model_version || undefined,
     jobId: r.job_id ?? undefined,
+    level: r.level,
+    captureId: r.capture_id === null ? undefined : Number(r.capture_id),
   };
 }
 
@@ -65,7 +84,7 @@ export class VibrationDiagnosisRepository {
 
   /** Stores the diagnoses not stored yet, in one transaction (or in `tx`); returns how many were new. */
   insertIgnore(drafts: readonly DiagnosisDraft[], tx?: EntityManager): Promise<number> {
-    const rows = sortByKey(drafts, (d) => [d.machineName, d.detectedAt.getTime(), d.sensorNo]).map((d) => [
+    const rows = sortByKey(drafts, (d) => [d.machineName, d.detectedAt.getTime(), d.sensorNo, d.level ?? DiagnosisLevel.Window, d.modelVersion ?? '']).map((d) => [
       d.machineName,
       d.sensorNo,
       d.detectedAt,
@@ -74,19 +93,20 @@ export class VibrationDiagnosisRepository {
       d.windowEnd ?? null,
       d.confidence ?? null,
       d.probabilities ? JSON.stringify(d.probabilities) : null,
-      d.modelVersion ?? null,
+      d.modelVersion ?? '',
       d.jobId ?? null,
+      d.level ?? DiagnosisLevel.Window,
+      d.captureId ?? null,
     ]);
     return insertIgnore(tx ?? this.orm.em.fork(), this.dialect, 'vibration_diagnosis', COLUMNS, rows);
   }
 
   /** The diagnosis stored under the natural key. */
   async findByKey(key: DiagnosisKey): Promise<DiagnosisRecord | undefined> {
-    const rows = await this.select<DiagnosisRow>(`SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE machine_name = ? AND detected_at = ? AND sensor_no = ?`, [
-      key.machineName,
-      key.detectedAt,
-      key.sensorNo,
-    ]);
+    const rows = await this.select<DiagnosisRow>(
+      `SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE machine_name = ? AND detected_at = ? AND sensor_no = ? AND level = ? AND model_version = ?`,
+      [key.machineName, key.detectedAt, key.sensorNo, key.level ?? DiagnosisLevel.Window, key.modelVersion ?? ''],
+    );
     return rows.length ? toRecord(rows[0]) : undefined;
   }
 

@@ -3,6 +3,7 @@ import { Migration20261122022816 } from './Migration20261122022816';
 import { Migration20261122024835 } from './Migration20261122024835';
 import { Migration20261202043430 } from './Migration20261202043430';
 import { Migration20261202044215 } from './Migration20261202044215';
+import { Migration20261205230654 } from './Migration20261205230654';
 
 /** Applied in this order; `npm run db:migration:create` regenerates this list. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122024835', class: Migration20261122024835 },
   { name: 'Migration20261202043430', class: Migration20261202043430 },
   { name: 'Migration20261202044215', class: Migration20261202044215 },
+  { name: 'Migration20261205230654', class: Migration20261205230654 },
 ];

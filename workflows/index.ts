@@ -2,3 +2,5 @@
 export { auditRetention } from './audit-retention.workflow';
 export { ingestWithDedupe } from './ingest.workflow';
 export { retrainModel } from './retrain.workflow';
+export { diagnosisSweep } from './diagnosis-sweep.workflow';
+export { kpiRollup } from './kpi-rollup.workflow';

@@ -7,3 +7,5 @@ export * from './failures';
 export * from './job-catalogue';
 export * from './ingest';
 export * from './retrain';
+export * from './sweep';
+export * from './kpi';

@@ -2,8 +2,10 @@
 import type * as workflows from '../../../workflows';
 import { AUDIT_RETENTION_JOB } from './audit-retention';
 import { INGEST_JOB } from './ingest';
+import { KPI_ROLLUP_JOB } from './kpi';
 import { SEARCH_ATTRIBUTES } from './jobs';
 import { RETRAIN_JOB } from './retrain';
+import { SWEEP_JOB } from './sweep';
 import { TASK_QUEUES, type TaskQueue } from './task-queues';
 
 /** The workflows the worker registers (workflows/index.ts), by exported name. */
@@ -22,6 +24,8 @@ export interface JobDefinition<N extends WorkflowName> {
   workflowId(input: WorkflowInput<N>): string;
   /** The MainEntity search attribute: what the job works on. */
   mainEntity(input: WorkflowInput<N>): string;
+  /** One line the Temporal Web UI shows for the run (its static summary), e.g. `ingest g1_sensor1.csv`. */
+  summary(input: WorkflowInput<N>): string;
 }
 
 function job<N extends WorkflowName>(definition: JobDefinition<N>): JobDefinition<N> {
@@ -39,6 +43,7 @@ export const JOB_CATALOGUE = {
     // One job per cutoff day: every request of a day joins it.
     workflowId: (input) => `${AUDIT_RETENTION_JOB}-before-${input.cutoff.slice(0, 10)}`,
     mainEntity: () => 'audit_log',
+    summary: (input) => `audit retention: entries before ${input.cutoff.slice(0, 10)}`,
   }),
   [INGEST_JOB]: job({
     workflowType: 'ingestWithDedupe',
@@ -46,6 +51,7 @@ export const JOB_CATALOGUE = {
     // The content's checksum: the same file is one job, however often and however fast it is sent.
     workflowId: (input) => `${INGEST_JOB}-${input.checksum}`,
     mainEntity: (input) => input.fileName,
+    summary: (input) => `ingest ${input.fileName}`,
   }),
   [RETRAIN_JOB]: job({
     workflowType: 'retrainModel',
@@ -53,6 +59,23 @@ export const JOB_CATALOGUE = {
     // One retrain per model at a time.
     workflowId: (input) => `${RETRAIN_JOB}-${input.model}`,
     mainEntity: (input) => input.model,
+    summary: (input) => `retrain ${input.model} (promote: ${input.promote})`,
+  }),
+  [SWEEP_JOB]: job({
+    workflowType: 'diagnosisSweep',
+    taskQueue: TASK_QUEUES.io,
+    // One sweep per night: the schedule's run and a hand-started one of the same day join.
+    workflowId: (input) => `${SWEEP_JOB}-${input.day}`,
+    mainEntity: () => 'all series',
+    summary: (input) => `nightly sweep for ${input.day}`,
+  }),
+  [KPI_ROLLUP_JOB]: job({
+    workflowType: 'kpiRollup',
+    taskQueue: TASK_QUEUES.io,
+    // The same range is the same job; upserts make any overlap harmless.
+    workflowId: (input) => `${KPI_ROLLUP_JOB}-${input.from}-${input.to}`,
+    mainEntity: (input) => `${input.from}..${input.to}`,
+    summary: (input) => (input.from === input.to ? `KPI rollup for ${input.from}` : `KPI rollup ${input.from} → ${input.to}`),
   }),
 };
 
@@ -74,6 +97,7 @@ export function jobStart<T extends JobType>({ type, input }: JobRequest<T>) {
     workflowType: definition.workflowType as JobWorkflowName<T>,
     taskQueue: definition.taskQueue,
     workflowId: definition.workflowId(input),
+    staticSummary: definition.summary(input),
     searchAttributes: [
       { key: SEARCH_ATTRIBUTES.jobType, value: type as string },
       { key: SEARCH_ATTRIBUTES.mainEntity, value: definition.mainEntity(input) },

@@ -74,6 +74,7 @@ export class JobsService {
       const handle = await this.client.workflow.start<JobWorkflow<T>>(job.workflowType, {
         taskQueue: job.taskQueue,
         workflowId: job.workflowId,
+        staticSummary: job.staticSummary,
         args: [request.input] as Parameters<JobWorkflow<T>>,
         // A second request for a running job joins it instead of starting another.
         workflowIdConflictPolicy: 'USE_EXISTING',

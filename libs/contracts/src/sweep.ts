@@ -1,0 +1,68 @@
+/** Job type `diagnosis-sweep`: diagnose every series with data past its watermark, then roll up the KPIs of the days it touched. */
+export const SWEEP_JOB = 'diagnosis-sweep';
+
+/** A series the sweep follows: a machine+sensor capture stream (`g3/1`) or a process lot (its code). */
+export type SeriesKind = 'capture_stream' | 'lot';
+export interface SeriesRef {
+  kind: SeriesKind;
+  key: string;
+}
+
+export interface SweepInput {
+  /**
+   * The day the sweep is for (YYYY-MM-DD in the plant's timezone): the scheduled night's date for a scheduled run,
+   * today for one started by hand. Names the job; which data is diagnosed is decided by the watermarks, not by it.
+   */
+  day: string;
+  /** Series diagnosed at once (bounded fan-out); the configured default when omitted. */
+  concurrency?: number;
+  requestedBy?: string;
+  /** Set by the workflow itself when it continues as new: series still to do and the totals so far. */
+  carried?: SweepCarry;
+}
+
+/** What a sweep hands to its next run when it continues as new: small, never bulk data. */
+export interface SweepCarry {
+  pending: SeriesRef[];
+  totals: SweepTotals;
+  days: string[];
+  seriesTotal: number;
+}
+
+export interface SweepTotals {
+  series_done: number;
+  series_failed: number;
+  /** Captures (capture streams) or observations (lots) diagnosed. */
+  items: number;
+  /** 1 s windows diagnosed (capture streams). */
+  windows: number;
+  diagnoses_written: number;
+  anomalies_written: number;
+  predictions_written: number;
+}
+
+/** What diagnosing one series from its watermark to its end did (an activity's result). */
+export interface SeriesSweepResult {
+  series: SeriesRef;
+  items: number;
+  windows: number;
+  diagnoses_written: number;
+  anomalies_written: number;
+  predictions_written: number;
+  /** Model versions used (`name@version`). */
+  models: string[];
+  /** UTC days (YYYY-MM-DD) whose data was diagnosed: the KPI rollup recomputes these. */
+  days: string[];
+  /** Data time the series is now diagnosed up to (ISO), null when nothing was new. */
+  data_until: string | null;
+}
+
+export interface SweepResult extends SweepTotals {
+  day: string;
+  series_total: number;
+  /** Series whose diagnosis failed (the others are kept; the next sweep tries these again). */
+  failures: { series: SeriesRef; reason: string }[];
+  days: string[];
+  /** The workflow id of the KPI rollup it ran, or null when no day was touched. */
+  kpi_rollup: string | null;
+}

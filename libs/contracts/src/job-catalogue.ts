@@ -65,9 +65,10 @@ export const JOB_CATALOGUE = {
     workflowType: 'diagnosisSweep',
     taskQueue: TASK_QUEUES.io,
     // One sweep per night: the schedule's run and a hand-started one of the same day join.
-    workflowId: (input) => `${SWEEP_JOB}-${input.day}`,
+    // (A scheduled run's id is the schedule's, with its time appended by Temporal.)
+    workflowId: (input) => `${SWEEP_JOB}-${input.day ?? 'scheduled'}`,
     mainEntity: () => 'all series',
-    summary: (input) => `nightly sweep for ${input.day}`,
+    summary: (input) => (input.day ? `nightly sweep for ${input.day}` : 'nightly sweep (scheduled)'),
   }),
   [KPI_ROLLUP_JOB]: job({
     workflowType: 'kpiRollup',

@@ -10,10 +10,13 @@ export interface SeriesRef {
 
 export interface SweepInput {
   /**
-   * The day the sweep is for (YYYY-MM-DD in the plant's timezone): the scheduled night's date for a scheduled run,
-   * today for one started by hand. Names the job; which data is diagnosed is decided by the watermarks, not by it.
+   * The day the sweep is for (YYYY-MM-DD in the plant's timezone): today for one started by hand. A scheduled run
+   * has none (a schedule's arguments are fixed): it takes the night from its scheduled start time in `timezone`.
+   * Names the job; which data is diagnosed is decided by the watermarks, not by it.
    */
-  day: string;
+  day?: string;
+  /** IANA timezone of the plant, for a scheduled run's day. */
+  timezone?: string;
   /** Series diagnosed at once (bounded fan-out); the configured default when omitted. */
   concurrency?: number;
   requestedBy?: string;

@@ -5,6 +5,7 @@ import { IngestLedgerRepository } from './ingest-ledger.repository';
 import { LotRepository } from './lot.repository';
 import { ModelVersionRepository } from './model-version.repository';
 import { ProcessValueRepository } from './process-value.repository';
+import { SweepWatermarkRepository } from './sweep-watermark.repository';
 import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
 
@@ -15,6 +16,7 @@ export * from './lot.repository';
 export * from './model-version.repository';
 export * from './process-value.repository';
 export * from './sql';
+export * from './sweep-watermark.repository';
 export * from './vibration-data.repository';
 export * from './vibration-diagnosis.repository';
 
@@ -30,6 +32,7 @@ export const REPOSITORIES: Provider[] = [
   LotRepository,
   ModelVersionRepository,
   ProcessValueRepository,
+  SweepWatermarkRepository,
   VibrationDataRepository,
   VibrationDiagnosisRepository,
 ];

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MikroORM, type EntityManager } from '@mikro-orm/core';
+import { DIALECT } from '../dialect';
+import { SeriesKind, SweepWatermark } from '../entities';
+import type { Dialect } from '../orm-config';
+import { takeWriteLock } from './sql';
+
+/** How far one series is diagnosed with one model (the entity never leaves this file). */
+export interface WatermarkRecord {
+  seriesKind: SeriesKind;
+  seriesKey: string;
+  modelName: string;
+  /** The last capture id diagnosed (capture streams), or the epoch ms of the last observation scored (lots). */
+  position: number;
+  dataUntil?: Date;
+  modelVersion?: string;
+  jobId?: string;
+  updatedAt: Date;
+}
+
+export type WatermarkAdvance = Omit<WatermarkRecord, 'updatedAt'>;
+
+const toRecord = (w: SweepWatermark): WatermarkRecord => ({
+  seriesKind: w.seriesKind,
+  seriesKey: w.seriesKey,
+  modelName: w.modelName,
+  position: w.position,
+  dataUntil: w.dataUntil,
+  modelVersion: w.modelVersion,
+  jobId: w.jobId,
+  updatedAt: w.updatedAt,
+});
+
+/**
+ * The sweep's watermarks. A watermark advances in the transaction that writes what was diagnosed up to it (pass that
+ * transaction's EntityManager), so a sweep that dies between two writes resumes exactly where it stopped.
+ */
+@Injectable()
+export class SweepWatermarkRepository {
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(DIALECT) private readonly dialect: Dialect,
+  ) {}
+
+  /** Runs `write` in one transaction (the diagnoses and the watermark's advance together). */
+  transaction<T>(write: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.orm.em.fork().transactional(async (tx) => {
+      // SQLite: take the write lock before reading, or a concurrent writer makes this transaction fail (see takeWriteLock).
+      if (this.dialect === 'sqlite') await takeWriteLock(tx, 'sweep_watermark');
+      return write(tx);
+    });
+  }
+
+  /** The watermark of one series and model; position 0 when it was never diagnosed. */
+  async find(seriesKind: SeriesKind, seriesKey: string, modelName: string, tx?: EntityManager): Promise<WatermarkRecord | null> {
+    const found = await (tx ?? this.orm.em.fork()).findOne(SweepWatermark, { seriesKind, seriesKey, modelName });
+    return found ? toRecord(found) : null;
+  }
+
+  /** Every watermark of a kind of series (small: one row per series and model). */
+  async list(seriesKind?: SeriesKind): Promise<WatermarkRecord[]> {
+    const rows = await this.orm.em.fork().find(SweepWatermark, seriesKind ? { seriesKind } : {}, { orderBy: { seriesKey: 'asc', modelName: 'asc' } });
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Moves the watermark to `advance.position`, in `tx`. Never moves it back: a retried activity that re-diagnosed
+   * older data (its writes were ignored as duplicates) leaves a later watermark where it is.
+   */
+  async advance(tx: EntityManager, advance: WatermarkAdvance): Promise<void> {
+    const { seriesKind, seriesKey, modelName } = advance;
+    const current = await tx.findOne(SweepWatermark, { seriesKind, seriesKey, modelName });
+    if (current) {
+      if (current.position >= advance.position) return;
+      tx.assign(current, { position: advance.position, dataUntil: advance.dataUntil, modelVersion: advance.modelVersion, jobId: advance.jobId });
+    } else {
+      tx.create(SweepWatermark, { ...advance });
+    }
+    await tx.flush();
+  }
+}

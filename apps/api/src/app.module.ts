@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ModelsModule } from './models/models.module';
+import { QueryModule } from './query/query.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { VibrationModule } from './vibration/vibration.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         JobsModule,
         IngestModule,
         ModelsModule,
+        QueryModule,
         VibrationModule,
       ],
       providers: [

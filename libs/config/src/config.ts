@@ -87,6 +87,7 @@ const schema = z
       .min(1024)
       .default(256 * 1024 * 1024),
     // Node and ONNX Runtime take ≈ 800 MiB of address space before a model; a 50 MB model (the upload limit) peaks at ≈ 1,030.
+    QUERY_MAX_RANGE_DAYS: z.coerce.number().int().min(1).default(31),
     MODEL_CHECK_MEMORY_MB: z.coerce.number().int().min(1024).default(1536),
     MODEL_CHECK_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
     WORKER_QUEUES: queueList.default('io,cpu'),
@@ -129,6 +130,8 @@ export class AppConfig {
   readonly auditRetentionMinDays: number;
   /** Largest file the ingest accepts (upload or path). */
   readonly ingestMaxBytes: number;
+  /** Widest time range one time-series query may ask for. */
+  readonly queryMaxRangeDays: number;
   /** Limits of the child process that loads an uploaded model before it is registered. */
   readonly modelCheck: { memoryMb: number; timeoutMs: number };
   readonly worker: {
@@ -160,6 +163,7 @@ export class AppConfig {
     this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
     this.auditRetentionMinDays = p.AUDIT_RETENTION_MIN_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
+    this.queryMaxRangeDays = p.QUERY_MAX_RANGE_DAYS;
     this.modelCheck = { memoryMb: p.MODEL_CHECK_MEMORY_MB, timeoutMs: p.MODEL_CHECK_TIMEOUT_SECONDS * 1000 };
     this.worker = {
       queues: p.WORKER_QUEUES,

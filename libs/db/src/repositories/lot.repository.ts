@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { Lot, LotStatus } from '../entities/lot.entity';
+import { dbDate, dbOptionalDate } from '../raw-values';
+import { selectRows } from './sql';
 import { sqlFork } from './sql-fork';
 
 export interface LotOpening {
@@ -17,6 +19,49 @@ export interface LabelledLot {
   code: string;
   faultLabel: number;
 }
+
+/** A lot as the query API reads it. */
+export interface LotRecord {
+  id: number;
+  code: string;
+  equipmentId: number;
+  /** The code of its process unit (e.g. `TEP`). */
+  equipmentCode: string;
+  startedAt: Date;
+  endedAt?: Date;
+  status: LotStatus;
+  faultLabel?: number;
+}
+
+export interface LotFilter {
+  /** The process unit's code. */
+  equipmentCode?: string;
+  status?: LotStatus;
+}
+
+interface LotRow {
+  id: number | string;
+  code: string;
+  equipment_id: number | string;
+  equipment_code: string;
+  started_at: unknown;
+  ended_at: unknown;
+  status: LotStatus;
+  fault_label: number | null;
+}
+
+const LOT_SELECT = 'SELECT l.id, l.code, l.equipment_id, e.code AS equipment_code, l.started_at, l.ended_at, l.status, l.fault_label FROM lot l JOIN equipment e ON e.id = l.equipment_id';
+
+const toLotRecord = (r: LotRow): LotRecord => ({
+  id: Number(r.id),
+  code: r.code,
+  equipmentId: Number(r.equipment_id),
+  equipmentCode: r.equipment_code,
+  startedAt: dbDate(r.started_at),
+  endedAt: dbOptionalDate(r.ended_at),
+  status: r.status,
+  faultLabel: r.fault_label === null ? undefined : Number(r.fault_label),
+});
 
 /** Production runs (lots) of process units. */
 @Injectable()
@@ -39,5 +84,36 @@ export class LotRepository {
   async findLabelledLots(): Promise<LabelledLot[]> {
     const lots = await this.orm.em.fork().find(Lot, { faultLabel: { $ne: null } }, { fields: ['id', 'code', 'faultLabel'], orderBy: { code: 'asc' } });
     return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
+  }
+
+  // --- Reads for the query API ---
+
+  /** A page of lots in code order (along uq_lot_code), with the total matching. */
+  async findLotPage(filter: LotFilter, limit: number, offset: number): Promise<{ items: LotRecord[]; total: number }> {
+    const conditions: [sql: string, value: unknown][] = [];
+    if (filter.equipmentCode !== undefined) conditions.push(['e.code = ?', filter.equipmentCode]);
+    if (filter.status !== undefined) conditions.push(['l.status = ?', filter.status]);
+    const where = conditions.length ? ` WHERE ${conditions.map(([sql]) => sql).join(' AND ')}` : '';
+    const params = conditions.map(([, value]) => value);
+    const em = this.orm.em.fork();
+    const rows = await selectRows<LotRow>(em, `${LOT_SELECT}${where} ORDER BY l.code LIMIT ? OFFSET ?`, [...params, limit, offset]);
+    const [{ n }] = await selectRows<{ n: number | string }>(em, `SELECT COUNT(*) AS n FROM lot l JOIN equipment e ON e.id = l.equipment_id${where}`, params);
+    return { items: rows.map(toLotRecord), total: Number(n) };
+  }
+
+  async findLotByCode(code: string): Promise<LotRecord | undefined> {
+    const [row] = await selectRows<LotRow>(this.orm.em.fork(), `${LOT_SELECT} WHERE l.code = ?`, [code]);
+    return row ? toLotRecord(row) : undefined;
+  }
+
+  /** How many lots each of these equipment has (along the lot's equipment foreign-key index). */
+  async countLotsByEquipment(equipmentIds: readonly number[]): Promise<Map<number, number>> {
+    if (equipmentIds.length === 0) return new Map();
+    const rows = await selectRows<{ equipment_id: number | string; n: number | string }>(
+      this.orm.em.fork(),
+      `SELECT equipment_id, COUNT(*) AS n FROM lot WHERE equipment_id IN (${equipmentIds.map(() => '?').join(', ')}) GROUP BY equipment_id`,
+      equipmentIds,
+    );
+    return new Map(rows.map((r) => [Number(r.equipment_id), Number(r.n)]));
   }
 }

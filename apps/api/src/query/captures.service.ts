@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@him/contracts';
+import { CaptureRepository, VibrationDiagnosisRepository } from '@him/db';
+import { amplitudeSpectrum, estimateSamplingRateHz } from '@him/ml';
+import { mapCapture, mapWindowDiagnosis, type CaptureDetailDto, type CapturePageDto, type CaptureSearchDto, type SpectrumDto, type WaveformDto } from './captures.dto';
+import { maxBucketIndices, minMaxBucketIndices, pick } from './downsample';
+
+@Injectable()
+export class CapturesService {
+  constructor(
+    private readonly captures: CaptureRepository,
+    private readonly diagnoses: VibrationDiagnosisRepository,
+  ) {}
+
+  async list(q: CaptureSearchDto): Promise<CapturePageDto> {
+    const page = await this.captures.findCapturePage({ machineName: q.machine_name, sensorNo: q.sensor_no, from: q.from, to: q.to }, q.limit, q.offset);
+    const diagnoses = await this.diagnoses.findCaptureDiagnoses(page.items.map((c) => c.id));
+    return { items: page.items.map((c) => mapCapture(c, diagnoses.get(c.id))), total: page.total };
+  }
+
+  /** The capture with its waveform and spectrum cut to `points`, and its window diagnoses. */
+  async get(id: number, points: number): Promise<CaptureDetailDto> {
+    const capture = await this.captures.findCaptureById(id);
+    if (!capture) throw new NotFoundError(`capture ${id} not found`);
+    const [signal, diagnoses, windows] = await Promise.all([
+      this.captures.readCaptureSignal(id),
+      this.diagnoses.findCaptureDiagnoses([id]),
+      this.diagnoses.findWindowDiagnoses(id),
+    ]);
+    const kept = minMaxBucketIndices(signal.values, points);
+    const waveform: WaveformDto = { points: kept.length, time_s: pick(signal.time, kept), value: pick(signal.values, kept) };
+    const rate = capture.samplingRateHz ?? (signal.time.length >= 2 ? estimateSamplingRateHz(signal.time) : undefined);
+    return {
+      ...mapCapture(capture, diagnoses.get(id)),
+      waveform,
+      spectrum: rate && signal.values.length >= 2 ? spectrumOf(signal.values, rate, points) : null,
+      window_diagnoses: windows.map(mapWindowDiagnosis),
+    };
+  }
+}
+
+function spectrumOf(values: Float64Array, samplingRateHz: number, points: number): SpectrumDto {
+  const spectrum = amplitudeSpectrum(values, samplingRateHz);
+  const kept = maxBucketIndices(spectrum.amplitudes, points);
+  return {
+    bin_hz: spectrum.binHz,
+    running_speed_hz: spectrum.runningSpeedHz,
+    frequency_hz: Array.from(kept, (k) => k * spectrum.binHz),
+    amplitude: pick(spectrum.amplitudes, kept),
+    harmonics: spectrum.harmonics.map((h) => ({ order: h.order, frequency_hz: h.frequencyHz, amplitude: h.amplitude })),
+  };
+}

@@ -11,7 +11,10 @@ export class LotsController {
   constructor(private readonly lots: LotsService) {}
 
   @Get('lots')
-  @ApiOperation({ summary: 'Lots (production runs) of process units, in code order', description: 'Filter by process unit and status; paged by limit/offset (total counts all pages).' })
+  @ApiOperation({
+    summary: 'Lots (production runs) of process units, in code order',
+    description: 'Filter by process unit and status; paged by limit/offset (total counts all pages).',
+  })
   @ApiOkResponse({ type: LotPageDto })
   @ApiErrorResponses([400, 'Validation failed; details name each field'])
   list(@Query() q: LotSearchDto): Promise<LotPageDto> {
@@ -33,7 +36,10 @@ export class LotsController {
       'from and to default to the tag’s first and last values. The range may span at most QUERY_MAX_RANGE_DAYS (default 31) days. A series longer than points keeps the minimum and maximum of each of points/2 buckets, in time order.',
   })
   @ApiOkResponse({ type: TimeseriesDto })
-  @ApiErrorResponses([400, 'Validation failed (from after to, among others), or a range longer than QUERY_MAX_RANGE_DAYS'], [404, 'No lot with this code, or no values of this tag in it'])
+  @ApiErrorResponses(
+    [400, 'Validation failed (from after to, among others), or a range longer than QUERY_MAX_RANGE_DAYS'],
+    [404, 'No lot with this code, or no values of this tag in it'],
+  )
   timeseries(@Query() q: TimeseriesQueryDto): Promise<TimeseriesDto> {
     return this.lots.timeseries(q);
   }

@@ -50,7 +50,8 @@ interface LotRow {
   fault_label: number | null;
 }
 
-const LOT_SELECT = 'SELECT l.id, l.code, l.equipment_id, e.code AS equipment_code, l.started_at, l.ended_at, l.status, l.fault_label FROM lot l JOIN equipment e ON e.id = l.equipment_id';
+const LOT_SELECT =
+  'SELECT l.id, l.code, l.equipment_id, e.code AS equipment_code, l.started_at, l.ended_at, l.status, l.fault_label FROM lot l JOIN equipment e ON e.id = l.equipment_id';
 
 const toLotRecord = (r: LotRow): LotRecord => ({
   id: Number(r.id),

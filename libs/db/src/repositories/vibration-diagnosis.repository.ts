@@ -143,19 +143,19 @@ export class VibrationDiagnosisRepository {
 
   /** The window-level diagnoses of a capture, by window start then model version, along ix_vibration_diagnosis_capture. */
   async findWindowDiagnoses(captureId: number): Promise<DiagnosisRecord[]> {
-    const rows = await this.select<DiagnosisRow>(
-      `SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE capture_id = ? AND level = ? ORDER BY window_start, model_version, id`,
-      [captureId, DiagnosisLevel.Window],
-    );
+    const rows = await this.select<DiagnosisRow>(`SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE capture_id = ? AND level = ? ORDER BY window_start, model_version, id`, [
+      captureId,
+      DiagnosisLevel.Window,
+    ]);
     return rows.map(toRecord);
   }
 
   /** A machine's newest capture-level diagnosis, read backwards along ix_vibration_diagnosis_level_time. */
   async findLatestCaptureDiagnosis(machineName: string): Promise<DiagnosisRecord | undefined> {
-    const rows = await this.select<DiagnosisRow>(
-      `SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE machine_name = ? AND level = ? ORDER BY detected_at DESC, id DESC LIMIT 1`,
-      [machineName, DiagnosisLevel.Capture],
-    );
+    const rows = await this.select<DiagnosisRow>(`SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE machine_name = ? AND level = ? ORDER BY detected_at DESC, id DESC LIMIT 1`, [
+      machineName,
+      DiagnosisLevel.Capture,
+    ]);
     return rows.length ? toRecord(rows[0]) : undefined;
   }
 

@@ -51,7 +51,7 @@ export class LotsService {
       to: to.toISOString(),
       source_points: series.values.length,
       points: kept.length,
-      measured_at: Array.from(kept, (i) => new Date(series.timeMs[i]).toISOString()),
+      measured_at: Array.from(kept, (i) => series.measuredAt(i).toISOString()),
       value: Array.from(kept, (i) => series.values[i]),
     };
   }

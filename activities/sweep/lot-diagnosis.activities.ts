@@ -16,16 +16,7 @@ import {
   type PredictionDraft,
 } from '@him/db';
 import { FORMATS, TEP_SAMPLE_MS } from '@him/ingest';
-import {
-  lstmOnnxPredict,
-  scoreTepRunOnnx,
-  TEP_DETECTOR_NAME,
-  TEP_LSTM_NAME,
-  tepLstmFacts,
-  tepPreprocessingFromModel,
-  tepSequences,
-  topTags,
-} from '@him/ml';
+import { lstmOnnxPredict, scoreTepRunOnnx, TEP_DETECTOR_NAME, TEP_LSTM_NAME, tepLstmFacts, tepPreprocessingFromModel, tepSequences, topTags } from '@him/ml';
 import { ServedModels, type ServedModel } from '@him/registry';
 import { Activity } from '../activity.decorator';
 
@@ -180,14 +171,7 @@ export class LotDiagnosisActivities {
   }
 
   /** Writes a model's rows and moves its watermark to `position` in one transaction; returns the rows that were new. */
-  private commit(
-    lot: LotRecord,
-    modelName: string,
-    modelVersion: string,
-    jobId: string,
-    position: number,
-    write: (tx: EntityManager) => Promise<number>,
-  ): Promise<number> {
+  private commit(lot: LotRecord, modelName: string, modelVersion: string, jobId: string, position: number, write: (tx: EntityManager) => Promise<number>): Promise<number> {
     return this.watermarks.transaction(async (tx) => {
       const written = await write(tx);
       await this.watermarks.advance(tx, { seriesKind: SeriesKind.Lot, seriesKey: lot.code, modelName, position, dataUntil: new Date(position), modelVersion, jobId });

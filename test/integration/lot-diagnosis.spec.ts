@@ -15,9 +15,7 @@ import { ADMIN_KEY, TestStack } from '../support/stack';
 
 const TEP_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'tep');
 const FILES =
-  process.env.TEP_LOT_FILES === 'all'
-    ? Array.from({ length: 22 }, (_, f) => `d${String(f).padStart(2, '0')}_te.dat`)
-    : ['d00_te.dat', 'd01_te.dat', 'd05_te.dat', 'd11_te.dat'];
+  process.env.TEP_LOT_FILES === 'all' ? Array.from({ length: 22 }, (_, f) => `d${String(f).padStart(2, '0')}_te.dat`) : ['d00_te.dat', 'd01_te.dat', 'd05_te.dat', 'd11_te.dat'];
 const START = Date.parse('2026-01-02T00:00:00Z');
 const at = (row: number) => new Date(START + row * TEP_SAMPLE_MS).toISOString();
 const kind = DATABASE_KINDS[DATABASE_KINDS.length - 1];
@@ -32,8 +30,7 @@ const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'dat
   const evaluated = new Map<string, { rows: number; alarms: number[] }>();
   const lotOf = (file: string) => file.replace(/\.dat$/, '');
 
-  const anomalyTotal = async (lot: string, range: string) =>
-    (await stack.http('GET', `/api/v1/anomalies?lot_code=${lot}&limit=1${range}`, { key: viewer })).body.total as number;
+  const anomalyTotal = async (lot: string, range: string) => (await stack.http('GET', `/api/v1/anomalies?lot_code=${lot}&limit=1${range}`, { key: viewer })).body.total as number;
   const alarmRows = async (lot: string) => {
     const rows: number[] = [];
     for (let offset = 0; ; offset += 1000) {

@@ -35,6 +35,19 @@ describe('activity registration', () => {
   });
 
   it('registers no private helper', () => {
-    for (const helper of ['resolve', 'prepareTarget', 'reject', 'recordRejections', 'ensureEquipment', 'chunkSource', 'allowedCutoff', 'detect', 'forecast', 'readPastWatermark', 'commit']) expect(registered).not.toContain(helper);
+    for (const helper of [
+      'resolve',
+      'prepareTarget',
+      'reject',
+      'recordRejections',
+      'ensureEquipment',
+      'chunkSource',
+      'allowedCutoff',
+      'detect',
+      'forecast',
+      'readPastWatermark',
+      'commit',
+    ])
+      expect(registered).not.toContain(helper);
   });
 });

@@ -64,7 +64,7 @@ export class AnomalyAcknowledgeDto {
   @Equals(true, { message: 'acknowledged must be true (an acknowledgement cannot be taken back)' })
   acknowledged!: true;
 
-  @ApiPropertyOptional({ example: 'Feed A valve checked; loss of A feed confirmed, maintenance ticket 4711', maxLength: 500 })
+  @ApiPropertyOptional({ example: 'Feed A valve checked; loss of A feed confirmed, maintenance ticket 4711', minLength: 1, maxLength: 500 })
   @Optional()
   @IsString()
   @Length(1, 500)
@@ -111,7 +111,7 @@ export function mapAnomaly(a: AnomalyRecord, equipment: string, lotCode: string 
     window_end: a.windowEnd?.toISOString() ?? null,
     method: a.method,
     score: a.score,
-    severity: a.severity as AnomalySeverity,
+    severity: a.severity,
     top_tags: a.topTags.map((t) => ({ tag: t.tag, contribution: t.contribution })),
     model_version: a.modelVersion,
     job_id: a.jobId ?? null,

@@ -13,11 +13,7 @@ const START = Date.parse('2026-03-01T00:00:00Z');
 const at = (row: number) => new Date(START + row * TEP_SAMPLE_MS).toISOString();
 
 /** Normal operation, then reactor pressure (XMEAS_7) 20 standard deviations up from FAULT_ROW on. */
-function faultyRun(): string {
-  const rows = tepSampleRows(ROWS, 'anomalies-e2e');
-  for (let r = FAULT_ROW; r < ROWS; r++) rows[r][6] += 20 * 6.88;
-  return tepText(rows);
-}
+const faultyRun = () => tepText(tepSampleRows(ROWS, 'anomalies-e2e', { fromRow: FAULT_ROW, shifts: [{ column: 6, sigmas: 20 }] }));
 
 describe.each(DATABASE_KINDS)('anomalies and predictions API (%s)', (kind) => {
   let db: TestDatabase;

@@ -33,6 +33,9 @@ interface LotStretch {
 
 /** What one model did to a lot. */
 interface ModelPass {
+  /** `name@version`. */
+  version: string;
+  /** Times of the observations it scored (epoch ms). */
   scored: number[];
   written: number;
 }
@@ -64,15 +67,15 @@ export class LotDiagnosisActivities {
     const detector = await this.models.withActive(TEP_DETECTOR_NAME, (model) => this.detect(lot, model, jobId));
     heartbeat({ lot: lot.code, phase: TEP_LSTM_NAME });
     const lstm = await this.models.withActive(TEP_LSTM_NAME, (model) => this.forecast(lot, model, jobId));
-    const scored = [...new Set([...detector.pass.scored, ...lstm.pass.scored])];
+    const scored = [...new Set([...detector.scored, ...lstm.scored])];
     const until = scored.length ? Math.max(...scored) : undefined;
     return {
       series,
       items: scored.length,
       windows: 0,
       diagnoses_written: 0,
-      anomalies_written: detector.pass.written,
-      predictions_written: lstm.pass.written,
+      anomalies_written: detector.written,
+      predictions_written: lstm.written,
       models: [detector.version, lstm.version],
       days: [...new Set(scored.map((t) => new Date(t).toISOString().slice(0, 10)))].sort(),
       data_until: until === undefined ? null : new Date(until).toISOString(),
@@ -80,12 +83,12 @@ export class LotDiagnosisActivities {
   }
 
   /** The detector over the new observations: one anomaly per alarming observation, as `npm run eval:models` alarms. */
-  private async detect(lot: LotRecord, model: ServedModel, jobId: string): Promise<{ version: string; pass: ModelPass }> {
+  private async detect(lot: LotRecord, model: ServedModel, jobId: string): Promise<ModelPass> {
     const p = tepPreprocessingFromModel(model.metadata);
     // A new observation's features reach back a rolling window and a hold period: that much history makes them
     // what scoring the whole run from its start gives.
     const stretch = await this.readPastWatermark(lot, TEP_DETECTOR_NAME, p.tags, Math.max(p.window, ...p.holdPeriods));
-    if (!stretch) return { version: model.version, pass: { scored: [], written: 0 } };
+    if (!stretch) return { version: model.version, scored: [], written: 0 };
     const { times, observations, firstNew } = stretch;
     const scores = await scoreTepRunOnnx(model.session, p, observations);
     const tagCount = p.tags.length;
@@ -110,18 +113,18 @@ export class LotDiagnosisActivities {
     }
     heartbeat({ lot: lot.code, phase: TEP_DETECTOR_NAME, alarms: drafts.length });
     const written = await this.commit(lot, TEP_DETECTOR_NAME, model.version, jobId, times[times.length - 1], (tx) => this.anomalies.insertIgnore(drafts, tx));
-    return { version: model.version, pass: { scored: times.slice(firstNew), written } };
+    return { version: model.version, scored: times.slice(firstNew), written };
   }
 
   /** The LSTM over the new observations: from each one that ends a full input sequence, the fault probability and the target tag `horizon` steps ahead. */
-  private async forecast(lot: LotRecord, model: ServedModel, jobId: string): Promise<{ version: string; pass: ModelPass }> {
+  private async forecast(lot: LotRecord, model: ServedModel, jobId: string): Promise<ModelPass> {
     const properties = model.metadata.properties;
     const facts = tepLstmFacts(properties);
     const tags = properties.input_tags ? (JSON.parse(properties.input_tags) as string[]) : FORMATS.tep.columns;
     const tag = properties.target_tag ?? tags[facts.targetIndex];
     const horizonMinutes = facts.horizon * (Number(properties.sample_interval_minutes) || TEP_SAMPLE_MS / 60_000);
     const stretch = await this.readPastWatermark(lot, TEP_LSTM_NAME, tags, facts.steps - 1);
-    if (!stretch) return { version: model.version, pass: { scored: [], written: 0 } };
+    if (!stretch) return { version: model.version, scored: [], written: 0 };
     const { times, observations, firstNew } = stretch;
     const seq = tepSequences([{ fault: 0, onset: 0, observations }], facts);
     const predicted = await lstmOnnxPredict(model.session, { ...facts, inputSize: tags.length })(seq.sequences);
@@ -142,7 +145,7 @@ export class LotDiagnosisActivities {
     }
     heartbeat({ lot: lot.code, phase: TEP_LSTM_NAME, forecasts: drafts.length });
     const written = await this.commit(lot, TEP_LSTM_NAME, model.version, jobId, times[times.length - 1], (tx) => this.predictions.insertIgnore(drafts, tx));
-    return { version: model.version, pass: { scored: times.slice(firstNew), written } };
+    return { version: model.version, scored: times.slice(firstNew), written };
   }
 
   /**

@@ -11,6 +11,8 @@ export const TEST_NAMESPACES = [
   'vibration',
   'retrain',
   'worker-signals',
+  'lot-diagnosis',
+  'anomalies',
   'query-sqlite',
   'query-mysql',
 ] as const;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsString, Length, Matches } from 'class-validator';
-import { LotStatus, type LotRecord } from '@him/db';
+import { LotStatus, type LotDetails } from '@him/db';
 import { Optional, PageLimit } from '../common/validation';
 import { IsMachineName, IsNotLessThanField, IsUtcDateTime } from '../vibration/vibration.validation';
 import { DownsamplePoints, PageOffset } from './query.dto';
@@ -92,7 +92,7 @@ export class TimeseriesDto {
   @ApiProperty({ type: [Number], example: [0.25038, 0.25109] }) value!: number[];
 }
 
-export function mapLot(l: LotRecord, samples: number): LotDto {
+export function mapLot(l: LotDetails, samples: number): LotDto {
   return {
     code: l.code,
     equipment: l.equipmentCode,

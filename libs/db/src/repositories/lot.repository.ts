@@ -20,17 +20,21 @@ export interface LabelledLot {
   faultLabel: number;
 }
 
-/** A lot as the query API reads it. */
+/** A lot as the sweep and the API read it. */
 export interface LotRecord {
   id: number;
   code: string;
   equipmentId: number;
+  startedAt: Date;
+  faultLabel?: number;
+}
+
+/** A lot as the query API shows it. */
+export interface LotDetails extends LotRecord {
   /** The code of its process unit (e.g. `TEP`). */
   equipmentCode: string;
-  startedAt: Date;
   endedAt?: Date;
   status: LotStatus;
-  faultLabel?: number;
 }
 
 export interface LotFilter {
@@ -53,7 +57,7 @@ interface LotRow {
 const LOT_SELECT =
   'SELECT l.id, l.code, l.equipment_id, e.code AS equipment_code, l.started_at, l.ended_at, l.status, l.fault_label FROM lot l JOIN equipment e ON e.id = l.equipment_id';
 
-const toLotRecord = (r: LotRow): LotRecord => ({
+const toLotDetails = (r: LotRow): LotDetails => ({
   id: Number(r.id),
   code: r.code,
   equipmentId: Number(r.equipment_id),
@@ -87,10 +91,22 @@ export class LotRepository {
     return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
   }
 
+  async findByCode(code: string): Promise<LotRecord | null> {
+    const lot = await this.orm.em.fork().findOne(Lot, { code });
+    return lot ? { id: lot.id, code: lot.code, equipmentId: lot.equipment.id, startedAt: lot.startedAt, faultLabel: lot.faultLabel ?? undefined } : null;
+  }
+
+  /** The codes of these lots, by id (lots that do not exist are left out). */
+  async findCodes(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const lots = await this.orm.em.fork().find(Lot, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'code'] });
+    return new Map(lots.map((l) => [l.id, l.code]));
+  }
+
   // --- Reads for the query API ---
 
   /** A page of lots in code order (along uq_lot_code), with the total matching. */
-  async findLotPage(filter: LotFilter, limit: number, offset: number): Promise<{ items: LotRecord[]; total: number }> {
+  async findLotPage(filter: LotFilter, limit: number, offset: number): Promise<{ items: LotDetails[]; total: number }> {
     const conditions: [sql: string, value: unknown][] = [];
     if (filter.equipmentCode !== undefined) conditions.push(['e.code = ?', filter.equipmentCode]);
     if (filter.status !== undefined) conditions.push(['l.status = ?', filter.status]);
@@ -99,12 +115,12 @@ export class LotRepository {
     const em = this.orm.em.fork();
     const rows = await selectRows<LotRow>(em, `${LOT_SELECT}${where} ORDER BY l.code LIMIT ? OFFSET ?`, [...params, limit, offset]);
     const [{ n }] = await selectRows<{ n: number | string }>(em, `SELECT COUNT(*) AS n FROM lot l JOIN equipment e ON e.id = l.equipment_id${where}`, params);
-    return { items: rows.map(toLotRecord), total: Number(n) };
+    return { items: rows.map(toLotDetails), total: Number(n) };
   }
 
-  async findLotByCode(code: string): Promise<LotRecord | undefined> {
+  async findLotByCode(code: string): Promise<LotDetails | undefined> {
     const [row] = await selectRows<LotRow>(this.orm.em.fork(), `${LOT_SELECT} WHERE l.code = ?`, [code]);
-    return row ? toLotRecord(row) : undefined;
+    return row ? toLotDetails(row) : undefined;
   }
 
   /** How many lots each of these equipment has (along the lot's equipment foreign-key index). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { BulkTable } from '../bulk-table';
 import { Capture } from '../entities/capture.entity';
-import { selectRows } from './sql';
+import { selectManyRows, selectRows } from './sql';
 import { sqlFork } from './sql-fork';
 
 export interface CaptureIdentity {
@@ -118,8 +118,8 @@ export class CaptureRepository {
 
   /** All samples of a capture in time order: one range scan of capture_sample's primary key. */
   async readCaptureSignal(captureId: number): Promise<CaptureSignal> {
-    const rows = await selectRows<{ measured_time: number; value: number }>(
-      this.orm.em.fork(),
+    const rows = await selectManyRows<{ measured_time: number; value: number }>(
+      this.orm,
       'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time',
       [captureId],
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { BulkTable } from '../bulk-table';
 import { dbDate } from '../raw-values';
-import { selectRows, unionOfGroups } from './sql';
+import { selectManyRows, selectRows, unionOfGroups } from './sql';
 
 /** One tag's value at one time, as read. */
 export interface ProcessValueRecord {
@@ -140,10 +140,13 @@ export class ProcessValueRepository {
     return row && Number(row.n) > 0 ? { first: dbDate(row.first), last: dbDate(row.last), values: Number(row.n) } : undefined;
   }
 
-  /** One tag of a lot between `from` and `to` (inclusive), one range scan of uq_process_value_lot_tag_time. */
+  /**
+   * One tag of a lot between `from` and `to` (inclusive): a range scan of uq_process_value_lot_tag_time, plus a
+   * primary-key lookup per row for its value (the unique index does not hold it).
+   */
   async readTagSeries(lotId: number, tag: string, from: Date, to: Date): Promise<TagSeries> {
-    const rows = await selectRows<{ measured_at: unknown; value: number }>(
-      this.orm.em.fork(),
+    const rows = await selectManyRows<{ measured_at: unknown; value: number }>(
+      this.orm,
       'SELECT measured_at, value FROM process_value WHERE lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ? ORDER BY measured_at',
       [lotId, tag, from, to],
     );

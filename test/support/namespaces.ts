@@ -11,5 +11,6 @@ export const TEST_NAMESPACES = [
   'vibration',
   'retrain',
   'worker-signals',
+  'sweep',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -40,4 +40,10 @@ export class LotRepository {
     const lots = await this.orm.em.fork().find(Lot, { faultLabel: { $ne: null } }, { fields: ['id', 'code', 'faultLabel'], orderBy: { code: 'asc' } });
     return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
   }
+
+  /** Every lot's code by its id. */
+  async codesById(): Promise<Map<number, string>> {
+    const lots = await this.orm.em.fork().find(Lot, {}, { fields: ['id', 'code'] });
+    return new Map(lots.map((l) => [l.id, l.code]));
+  }
 }

@@ -21,6 +21,7 @@ import {
   VIBRATION_CLASSIFIER_NAME,
   vibrationClassifierWindowSeconds,
   windowFeatures,
+  windowSampleCount,
   type VibrationWindowSamples,
 } from '@him/ml';
 import { ServedModels } from '@him/registry';
@@ -151,7 +152,12 @@ export class CaptureDiagnosisActivities {
 
 function windowCapture(capture: CaptureRecord, samples: CaptureSamples, windowSeconds: number): WindowedCapture {
   const rate = capture.samplingRateHz ?? estimateSamplingRateHz(samples.time);
-  const windows = cutWindows(samples.value, rate, { durationSeconds: windowSeconds, startTimeSeconds: samples.time[0] });
+  const length = windowSampleCount(windowSeconds, rate);
+  // A sensor sends ceil(seconds × rate) samples while a window holds round(rate): the last window of a whole-second
+  // capture may lack one sample, and is still a full window's span.
+  const windows = cutWindows(samples.value, rate, { durationSeconds: windowSeconds, startTimeSeconds: samples.time[0], partial: 'flag' }).filter(
+    (w) => w.samples.length >= length - 1,
+  );
   const endsAt = new Date(capture.capturedAt.getTime() + 1000 * (samples.time[0] + samples.value.length / rate));
   return { capture, windows, endsAt, features: windowFeatures(windows, rate) };
 }

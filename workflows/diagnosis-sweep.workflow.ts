@@ -72,7 +72,12 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
   const report = () => {
     const done = totals.series_done + totals.series_failed;
     const windows = `${thousands(totals.windows)} windows`;
-    Object.assign(progress, { phase: 'diagnosing', done, total: seriesTotal, message: `${windows} · ${thousands(totals.items)} captures or observations · ${totals.series_failed} failed` });
+    Object.assign(progress, {
+      phase: 'diagnosing',
+      done,
+      total: seriesTotal,
+      message: `${windows} · ${thousands(totals.items)} captures or observations · ${totals.series_failed} failed`,
+    });
     setCurrentDetails(`diagnosing ${done}/${seriesTotal} series · ${windows}`);
   };
   report();

@@ -84,7 +84,7 @@ export class CaptureDiagnosisActivities {
         const page = await this.captures.findAfter(machineName, sensorNo, after, CAPTURES_PER_PAGE);
         const ready = await this.readyPrefix(page);
         if (ready.length === 0) break;
-        for (let from = 0; from < ready.length; ) {
+        for (let from = 0; from < ready.length;) {
           let to = from;
           let samples = 0;
           while (to < ready.length && (to === from || samples + ready[to].sampleCount <= SAMPLES_PER_BATCH)) samples += ready[to++].sampleCount;

@@ -24,7 +24,9 @@ export class SweepActivities {
    */
   @Activity()
   async findPendingSeries(): Promise<SeriesRef[]> {
-    const streamMarks = new Map((await this.watermarks.list(SeriesKind.CaptureStream)).filter((w) => w.modelName === VIBRATION_CLASSIFIER_NAME).map((w) => [w.seriesKey, w.position]));
+    const streamMarks = new Map(
+      (await this.watermarks.list(SeriesKind.CaptureStream)).filter((w) => w.modelName === VIBRATION_CLASSIFIER_NAME).map((w) => [w.seriesKey, w.position]),
+    );
     const pendingStreams: SeriesRef[] = (await this.captures.findStreamHeads())
       .map((head) => ({ key: captureStreamKey(head.machineName, head.sensorNo), lastCaptureId: head.lastCaptureId }))
       .filter((head) => head.lastCaptureId > (streamMarks.get(head.key) ?? 0))

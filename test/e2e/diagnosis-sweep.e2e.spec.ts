@@ -104,9 +104,17 @@ describe.each(DATABASE_KINDS)('diagnosis sweep over live captures (%s)', (kind) 
     // One capture-level row per capture, one window row per 1 s window, all by the active model under this job.
     const captures = await sql<{ id: number; machine_name: string; sensor_no: string; captured_at: unknown }>('SELECT id, machine_name, sensor_no, captured_at FROM capture');
     expect(captures).toHaveLength(plan.length);
-    const rows = await sql<{ capture_id: number; level: string; fault_type: number; confidence: number; probabilities: unknown; model_version: string; job_id: string; window_start: unknown; window_end: unknown }>(
-      'SELECT capture_id, level, fault_type, confidence, probabilities, model_version, job_id, window_start, window_end FROM vibration_diagnosis',
-    );
+    const rows = await sql<{
+      capture_id: number;
+      level: string;
+      fault_type: number;
+      confidence: number;
+      probabilities: unknown;
+      model_version: string;
+      job_id: string;
+      window_start: unknown;
+      window_end: unknown;
+    }>('SELECT capture_id, level, fault_type, confidence, probabilities, model_version, job_id, window_start, window_end FROM vibration_diagnosis');
     expect(rows.every((r) => r.model_version === 'vibration-classifier@1' && r.job_id === 'diagnosis-sweep-2026-11-04')).toBe(true);
     const perCapture = (level: string) => {
       const counts = new Map<number, number>();

@@ -12,5 +12,6 @@ export const TEST_NAMESPACES = [
   'retrain',
   'worker-signals',
   'sweep',
+  'sweep-workflow',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -26,12 +26,13 @@ const io = proxyActivities<SweepActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 10, maximumInterval: '10 seconds' },
 });
-// One series from its watermark to its end: heartbeats per capture, so a dead worker is noticed within a minute, and
-// a retry resumes at the watermark (each batch commits with its advance). After the retries the series is a failure.
+// One series from its watermark to its end: heartbeats per capture (milliseconds of work each), so a dead worker is
+// noticed within the heartbeat timeout, and a retry resumes at the watermark (each batch commits with its advance).
+// After the retries the series is a failure.
 const diagnose = proxyActivities<SeriesDiagnosisActivities>({
   taskQueue: TASK_QUEUES.cpu,
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 3, initialInterval: '5 seconds', maximumInterval: '1 minute' },
 });
 

@@ -151,7 +151,10 @@ export class CaptureDiagnosisActivities {
 }
 
 function windowCapture(capture: CaptureRecord, samples: CaptureSamples, windowSeconds: number): WindowedCapture {
-  const rate = capture.samplingRateHz ?? estimateSamplingRateHz(samples.time);
+  // The rate from the samples' own times: the capture's stored rate is rounded to whole hertz, which over a 10 s
+  // capture moves the last window's end by several samples.
+  const rate = samplingRate(samples.time);
+  if (rate === undefined) return { capture, windows: [], endsAt: capture.capturedAt, features: new Float32Array(0) };
   const length = windowSampleCount(windowSeconds, rate);
   // A sensor sends ceil(seconds × rate) samples while a window holds round(rate): the last window of a whole-second
   // capture may lack one sample, and is still a full window's span.
@@ -160,6 +163,16 @@ function windowCapture(capture: CaptureRecord, samples: CaptureSamples, windowSe
   );
   const endsAt = new Date(capture.capturedAt.getTime() + 1000 * (samples.time[0] + samples.value.length / rate));
   return { capture, windows, endsAt, features: windowFeatures(windows, rate) };
+}
+
+/** The rate of a capture's time column; none when it has too few samples or times that do not increase (nothing to diagnose). */
+function samplingRate(time: Float64Array): number | undefined {
+  try {
+    return estimateSamplingRateHz(time);
+  } catch (err) {
+    if (err instanceof InvalidInputError) return undefined;
+    throw err;
+  }
 }
 
 /** One ORT run over the batch's windows, then a diagnosis per window and per capture (probabilities averaged). */

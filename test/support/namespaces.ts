@@ -13,5 +13,6 @@ export const TEST_NAMESPACES = [
   'worker-signals',
   'sweep',
   'sweep-workflow',
+  'sweep-kill',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -167,10 +167,11 @@ export class SweepJobDto {
       'The day the sweep is for, in the plant’s timezone (PLANT_TIMEZONE, default Asia/Seoul); today there by default. It names the job (`diagnosis-sweep-<day>`: a second request while it runs joins it); which data is diagnosed is decided by the watermarks, not by the day.',
     example: '2026-11-02',
     format: 'date',
+    pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
   })
   @Optional()
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be YYYY-MM-DD' })
+  @Matches(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'must be YYYY-MM-DD' })
   @Validate(CalendarDay)
   day?: string;
 

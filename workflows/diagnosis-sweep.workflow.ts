@@ -63,7 +63,7 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
   setCurrentDetails(`finding series with new data (sweep for ${day})`);
 
   const carried = input.carried;
-  const pending: SeriesRef[] = carried ? [...carried.pending] : await io.findPendingSeries();
+  const pending: SeriesRef[] = carried ? [...carried.pending] : await io.findPendingSeries.executeWithOptions({ summary: 'find series with data past their watermarks' }, []);
   const seriesTotal = carried?.seriesTotal ?? pending.length;
   const totals: SweepTotals = carried ? { ...carried.totals } : emptyTotals();
   const days = new Set(carried?.days);
@@ -90,7 +90,9 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
       const series = pending.shift()!;
       startedThisRun++;
       try {
-        const result = await (series.kind === 'lot' ? diagnose.diagnoseLot(series, jobId) : diagnose.diagnoseCaptureStream(series, jobId));
+        // The Temporal UI names each activity by its series.
+        const activity = series.kind === 'lot' ? diagnose.diagnoseLot : diagnose.diagnoseCaptureStream;
+        const result = await activity.executeWithOptions({ summary: `diagnose ${series.kind === 'lot' ? 'lot' : 'capture stream'} ${series.key}` }, [series, jobId]);
         addResult(totals, result);
         result.days.forEach((d) => days.add(d));
       } catch (err) {

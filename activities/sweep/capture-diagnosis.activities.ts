@@ -12,6 +12,7 @@ import {
   type CaptureSamples,
   type DiagnosisDraft,
   type FaultType,
+  type WatermarkAdvance,
 } from '@him/db';
 import {
   cutWindows,
@@ -83,17 +84,12 @@ export class CaptureDiagnosisActivities {
       for (;;) {
         const page = await this.captures.findAfter(machineName, sensorNo, after, CAPTURES_PER_PAGE);
         const ready = await this.readyPrefix(page);
-        if (ready.length === 0) break;
-        for (let from = 0; from < ready.length;) {
-          let to = from;
-          let samples = 0;
-          while (to < ready.length && (to === from || samples + ready[to].sampleCount <= SAMPLES_PER_BATCH)) samples += ready[to++].sampleCount;
-          const batch = ready.slice(from, to);
+        for (const batch of batchesOf(ready)) {
           const read = await this.captures.readSamples(batch.filter((c) => c.sampleCount > 0).map((c) => c.id));
           const windowed: WindowedCapture[] = [];
           for (const capture of batch) {
-            const samplesOf = read.get(capture.id);
-            if (samplesOf) windowed.push(windowCapture(capture, samplesOf, windowSeconds));
+            const samples = read.get(capture.id);
+            if (samples) windowed.push(windowCapture(capture, samples, windowSeconds));
             heartbeat({ series: series.key, capture: capture.id, captures: progress.captures + windowed.length, windows: progress.windows });
             // Feature extraction is CPU-bound: let heartbeats and a cancellation through between captures.
             await new Promise((resolve) => setImmediate(resolve));
@@ -101,27 +97,23 @@ export class CaptureDiagnosisActivities {
           }
           const drafts = await diagnoseBatch(session, windowed, { machineName, sensorNo, modelVersion: version, jobId });
           const last = batch[batch.length - 1];
-          progress.written += await this.watermarks.transaction(async (tx) => {
-            const written = await this.diagnoses.insertIgnore(drafts, tx);
-            await this.watermarks.advance(tx, {
-              seriesKind: SeriesKind.CaptureStream,
-              seriesKey: series.key,
-              modelName: VIBRATION_CLASSIFIER_NAME,
-              position: last.id,
-              dataUntil: last.capturedAt,
-              modelVersion: version,
-              jobId,
-            });
-            return written;
+          progress.written += await this.commit(drafts, {
+            seriesKind: SeriesKind.CaptureStream,
+            seriesKey: series.key,
+            modelName: VIBRATION_CLASSIFIER_NAME,
+            position: last.id,
+            dataUntil: last.capturedAt,
+            modelVersion: version,
+            jobId,
           });
           for (const w of windowed) progress.days.add(w.capture.capturedAt.toISOString().slice(0, 10));
           progress.captures += windowed.length;
           progress.windows += windowed.reduce((n, w) => n + w.windows.length, 0);
           progress.dataUntil = last.capturedAt;
           after = last.id;
-          from = to;
         }
-        if (ready.length < page.length) break;
+        // A short page is the stream's end, or a capture still loading: the next sweep goes on from there.
+        if (ready.length === 0 || ready.length < page.length) break;
       }
       return {
         series,
@@ -137,6 +129,15 @@ export class CaptureDiagnosisActivities {
     });
   }
 
+  /** Stores the diagnoses and moves the watermark past them, in one transaction; returns how many rows were new. */
+  private commit(drafts: DiagnosisDraft[], advance: WatermarkAdvance): Promise<number> {
+    return this.watermarks.transaction(async (tx) => {
+      const written = await this.diagnoses.insertIgnore(drafts, tx);
+      await this.watermarks.advance(tx, advance);
+      return written;
+    });
+  }
+
   /**
    * The captures of the page that may be diagnosed now, in id order: up to the first whose samples are still being
    * loaded (its ingest runs), so the watermark never passes a capture before it is complete. A capture whose ingest
@@ -147,6 +148,17 @@ export class CaptureDiagnosisActivities {
     const running = await this.ingests.findRunning(empty);
     const blocked = page.findIndex((c) => c.sampleCount === 0 && c.ingestId !== undefined && running.has(c.ingestId));
     return blocked < 0 ? page : page.slice(0, blocked);
+  }
+}
+
+/** Consecutive captures of about SAMPLES_PER_BATCH samples (at least one capture each). */
+function* batchesOf(captures: readonly CaptureRecord[]): Generator<CaptureRecord[]> {
+  for (let from = 0; from < captures.length;) {
+    let to = from;
+    let samples = 0;
+    while (to < captures.length && (to === from || samples + captures[to].sampleCount <= SAMPLES_PER_BATCH)) samples += captures[to++].sampleCount;
+    yield captures.slice(from, to);
+    from = to;
   }
 }
 

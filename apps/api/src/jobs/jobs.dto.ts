@@ -177,7 +177,7 @@ export class SweepJobDto {
 
   @ApiPropertyOptional({
     type: 'integer',
-    description: `Series (capture streams, lots) diagnosed at once; default ${SWEEP_DEFAULT_CONCURRENCY}`,
+    description: `Series (capture streams, lots) the sweep diagnoses at once (default ${SWEEP_DEFAULT_CONCURRENCY}); each worker process runs at most WORKER_CPU_CONCURRENCY of them`,
     minimum: 1,
     maximum: SWEEP_MAX_CONCURRENCY,
     example: 2,

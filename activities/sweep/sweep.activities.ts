@@ -34,9 +34,10 @@ export class SweepActivities {
 
     const lotMarks = new Map<string, number>();
     for (const w of await this.watermarks.list(SeriesKind.Lot)) if (LOT_MODELS.includes(w.modelName)) lotMarks.set(`${w.seriesKey}\n${w.modelName}`, w.position);
-    const codes = await this.lots.codesById();
+    const lastMeasured = await this.processValues.lastMeasuredAtByLot();
+    const codes = await this.lots.findCodes(lastMeasured.map((l) => l.lotId));
     const pendingLots: SeriesRef[] = [];
-    for (const { lotId, lastMeasuredAt } of await this.processValues.lastMeasuredAtByLot()) {
+    for (const { lotId, lastMeasuredAt } of lastMeasured) {
       const code = codes.get(lotId);
       if (code === undefined) continue;
       const behind = LOT_MODELS.some((model) => lastMeasuredAt.getTime() > (lotMarks.get(`${code}\n${model}`) ?? 0));

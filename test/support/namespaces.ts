@@ -14,5 +14,7 @@ export const TEST_NAMESPACES = [
   'sweep',
   'sweep-workflow',
   'sweep-kill',
+  'lot-diagnosis',
+  'anomalies',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

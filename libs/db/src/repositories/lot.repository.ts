@@ -18,6 +18,15 @@ export interface LabelledLot {
   faultLabel: number;
 }
 
+/** A lot as the sweep and the API read it. */
+export interface LotRecord {
+  id: number;
+  code: string;
+  equipmentId: number;
+  startedAt: Date;
+  faultLabel?: number;
+}
+
 /** Production runs (lots) of process units. */
 @Injectable()
 export class LotRepository {
@@ -41,9 +50,15 @@ export class LotRepository {
     return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
   }
 
-  /** Every lot's code by its id. */
-  async codesById(): Promise<Map<number, string>> {
-    const lots = await this.orm.em.fork().find(Lot, {}, { fields: ['id', 'code'] });
+  async findByCode(code: string): Promise<LotRecord | null> {
+    const lot = await this.orm.em.fork().findOne(Lot, { code });
+    return lot ? { id: lot.id, code: lot.code, equipmentId: lot.equipment.id, startedAt: lot.startedAt, faultLabel: lot.faultLabel ?? undefined } : null;
+  }
+
+  /** The codes of these lots, by id (lots that do not exist are left out). */
+  async findCodes(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const lots = await this.orm.em.fork().find(Lot, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'code'] });
     return new Map(lots.map((l) => [l.id, l.code]));
   }
 }

@@ -26,9 +26,10 @@ const io = proxyActivities<SweepActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 10, maximumInterval: '10 seconds' },
 });
-// One series from its watermark to its end: heartbeats per capture (milliseconds of work each), so a dead worker is
-// noticed within the heartbeat timeout, and a retry resumes at the watermark (each batch commits with its advance).
-// After the retries the series is a failure.
+// One series from its watermark to its end, heartbeating as it goes, so a dead worker is noticed within the heartbeat
+// timeout, and a retry resumes at the watermark (each batch commits with its advance). After the retries the series is
+// a failure. A capture stream heartbeats per capture (milliseconds of work each), a lot per model pass (seconds of
+// scoring each): the lot gets a longer heartbeat timeout.
 const diagnose = proxyActivities<SeriesDiagnosisActivities>({
   taskQueue: TASK_QUEUES.cpu,
   startToCloseTimeout: '2 hours',
@@ -36,6 +37,7 @@ const diagnose = proxyActivities<SeriesDiagnosisActivities>({
   retry: { maximumAttempts: 3, initialInterval: '5 seconds', maximumInterval: '1 minute' },
 });
 
+const LOT_HEARTBEAT_TIMEOUT = '2 minutes' as const;
 /** Series started by one run before it continues as new: ~10 history events each keep a run far below the limits. */
 export const SERIES_PER_RUN = 200;
 /** Failures named in the result (and carried); beyond these they are counted only. */
@@ -91,8 +93,10 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
       startedThisRun++;
       try {
         // The Temporal UI names each activity by its series.
-        const activity = series.kind === 'lot' ? diagnose.diagnoseLot : diagnose.diagnoseCaptureStream;
-        const result = await activity.executeWithOptions({ summary: `diagnose ${series.kind === 'lot' ? 'lot' : 'capture stream'} ${series.key}` }, [series, jobId]);
+        const lot = series.kind === 'lot';
+        const activity = lot ? diagnose.diagnoseLot : diagnose.diagnoseCaptureStream;
+        const options = { summary: `diagnose ${lot ? 'lot' : 'capture stream'} ${series.key}`, ...(lot ? { heartbeatTimeout: LOT_HEARTBEAT_TIMEOUT } : {}) };
+        const result = await activity.executeWithOptions(options, [series, jobId]);
         addResult(totals, result);
         result.days.forEach((d) => days.add(d));
       } catch (err) {

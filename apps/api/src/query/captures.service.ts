@@ -27,13 +27,13 @@ export class CapturesService {
       this.diagnoses.findCaptureDiagnoses([id]),
       this.diagnoses.findWindowDiagnoses(id),
     ]);
-    const kept = minMaxBucketIndices(signal.values, points);
-    const waveform: WaveformDto = { points: kept.length, time_s: pick(signal.time, kept), value: pick(signal.values, kept) };
+    const kept = minMaxBucketIndices(signal.value, points);
+    const waveform: WaveformDto = { points: kept.length, time_s: pick(signal.time, kept), value: pick(signal.value, kept) };
     const rate = capture.samplingRateHz ?? (signal.time.length >= 2 ? estimateSamplingRateHz(signal.time) : undefined);
     return {
       ...mapCapture(capture, diagnoses.get(id)),
       waveform,
-      spectrum: rate && signal.values.length >= 2 ? spectrumOf(signal.values, rate, points) : null,
+      spectrum: rate && signal.value.length >= 2 ? spectrumOf(signal.value, rate, points) : null,
       window_diagnoses: windows.map(mapWindowDiagnosis),
     };
   }

@@ -207,6 +207,7 @@ describe.each(DATABASE_KINDS)('query API on %s', (kind) => {
       expectError(await get(`/captures/${idOf(CAPTURES[0])}?points=10001`), 400, 'points');
       expectError(await get('/captures?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z'), 400, 'to');
       expectError(await get('/captures?offset=-1'), 400, 'offset');
+      expectError(await get('/captures?machine_name=g9'), 404, 'machine_name');
     });
   });
 
@@ -252,6 +253,7 @@ describe.each(DATABASE_KINDS)('query API on %s', (kind) => {
     it('answers 404 for an unknown lot or tag, 400 for from after to or a range over QUERY_MAX_RANGE_DAYS', async () => {
       expectError(await get('/lots/d99'), 404);
       expectError(await get('/lots?status=done'), 400, 'status');
+      expectError(await get('/lots?equipment=XYZ'), 404, 'equipment');
       expectError(await get('/timeseries?lot=d99&tag=XMEAS_1'), 404, 'lot');
       expectError(await get('/timeseries?lot=d05&tag=XMEAS_99'), 404, 'tag');
       expectError(await get('/timeseries?lot=d05&tag=XMEAS_1&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z'), 400, 'to');

@@ -19,6 +19,7 @@ export class CapturesController {
       'Filter by machine, sensor and capture time; paged by limit/offset (total counts all pages). diagnosis is the capture-level diagnosis of the newest model version that diagnosed the capture, or null before a sweep has.',
   })
   @ApiOkResponse({ type: CapturePageDto })
+  @ApiErrorResponses([404, 'No machine named machine_name'])
   list(@Query() q: CaptureSearchDto): Promise<CapturePageDto> {
     return this.captures.list(q);
   }

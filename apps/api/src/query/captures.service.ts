@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@him/contracts';
-import { CaptureRepository, VibrationDiagnosisRepository } from '@him/db';
+import { CaptureRepository, EquipmentRepository, VibrationDiagnosisRepository } from '@him/db';
 import { amplitudeSpectrum, estimateSamplingRateHz } from '@him/ml';
 import { mapCapture, mapWindowDiagnosis, type CaptureDetailDto, type CapturePageDto, type CaptureSearchDto, type SpectrumDto, type WaveformDto } from './captures.dto';
 import { maxBucketIndices, minMaxBucketIndices, pick } from './downsample';
@@ -10,9 +10,14 @@ export class CapturesService {
   constructor(
     private readonly captures: CaptureRepository,
     private readonly diagnoses: VibrationDiagnosisRepository,
+    private readonly equipment: EquipmentRepository,
   ) {}
 
+  /** Newest first; a machine that does not exist is a 404, as everywhere in the API, not an empty page. */
   async list(q: CaptureSearchDto): Promise<CapturePageDto> {
+    if (q.machine_name !== undefined && (await this.equipment.findIdByCode(q.machine_name)) === null) {
+      throw new NotFoundError(`no machine ${q.machine_name}`, [{ field: 'machine_name', message: `no machine ${q.machine_name}` }]);
+    }
     const page = await this.captures.findCapturePage({ machineName: q.machine_name, sensorNo: q.sensor_no, from: q.from, to: q.to }, q.limit, q.offset);
     const diagnoses = await this.diagnoses.findCaptureDiagnoses(page.items.map((c) => c.id));
     return { items: page.items.map((c) => mapCapture(c, diagnoses.get(c.id))), total: page.total };

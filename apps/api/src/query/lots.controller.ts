@@ -16,7 +16,7 @@ export class LotsController {
     description: 'Filter by process unit and status; paged by limit/offset (total counts all pages).',
   })
   @ApiOkResponse({ type: LotPageDto })
-  @ApiErrorResponses([400, 'Validation failed; details name each field'])
+  @ApiErrorResponses([400, 'Validation failed; details name each field'], [404, 'No equipment named equipment'])
   list(@Query() q: LotSearchDto): Promise<LotPageDto> {
     return this.lots.list(q);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
 import { InvalidInputError, NotFoundError } from '@him/contracts';
-import { LotRepository, ProcessValueRepository } from '@him/db';
+import { EquipmentRepository, LotRepository, ProcessValueRepository } from '@him/db';
 import { minMaxBucketIndices } from './downsample';
 import { mapLot, type LotDetailDto, type LotPageDto, type LotSearchDto, type TimeseriesDto, type TimeseriesQueryDto } from './lots.dto';
 
@@ -12,10 +12,15 @@ export class LotsService {
   constructor(
     private readonly lots: LotRepository,
     private readonly processValues: ProcessValueRepository,
+    private readonly equipment: EquipmentRepository,
     private readonly config: AppConfig,
   ) {}
 
+  /** In code order; a process unit that does not exist is a 404, not an empty page. */
   async list(q: LotSearchDto): Promise<LotPageDto> {
+    if (q.equipment !== undefined && (await this.equipment.findIdByCode(q.equipment)) === null) {
+      throw new NotFoundError(`no equipment ${q.equipment}`, [{ field: 'equipment', message: `no equipment ${q.equipment}` }]);
+    }
     const page = await this.lots.findLotPage({ equipmentCode: q.equipment, status: q.status }, q.limit, q.offset);
     const samples = await this.processValues.countObservations(page.items.map((l) => l.id));
     return { items: page.items.map((l) => mapLot(l, samples.get(l.id) ?? 0)), total: page.total };

@@ -34,7 +34,8 @@ export class CapturesService {
     ]);
     const kept = minMaxBucketIndices(signal.value, points);
     const waveform: WaveformDto = { points: kept.length, time_s: pick(signal.time, kept), value: pick(signal.value, kept) };
-    const rate = capture.samplingRateHz ?? (signal.time.length >= 2 ? estimateSamplingRateHz(signal.time) : undefined);
+    // The samples' own times, as the sweep reads them: the stored rate is rounded to whole hertz.
+    const rate = signal.time.length >= 2 ? estimateSamplingRateHz(signal.time) : capture.samplingRateHz;
     return {
       ...mapCapture(capture, diagnoses.get(id)),
       waveform,

@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ModelsModule } from './models/models.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { VibrationModule } from './vibration/vibration.module';
 
@@ -29,6 +30,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         JobsModule,
+        SchedulesModule,
         IngestModule,
         ModelsModule,
         VibrationModule,

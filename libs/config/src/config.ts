@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { TaskQueueKind } from '@him/contracts';
+import { cronProblem, isIanaTimezone, parseDuration } from './schedule-settings';
 
 /** Repository root (nearest folder with package.json): relative paths resolve from here, from source or from dist/. */
 export const REPO_ROOT = (() => {
@@ -48,6 +49,21 @@ const proxyList = z
       .filter(Boolean),
   )
   .refine((entries) => entries.every(isProxyAddress), 'must be comma-separated IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal)');
+
+const cron = z.string().superRefine((v, ctx) => {
+  const problem = cronProblem(v);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' is not a cron expression Temporal takes: ${problem}` });
+});
+const timezone = z.string().refine(isIanaTimezone, (v) => ({ message: `'${v}' is not an IANA timezone (e.g. Asia/Seoul, Europe/Berlin, UTC)` }));
+// Temporal refuses a catch-up window under 10 s; a year is far beyond any outage worth catching up automatically.
+const catchupWindow = z.string().transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined || ms < 10_000 || ms > 365 * 86_400_000) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' must be a duration from 10 s to 365 days, e.g. '1 day', '6h', '30 minutes'` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const schema = z
   .object({
@@ -95,6 +111,11 @@ const schema = z
     WORKER_BUNDLE_PATH: z.string().optional(),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
     DB_DEBUG: bool.default('false'),
+
+    PLANT_TIMEZONE: timezone.default('Asia/Seoul'),
+    SWEEP_CRON: cron.default('0 2 * * *'),
+    SCHEDULE_CATCHUP_WINDOW: catchupWindow.default('1 day'),
+    ENSURE_SCHEDULES: bool.default('true'),
   })
   .refine((env) => env.AUDIT_RETENTION_DAYS >= env.AUDIT_RETENTION_MIN_DAYS, {
     path: ['AUDIT_RETENTION_DAYS'],
@@ -131,6 +152,16 @@ export class AppConfig {
   readonly ingestMaxBytes: number;
   /** Limits of the child process that loads an uploaded model before it is registered. */
   readonly modelCheck: { memoryMb: number; timeoutMs: number };
+  /** IANA timezone of the plant: the schedules' cron times and a scheduled sweep's day are local to it. */
+  readonly plantTimezone: string;
+  readonly schedules: {
+    /** When the nightly diagnosis sweep runs, in the plant's local time. */
+    sweepCron: string;
+    /** How late after an outage a missed run is still taken (once); older ones are skipped. */
+    catchupWindowMs: number;
+    /** Whether the API creates or updates the schedules when it starts (off in tests that do not exercise them). */
+    ensureAtStart: boolean;
+  };
   readonly worker: {
     /** The task queues this worker process polls. */
     queues: TaskQueueKind[];
@@ -161,6 +192,8 @@ export class AppConfig {
     this.auditRetentionMinDays = p.AUDIT_RETENTION_MIN_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
     this.modelCheck = { memoryMb: p.MODEL_CHECK_MEMORY_MB, timeoutMs: p.MODEL_CHECK_TIMEOUT_SECONDS * 1000 };
+    this.plantTimezone = p.PLANT_TIMEZONE;
+    this.schedules = { sweepCron: p.SWEEP_CRON.trim(), catchupWindowMs: p.SCHEDULE_CATCHUP_WINDOW, ensureAtStart: p.ENSURE_SCHEDULES };
     this.worker = {
       queues: p.WORKER_QUEUES,
       concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },

@@ -16,7 +16,8 @@ const CRON_FIELDS: CronField[] = [
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
   { name: 'month', min: 1, max: 12, names: MONTHS },
-  { name: 'day of week', min: 0, max: 6, names: WEEKDAYS },
+  // 0 and 7 are both Sunday.
+  { name: 'day of week', min: 0, max: 7, names: WEEKDAYS },
 ];
 
 function fieldValue(text: string, field: CronField): number | undefined {
@@ -32,7 +33,7 @@ function cronFieldProblem(text: string, field: CronField): string | null {
   for (const item of text.split(',')) {
     const [range, step, ...extra] = item.split('/');
     if (extra.length || (step !== undefined && !/^[1-9]\d*$/.test(step))) return `${field.name} '${item}' has a bad step`;
-    if (range === '*' || range === '?') continue;
+    if (range === '*') continue;
     const [from, to, ...more] = range.split('-');
     const start = fieldValue(from, field);
     const end = to === undefined ? start : fieldValue(to, field);

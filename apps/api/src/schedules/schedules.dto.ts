@@ -61,7 +61,7 @@ export class ScheduleIdParams {
 }
 
 export class ScheduleNoteDto {
-  @ApiPropertyOptional({ example: 'paused for the MariaDB upgrade', maxLength: 500, description: 'Why; kept as the schedule’s note with the key’s name' })
+  @ApiPropertyOptional({ example: 'paused for the MariaDB upgrade', minLength: 1, maxLength: 500, description: 'Why; kept as the schedule’s note with the key’s name' })
   @Optional()
   @IsString()
   @Length(1, 500)

@@ -8,7 +8,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client, Connection, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import { loadConfig } from '@him/config';
-import { scheduleCatalogue, scheduleOptions } from '@him/temporal';
+import { NIGHTLY_SWEEP_SCHEDULE, scheduleCatalogue, scheduleOptions } from '@him/temporal';
+import { SchedulesBootstrap } from '../../apps/api/src/schedules/schedules.bootstrap';
+import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
 
 const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'] as const;
 const SEOUL_OFFSET_MS = 9 * 3_600_000; // Asia/Seoul is UTC+9 all year
@@ -45,6 +48,9 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
   let port: number;
   let server: ChildProcess | undefined;
   let client: Client | undefined;
+  let db: TestDatabase;
+  let stack: TestStack;
+  let apiStartMs: number;
   const sweep = scheduleCatalogue(loadConfig({ PLANT_TIMEZONE: 'Asia/Seoul' }))[0];
 
   async function startServer(): Promise<Client> {
@@ -100,13 +106,39 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
 
   beforeAll(async () => {
     port = await freePort();
-    client = await startServer();
+    db = await createTestDatabase('sqlite', 'schedule_catchup');
+    // The API starts while its Temporal server is not there yet.
+    const started = Date.now();
+    stack = await TestStack.start({
+      db,
+      namespace: 'schedule-catchup',
+      worker: false,
+      env: { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'default', ENSURE_SCHEDULES: 'true' },
+    });
+    apiStartMs = Date.now() - started;
   }, 90_000);
 
   afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
     await stopServer();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('starts the API while Temporal is down and creates the schedules in the background once it is up', async () => {
+    expect(apiStartMs).toBeLessThan(15_000);
+    expect((await stack.http('GET', '/api/v1/health')).status).toBe(200);
+    const bootstrap = stack.app.get(SchedulesBootstrap);
+    await eventually(async () => (bootstrap.current.status === 'pending' && bootstrap.current.error ? true : undefined));
+    expect((await stack.http('GET', '/api/v1/schedules', { key: ADMIN_KEY })).status).toBe(503);
+
+    client = await startServer();
+    await eventually(async () => (bootstrap.current.status === 'ensured' ? true : undefined), 60_000, 'the schedules to be created');
+    const list = await stack.http('GET', '/api/v1/schedules', { key: ADMIN_KEY });
+    expect(list.status).toBe(200);
+    expect(list.body.map((s: { id: string }) => s.id)).toEqual([NIGHTLY_SWEEP_SCHEDULE]);
+    expect((await client.schedule.getHandle(NIGHTLY_SWEEP_SCHEDULE).describe()).spec.timezone).toBe('Asia/Seoul');
+  }, 90_000);
 
   it('fires at the configured local time', async () => {
     const at = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000);

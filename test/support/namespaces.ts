@@ -12,6 +12,7 @@ export const TEST_NAMESPACES = [
   'retrain',
   'worker-signals',
   'schedules',
+  'schedule-catchup',
   'job-log',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

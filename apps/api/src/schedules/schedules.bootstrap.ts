@@ -4,7 +4,7 @@ import { AppConfig } from '@him/config';
 import { ensureSchedules, ensureSearchAttributes, scheduleCatalogue } from '@him/temporal';
 
 const FIRST_RETRY_MS = 2000;
-const MAX_RETRY_MS = 60_000;
+const MAX_RETRY_MS = 15_000;
 
 export type SchedulesState = { status: 'ensured'; at: string } | { status: 'pending'; error?: string } | { status: 'disabled' };
 

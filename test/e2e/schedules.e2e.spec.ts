@@ -86,6 +86,10 @@ describe('schedules (API → Temporal dev server)', () => {
 
   it('is never duplicated: processes starting at once leave one schedule; a changed cron, timezone or catch-up updates it and keeps it paused', async () => {
     const config = (env: Record<string, string> = {}) => loadConfig({ PLANT_TIMEZONE: 'Asia/Seoul', SWEEP_CRON: '0 2 * * *', ...env });
+    // Four processes starting at once on a namespace without it: one creates it, the others find it as they want it.
+    await client.schedule.getHandle(ID).delete();
+    const fresh = await Promise.all(Array.from({ length: 4 }, () => ensureSchedules(client, scheduleCatalogue(config()))));
+    expect(fresh.map((o) => o[ID]).sort()).toEqual(['created', 'unchanged', 'unchanged', 'unchanged']);
     const same = await Promise.all(Array.from({ length: 4 }, () => ensureSchedules(client, scheduleCatalogue(config()))));
     expect(same.map((o) => o[ID])).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
     const created = (await client.schedule.getHandle(ID).describe()).info.createdAt;

@@ -14,5 +14,7 @@ export const TEST_NAMESPACES = [
   'schedules',
   'schedule-catchup',
   'job-log',
+  'lot-diagnosis',
+  'anomalies',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

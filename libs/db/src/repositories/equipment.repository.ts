@@ -44,4 +44,17 @@ export class EquipmentRepository {
     if (samplingRateHz) await em.nativeUpdate(Sensor, { ...key, samplingRateHz: null }, { samplingRateHz });
     return em.findOneOrFail(Sensor, key);
   }
+
+  /** The id of the equipment with this code (its name in the API: g3, TEP), or null. */
+  async findIdByCode(code: string): Promise<number | null> {
+    const found = await this.orm.em.fork().findOne(Equipment, { code }, { fields: ['id'] });
+    return found?.id ?? null;
+  }
+
+  /** The codes of these equipment ids (ids that do not exist are left out). */
+  async findCodes(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.orm.em.fork().find(Equipment, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'code'] });
+    return new Map(rows.map((e) => [e.id, e.code]));
+  }
 }

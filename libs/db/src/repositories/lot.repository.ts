@@ -18,6 +18,15 @@ export interface LabelledLot {
   faultLabel: number;
 }
 
+/** A lot as the sweep and the API read it. */
+export interface LotRecord {
+  id: number;
+  code: string;
+  equipmentId: number;
+  startedAt: Date;
+  faultLabel?: number;
+}
+
 /** Production runs (lots) of process units. */
 @Injectable()
 export class LotRepository {
@@ -39,5 +48,17 @@ export class LotRepository {
   async findLabelledLots(): Promise<LabelledLot[]> {
     const lots = await this.orm.em.fork().find(Lot, { faultLabel: { $ne: null } }, { fields: ['id', 'code', 'faultLabel'], orderBy: { code: 'asc' } });
     return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
+  }
+
+  async findByCode(code: string): Promise<LotRecord | null> {
+    const lot = await this.orm.em.fork().findOne(Lot, { code });
+    return lot ? { id: lot.id, code: lot.code, equipmentId: lot.equipment.id, startedAt: lot.startedAt, faultLabel: lot.faultLabel ?? undefined } : null;
+  }
+
+  /** The codes of these lots, by id (lots that do not exist are left out). */
+  async findCodes(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const lots = await this.orm.em.fork().find(Lot, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'code'] });
+    return new Map(lots.map((l) => [l.id, l.code]));
   }
 }

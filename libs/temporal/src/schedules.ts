@@ -132,3 +132,34 @@ export async function ensureSchedules(client: Client, definitions: ScheduleDefin
   for (const def of definitions) outcomes[def.id] = await ensureSchedule(client, def);
   return outcomes;
 }
+
+const HOUR_MS = 3_600_000;
+
+/** The zone's UTC offset at an instant, in ms (Intl's `GMT+09:00`). */
+function offsetMs(zone: string, at: number): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * HOUR_MS + Number(m[3]) * 60_000) : 0;
+}
+
+/**
+ * Temporal matches a cron against the local clock with no DST handling: a time in the spring-forward gap does not occur
+ * that night (no run), one in the fall-back overlap occurs twice (two runs). For a daily time (fixed minute and hour)
+ * this names the first such night within `days` of `from`, or returns null; other crons are not checked.
+ */
+export function dstClockProblem(def: Pick<ScheduleDefinition, 'cron' | 'timezone'>, from = new Date(), days = 366): string | null {
+  const [minute, hour] = def.cron.trim().split(/\s+/);
+  if (!/^\d+$/.test(minute ?? '') || !/^\d+$/.test(hour ?? '')) return null;
+  const wall = `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`;
+  const firstDay = Math.floor((from.getTime() + offsetMs(def.timezone, from.getTime())) / (24 * HOUR_MS)) * 24 * HOUR_MS;
+  for (let day = 0; day < days; day++) {
+    // The wall-clock time as if it were UTC; the instants that show it are it minus the day's offsets.
+    const local = firstDay + day * 24 * HOUR_MS + Number(hour) * HOUR_MS + Number(minute) * 60_000;
+    const offsets = new Set([offsetMs(def.timezone, local - 14 * HOUR_MS), offsetMs(def.timezone, local + 14 * HOUR_MS)]);
+    const instants = [...offsets].filter((o) => offsetMs(def.timezone, local - o) === o);
+    const date = new Date(local).toISOString().slice(0, 10);
+    if (instants.length === 0) return `${wall} does not occur in ${def.timezone} on ${date} (clocks go forward): that night has no run`;
+    if (instants.length > 1) return `${wall} occurs twice in ${def.timezone} on ${date} (clocks go back): that night has two runs`;
+  }
+  return null;
+}

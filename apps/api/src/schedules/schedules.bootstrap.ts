@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { AppConfig } from '@him/config';
-import { ensureSchedules, ensureSearchAttributes, scheduleCatalogue } from '@him/temporal';
+import { dstClockProblem, ensureSchedules, ensureSearchAttributes, scheduleCatalogue } from '@him/temporal';
 
 const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 15_000;
@@ -33,6 +33,10 @@ export class SchedulesBootstrap implements OnApplicationBootstrap, OnApplication
     if (!this.config.schedules.ensureAtStart) {
       this.state = { status: 'disabled' };
       return;
+    }
+    for (const def of scheduleCatalogue(this.config)) {
+      const problem = dstClockProblem(def);
+      if (problem) this.log.warn(`${def.id}: ${problem}; choose a time outside 01:00–03:00 or a zone without DST (cron '${def.cron}')`);
     }
     void this.attempt(FIRST_RETRY_MS);
   }

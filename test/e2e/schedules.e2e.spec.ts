@@ -114,6 +114,19 @@ describe('schedules (API → Temporal dev server)', () => {
     expect(ids.filter((id) => id === ID)).toHaveLength(1);
   });
 
+  it('is updated when an API starts with a changed SWEEP_CRON, and put back by one with the old', async () => {
+    const startApi = async (cron: string) => {
+      const api = await TestStack.start({ db, namespace: NAMESPACE, worker: false, env: { ENSURE_SCHEDULES: 'true', PLANT_TIMEZONE: 'Asia/Seoul', SWEEP_CRON: cron } });
+      await eventually(async () => ((await api.http('GET', '/api/v1/health/ready')).body.schedules?.status === 'ensured' ? true : undefined));
+      await api.close();
+    };
+    await startApi('15 4 * * *');
+    expect(await schedule()).toMatchObject({ cron: '15 4 * * *', timezone: 'Asia/Seoul' });
+    expect((await schedule()).next_runs[0]).toMatch(/T19:15:00\.000Z$/);
+    await startApi('0 2 * * *');
+    expect(await schedule()).toMatchObject({ cron: '0 2 * * *', timezone: 'Asia/Seoul' });
+  });
+
   it('keeps 02:00 local across DST changes: New York fires at 07:00Z in winter and 06:00Z in summer, and skips the night that has no 02:00', async () => {
     const times = async (timezone: string, startAt: string) => {
       const def = { ...scheduleCatalogue(loadConfig({ PLANT_TIMEZONE: timezone }))[0], id: `dst-${timezone.replace('/', '-')}-${startAt.slice(0, 10)}` };

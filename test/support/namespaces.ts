@@ -14,6 +14,9 @@ export const TEST_NAMESPACES = [
   'schedules',
   'schedule-catchup',
   'job-log',
+  'sweep',
+  'sweep-workflow',
+  'sweep-kill',
   'lot-diagnosis',
   'anomalies',
 ] as const;

@@ -114,4 +114,10 @@ describe('loadConfig', () => {
       ).toEqual(['PLANT_TIMEZONE', 'SCHEDULE_CATCHUP_WINDOW', 'SWEEP_CRON']);
     });
   });
+
+  it('takes the plant timezone from PLANT_TIMEZONE (Asia/Seoul by default), refusing names that are not IANA zones', () => {
+    expect(loadConfig({}).plantTimezone).toBe('Asia/Seoul');
+    expect(loadConfig({ PLANT_TIMEZONE: 'Europe/Berlin' }).plantTimezone).toBe('Europe/Berlin');
+    for (const bad of ['Mars/Olympus_Mons', 'KST+9']) expect(() => loadConfig({ PLANT_TIMEZONE: bad })).toThrow(/PLANT_TIMEZONE/);
+  });
 });

@@ -112,6 +112,7 @@ const schema = z
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
     DB_DEBUG: bool.default('false'),
 
+    /** The plant's IANA timezone: a hand-started sweep's default day and a scheduled sweep's day are dates there. */
     PLANT_TIMEZONE: timezone.default('Asia/Seoul'),
     SWEEP_CRON: cron.default('0 2 * * *'),
     SCHEDULE_CATCHUP_WINDOW: catchupWindow.default('1 day'),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import { AUDIT_RETENTION_JOB, EPOCH_TRAINED_MODELS, INGEST_JOB, InvalidInputError, RETRAIN_JOB, type IngestInput, type JobRequest } from '@him/contracts';
-import type { AuditRetentionJobDto, RetrainJobDto } from './jobs.dto';
+import { AUDIT_RETENTION_JOB, EPOCH_TRAINED_MODELS, INGEST_JOB, InvalidInputError, plantDay, RETRAIN_JOB, SWEEP_JOB, type IngestInput, type JobRequest } from '@him/contracts';
+import type { AuditRetentionJobDto, RetrainJobDto, SweepJobDto } from './jobs.dto';
 
 const DAY_MS = 86_400_000;
 
@@ -33,5 +33,11 @@ export class JobStarters {
       throw new InvalidInputError(`${body.model} is not trained in epochs`, [{ field: 'epochs', message: `only ${EPOCH_TRAINED_MODELS.join(' and ')} take epochs` }]);
     }
     return { type: RETRAIN_JOB, input: { model: body.model, promote: body.promote, epochs: body.epochs, requestedBy } };
+  }
+
+  /** The sweep for a day in the plant's timezone, today there by default. */
+  diagnosisSweep(body: SweepJobDto, requestedBy?: string, now = new Date()): JobRequest<typeof SWEEP_JOB> {
+    const timezone = this.config.plantTimezone;
+    return { type: SWEEP_JOB, input: { day: body.day ?? plantDay(now, timezone), timezone, concurrency: body.concurrency, requestedBy } };
   }
 }

@@ -14,6 +14,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ModelsModule } from './models/models.module';
 import { QueryModule } from './query/query.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { VibrationModule } from './vibration/vibration.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         JobsModule,
+        SchedulesModule,
         IngestModule,
         ModelsModule,
         QueryModule,

@@ -1,7 +1,8 @@
 /* `npm run bench:sweep`: the nightly diagnosis sweep over ≥ 1.5 M new capture samples on MySQL/MariaDB. Setup (not
  * timed): 320 generated live captures (g1–g5, 4 sensors, every 6 h for 4 days, 4 s each) through the ingest workflow.
  * Timed in the same run:
- *   (a) merely streaming the same samples out of the database: every capture's samples in time order, one query each;
+ *   (a) merely streaming the same samples out of the database: every capture's samples in time order, one prepared
+ *       query each (the binary protocol the sweep's reads use);
  *   (b) the sweep end to end: POST /jobs/diagnosis-sweep → Temporal → worker (features, the active classifier in ONNX
  *       Runtime, one diagnosis per 1 s window and per capture, watermarks) → its KPI rollup, until the job completes.
  * Prints the ratio b/a (bar: ≤ 2), windows/s and the worker's peak RSS (bar: < 500 MB; the peak of its whole life,
@@ -34,7 +35,8 @@ async function streamSamples(): Promise<{ seconds: number; samples: number; capt
     const started = performance.now();
     let samples = 0;
     for (const { id } of captures) {
-      const [rows] = await conn.query<any[]>({
+      // A prepared statement, as the sweep reads them: doubles come back binary.
+      const [rows] = await conn.execute<any[]>({
         sql: 'select measured_time, value from capture_sample where capture_id = ? order by measured_time',
         values: [id],
         rowsAsArray: true,

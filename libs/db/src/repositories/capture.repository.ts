@@ -135,28 +135,24 @@ export class CaptureRepository {
     return rows.map(toRecord);
   }
 
-  /** The samples of a few captures, by capture id, each in time order: one range scan of the primary key per capture. */
+  /**
+   * The samples of a few captures, by capture id, each in time order: one range scan of the primary key per capture
+   * (asking for capture_id too would make mysql2 convert a BIGINT per row).
+   */
   async readSamples(captureIds: readonly number[]): Promise<Map<number, CaptureSamples>> {
     const samples = new Map<number, CaptureSamples>();
-    if (captureIds.length === 0) return samples;
-    const rows = await selectRows<{ capture_id: number | string; measured_time: number; value: number }>(
-      this.orm.em.fork(),
-      `SELECT capture_id, measured_time, value FROM capture_sample WHERE capture_id IN (${captureIds.map(() => '?').join(', ')}) ORDER BY capture_id, measured_time`,
-      captureIds,
-    );
-    let from = 0;
-    while (from < rows.length) {
-      const id = Number(rows[from].capture_id);
-      let to = from;
-      while (to < rows.length && Number(rows[to].capture_id) === id) to++;
-      const time = new Float64Array(to - from);
-      const value = new Float64Array(to - from);
-      for (let i = from; i < to; i++) {
-        time[i - from] = Number(rows[i].measured_time);
-        value[i - from] = Number(rows[i].value);
+    for (const id of captureIds) {
+      const rows = await selectManyRows<[time: number, value: number]>(this.orm, 'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time', [
+        id,
+      ]);
+      if (rows.length === 0) continue;
+      const time = new Float64Array(rows.length);
+      const value = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        time[i] = Number(rows[i][0]);
+        value[i] = Number(rows[i][1]);
       }
       samples.set(id, { time, value });
-      from = to;
     }
     return samples;
   }
@@ -193,19 +189,8 @@ export class CaptureRepository {
     return new Map(rows.map((r) => [r.sensor_no, Number(r.n)]));
   }
 
-  /** All samples of a capture in time order: one range scan of capture_sample's primary key. */
+  /** All samples of a capture in time order. */
   async readCaptureSignal(captureId: number): Promise<CaptureSamples> {
-    const rows = await selectManyRows<{ measured_time: number; value: number }>(
-      this.orm,
-      'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time',
-      [captureId],
-    );
-    const time = new Float64Array(rows.length);
-    const value = new Float64Array(rows.length);
-    rows.forEach((r, i) => {
-      time[i] = Number(r.measured_time);
-      value[i] = Number(r.value);
-    });
-    return { time, value };
+    return (await this.readSamples([captureId])).get(captureId) ?? { time: new Float64Array(0), value: new Float64Array(0) };
   }
 }

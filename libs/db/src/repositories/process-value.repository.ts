@@ -157,13 +157,13 @@ export class ProcessValueRepository {
    * primary-key lookup per row for its value (the unique index does not hold it).
    */
   async readTagSeries(lotId: number, tag: string, from: Date, to: Date): Promise<TagSeries> {
-    const rows = await selectManyRows<{ measured_at: unknown; value: number }>(
+    const rows = await selectManyRows<[measuredAt: unknown, value: number]>(
       this.orm,
       'SELECT measured_at, value FROM process_value WHERE lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ? ORDER BY measured_at',
       [lotId, tag, from, to],
     );
     const values = new Float64Array(rows.length);
-    rows.forEach((r, i) => (values[i] = Number(r.value)));
-    return { values, measuredAt: (index) => dbDate(rows[index].measured_at) };
+    rows.forEach((r, i) => (values[i] = Number(r[1])));
+    return { values, measuredAt: (index) => dbDate(rows[index][0]) };
   }
 }

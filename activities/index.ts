@@ -3,14 +3,15 @@ import { AppConfig } from '@him/config';
 import { AuditRetentionActivities } from './audit/audit-retention.activities';
 import { BulkLoader } from './ingest/bulk-loader';
 import { IngestActivities } from './ingest/ingest.activities';
+import { KpiRollupActivities } from './kpi/kpi-rollup.activities';
 import { MySqlBulkLoader } from './ingest/mysql-bulk-loader';
 import { SqliteBulkLoader } from './ingest/sqlite-bulk-loader';
 import { RetrainActivities } from './retrain/retrain.activities';
 
-export { AuditRetentionActivities, IngestActivities, RetrainActivities };
+export { AuditRetentionActivities, IngestActivities, KpiRollupActivities, RetrainActivities };
 
 /** Every injectable class with Temporal activities (its methods declared with `@Activity()`). */
-export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities, RetrainActivities] as const;
+export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities, KpiRollupActivities, RetrainActivities] as const;
 
 /** What the activity classes need besides the ORM: the bulk loader of the configured database. */
 export const ACTIVITY_DEPENDENCIES: Provider[] = [

@@ -9,3 +9,4 @@ export * from './ingest';
 export * from './retrain';
 export * from './sweep';
 export * from './kpi';
+export * from './health-score';

@@ -4,6 +4,10 @@ import { Equipment, EquipmentKind } from '../entities/equipment.entity';
 import { Sensor } from '../entities/sensor.entity';
 import { sqlFork } from './sql-fork';
 
+export interface EquipmentRecord extends EquipmentIdentity {
+  id: number;
+}
+
 export interface EquipmentIdentity {
   code: string;
   name: string;
@@ -43,5 +47,18 @@ export class EquipmentRepository {
       .execute();
     if (samplingRateHz) await em.nativeUpdate(Sensor, { ...key, samplingRateHz: null }, { samplingRateHz });
     return em.findOneOrFail(Sensor, key);
+  }
+
+  /** The equipment with this code (the plant's name, e.g. g3), if registered. */
+  async findByCode(code: string): Promise<EquipmentRecord | undefined> {
+    const found = await this.orm.em.fork().findOne(Equipment, { code });
+    return found ? { id: found.id, code: found.code, name: found.name, kind: found.kind } : undefined;
+  }
+
+  /** Equipment by id, for naming rows that carry only the id. */
+  async findByIds(ids: readonly number[]): Promise<EquipmentRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.orm.em.fork().find(Equipment, { id: { $in: [...ids] } }, { orderBy: { code: 'asc' } });
+    return rows.map((e) => ({ id: e.id, code: e.code, name: e.name, kind: e.kind }));
   }
 }

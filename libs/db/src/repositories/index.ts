@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { CaptureRepository } from './capture.repository';
 import { EquipmentRepository } from './equipment.repository';
 import { IngestLedgerRepository } from './ingest-ledger.repository';
+import { KpiRepository } from './kpi.repository';
 import { LotRepository } from './lot.repository';
 import { ModelVersionRepository } from './model-version.repository';
 import { ProcessValueRepository } from './process-value.repository';
@@ -12,6 +13,7 @@ import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
 export * from './capture.repository';
 export * from './equipment.repository';
 export * from './ingest-ledger.repository';
+export * from './kpi.repository';
 export * from './lot.repository';
 export * from './model-version.repository';
 export * from './process-value.repository';
@@ -29,6 +31,7 @@ export const REPOSITORIES: Provider[] = [
   CaptureRepository,
   EquipmentRepository,
   IngestLedgerRepository,
+  KpiRepository,
   LotRepository,
   ModelVersionRepository,
   ProcessValueRepository,

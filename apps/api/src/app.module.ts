@@ -11,6 +11,7 @@ import { ClientAddressGuard, KeyRateLimitGuard } from './auth/rate-limit.guards'
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
+import { KpiModule } from './kpi/kpi.module';
 import { ModelsModule } from './models/models.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { VibrationModule } from './vibration/vibration.module';
@@ -29,6 +30,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         JobsModule,
+        KpiModule,
         IngestModule,
         ModelsModule,
         VibrationModule,

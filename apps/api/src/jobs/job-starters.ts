@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import { AUDIT_RETENTION_JOB, EPOCH_TRAINED_MODELS, INGEST_JOB, InvalidInputError, RETRAIN_JOB, type IngestInput, type JobRequest } from '@him/contracts';
-import type { AuditRetentionJobDto, RetrainJobDto } from './jobs.dto';
+import {
+  AUDIT_RETENTION_JOB,
+  EPOCH_TRAINED_MODELS,
+  INGEST_JOB,
+  InvalidInputError,
+  KPI_ROLLUP_JOB,
+  RETRAIN_JOB,
+  type IngestInput,
+  type JobRequest,
+} from '@him/contracts';
+import { assertDayRange } from '../common/day-range';
+import type { AuditRetentionJobDto, KpiRollupJobDto, RetrainJobDto } from './jobs.dto';
 
 const DAY_MS = 86_400_000;
 
@@ -34,4 +44,10 @@ export class JobStarters {
     }
     return { type: RETRAIN_JOB, input: { model: body.model, promote: body.promote, epochs: body.epochs, requestedBy } };
   }
+
+  kpiRollup(body: KpiRollupJobDto, requestedBy?: string): JobRequest<typeof KPI_ROLLUP_JOB> {
+    assertDayRange(body.from, body.to, this.config.kpiMaxRangeDays);
+    return { type: KPI_ROLLUP_JOB, input: { from: body.from, to: body.to, requestedBy } };
+  }
 }
+

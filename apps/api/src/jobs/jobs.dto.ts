@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import {
   EPOCH_TRAINED_MODELS,
   JOB_STATUSES,
@@ -145,4 +145,16 @@ export class RetrainJobDto {
   @Min(1)
   @Max(500)
   epochs?: number;
+}
+
+export class KpiRollupJobDto {
+  @ApiProperty({ example: '2026-11-01', description: 'First UTC day to roll up (YYYY-MM-DD), inclusive' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a day, YYYY-MM-DD' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-11-30', description: 'Last UTC day to roll up (YYYY-MM-DD), inclusive; at most KPI_MAX_RANGE_DAYS (default 400) days after `from`' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a day, YYYY-MM-DD' })
+  to!: string;
 }

@@ -236,6 +236,12 @@ export class KpiRepository {
     return rows.map(toDayKpi);
   }
 
+  /** The latest day with a health score of one equipment. */
+  async findLatestScoredDay(equipmentId: number): Promise<string | undefined> {
+    const row = await this.orm.em.fork().findOne(KpiEquipmentDaily, { equipmentId, healthScore: { $ne: null } }, { fields: ['day'], orderBy: { day: 'desc' } });
+    return row?.day;
+  }
+
   /** The lots to roll up for [from, to): those started before its end and not ended before its start. */
   async findLotIdsOverlapping(from: Date, to: Date): Promise<number[]> {
     const lots = await this.orm.em

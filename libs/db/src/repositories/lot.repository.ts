@@ -40,4 +40,10 @@ export class LotRepository {
     const lots = await this.orm.em.fork().find(Lot, { faultLabel: { $ne: null } }, { fields: ['id', 'code', 'faultLabel'], orderBy: { code: 'asc' } });
     return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
   }
+
+  /** The id of the lot with this code, if there is one. */
+  async findIdByCode(code: string): Promise<number | undefined> {
+    const lot = await this.orm.em.fork().findOne(Lot, { code }, { fields: ['id'] });
+    return lot?.id;
+  }
 }

@@ -36,9 +36,10 @@ export async function kpiRollup(input: KpiRollupInput): Promise<KpiRollupResult>
   setHandler(progressQuery, () => progress);
   let equipmentDays = input.carried?.equipmentDays ?? 0;
 
+  const daysPerRun = input.daysPerRun ?? KPI_ROLLUP_DAYS_PER_RUN;
   let day = input.carried?.nextDay ?? from;
   for (let inThisRun = 0; day <= to; inThisRun++, day = addUtcDays(day, 1)) {
-    if (inThisRun >= KPI_ROLLUP_DAYS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (inThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof kpiRollup>({ ...input, carried: { nextDay: day, days: progress.done, equipmentDays } });
     }
     const details = `rolling up ${day} (${progress.done + 1}/${totalDays} days)`;

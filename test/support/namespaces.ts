@@ -11,5 +11,7 @@ export const TEST_NAMESPACES = [
   'vibration',
   'retrain',
   'worker-signals',
+  'kpi-sqlite',
+  'kpi-mysql',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -85,7 +85,10 @@ const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 /** One sentence that names what drove a score, biggest cost first. */
 export function explainHealthScore(h: HealthScore): string {
   const drivers = [
-    { points: h.penalties.faultRate, text: `a weighted fault rate of ${percent(h.weightedFaultRate)} over the last ${HEALTH_WINDOW_DAYS} days costs ${h.penalties.faultRate} points` },
+    {
+      points: h.penalties.faultRate,
+      text: `a weighted fault rate of ${percent(h.weightedFaultRate)} over the last ${HEALTH_WINDOW_DAYS} days costs ${h.penalties.faultRate} points`,
+    },
     { points: h.penalties.trend, text: `a fault rate rising by ${percent(h.trend)} over the days before costs ${h.penalties.trend}` },
     {
       points: h.penalties.confidence,

@@ -11,6 +11,8 @@ export interface KpiRollupInput {
   from: string;
   to: string;
   requestedBy?: string;
+  /** Default KPI_ROLLUP_DAYS_PER_RUN. */
+  daysPerRun?: number;
   /** What the earlier runs of a long backfill did, handed on by continue-as-new. */
   carried?: { nextDay: string; days: number; equipmentDays: number };
 }

@@ -1,15 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import {
-  AUDIT_RETENTION_JOB,
-  EPOCH_TRAINED_MODELS,
-  INGEST_JOB,
-  InvalidInputError,
-  KPI_ROLLUP_JOB,
-  RETRAIN_JOB,
-  type IngestInput,
-  type JobRequest,
-} from '@him/contracts';
+import { AUDIT_RETENTION_JOB, EPOCH_TRAINED_MODELS, INGEST_JOB, InvalidInputError, KPI_ROLLUP_JOB, RETRAIN_JOB, type IngestInput, type JobRequest } from '@him/contracts';
 import { assertDayRange } from '../common/day-range';
 import type { AuditRetentionJobDto, KpiRollupJobDto, RetrainJobDto } from './jobs.dto';
 
@@ -50,4 +41,3 @@ export class JobStarters {
     return { type: KPI_ROLLUP_JOB, input: { from: body.from, to: body.to, requestedBy } };
   }
 }
-

@@ -1,13 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  HEALTH_CONFIDENCE_FLOOR,
-  HEALTH_CONFIDENCE_WEIGHT,
-  HEALTH_FAULT_RATE_WEIGHT,
-  HEALTH_HALF_LIFE_DAYS,
-  HEALTH_TREND_WEIGHT,
-  HEALTH_WINDOW_DAYS,
-} from '@him/contracts';
+import { HEALTH_CONFIDENCE_FLOOR, HEALTH_CONFIDENCE_WEIGHT, HEALTH_FAULT_RATE_WEIGHT, HEALTH_HALF_LIFE_DAYS, HEALTH_TREND_WEIGHT, HEALTH_WINDOW_DAYS } from '@him/contracts';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { EquipmentHealthDto, EquipmentNameParams, KpiLotPageDto, KpiLotSearchDto, KpiPageDto, KpiSearchDto } from './kpi.dto';
 import { KpiService } from './kpi.service';
@@ -34,7 +27,10 @@ export class KpiController {
       'episodes, mttr_hours by max(1, episodes); health_score is that of the period’s last scored day. Ordered by period, then equipment.',
   })
   @ApiOkResponse({ type: KpiPageDto })
-  @ApiErrorResponses([400, 'A day that is not YYYY-MM-DD, `from` after `to`, a range longer than KPI_MAX_RANGE_DAYS, or an unknown granularity'], [404, 'No equipment with that name'])
+  @ApiErrorResponses(
+    [400, 'A day that is not YYYY-MM-DD, `from` after `to`, a range longer than KPI_MAX_RANGE_DAYS, or an unknown granularity'],
+    [404, 'No equipment with that name'],
+  )
   list(@Query() q: KpiSearchDto): Promise<KpiPageDto> {
     return this.kpis.list(q);
   }

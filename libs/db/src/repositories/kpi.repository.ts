@@ -244,9 +244,7 @@ export class KpiRepository {
 
   /** The lots to roll up for [from, to): those started before its end and not ended before its start. */
   async findLotIdsOverlapping(from: Date, to: Date): Promise<number[]> {
-    const lots = await this.orm.em
-      .fork()
-      .find(Lot, { startedAt: { $lt: to }, $or: [{ endedAt: null }, { endedAt: { $gte: from } }] }, { fields: ['id'], orderBy: { id: 'asc' } });
+    const lots = await this.orm.em.fork().find(Lot, { startedAt: { $lt: to }, $or: [{ endedAt: null }, { endedAt: { $gte: from } }] }, { fields: ['id'], orderBy: { id: 'asc' } });
     return lots.map((l) => l.id);
   }
 

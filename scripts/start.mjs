@@ -148,26 +148,72 @@ async function waitForReady(timeoutMs) {
   throw new Error(`the API was not ready within ${timeoutMs / 1000} s`);
 }
 
+/** The demo plant (data/demo): generated once, on the first start, ending that day; later starts reuse it. */
+function ensureDemoPlant() {
+  const dir = path.join(ROOT, 'data', 'demo');
+  const anchorFile = path.join(dir, 'demo.json');
+  if (!fs.existsSync(anchorFile)) {
+    const end = new Date().toISOString().slice(0, 10);
+    log(runStep('demo plant', ['dist/apps/tools/src/generate.js', 'demo', '--out', 'data/demo', '--end', end]).split('\n').shift());
+    fs.writeFileSync(anchorFile, JSON.stringify({ end }) + '\n');
+  }
+  const { end } = JSON.parse(fs.readFileSync(anchorFile, 'utf8'));
+  const day = (offset) => new Date(new Date(`${end}T00:00:00Z`).getTime() + offset * 86_400_000).toISOString();
+  return [
+    ...fs
+      .readdirSync(path.join(dir, 'captures'))
+      .filter((f) => f.endsWith('.csv'))
+      .map((f) => ({ path: `demo/captures/${f}` })),
+    // The two lots ran the last two days before the demo's end.
+    { path: 'demo/tep/demo_lot_a.dat', start_time: day(-2) },
+    { path: 'demo/tep/demo_lot_b.dat', start_time: day(-1) },
+  ];
+}
+
+async function api(method, route, adminKey, body) {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1${route}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-api-key': adminKey },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
 /**
- * Demo data through the real ingest workflow: every sample file under data/samples, by path. Idempotent
- * (the ledger answers files it has seen), so it runs on every start that knows an admin key.
+ * Demo data through the real workflows: every sample file under data/samples and the demo plant's captures and lots
+ * go to the ingest workflow by path (the ledger answers files it has seen, so every start may do it); once they are
+ * in, one diagnosis sweep, so the API tells from the first minute which machine developed which fault on which day.
  */
 async function seedDemoData(adminKey) {
   const samples = path.join(ROOT, 'data', 'samples');
-  const files = ['vibration', 'captures', 'tep']
-    .flatMap((dir) => fs.readdirSync(path.join(samples, dir)).map((f) => path.join('samples', dir, f)))
-    .filter((f) => /\.(csv|dat)$/.test(f) && !f.includes('truth'));
-  let started = 0;
+  const files = [
+    ...['vibration', 'captures', 'tep']
+      .flatMap((dir) => fs.readdirSync(path.join(samples, dir)).map((f) => path.join('samples', dir, f)))
+      .filter((f) => /\.(csv|dat)$/.test(f) && !f.includes('truth'))
+      .map((f) => ({ path: f })),
+    ...ensureDemoPlant(),
+  ];
+  const jobs = [];
   for (const file of files) {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/jobs/ingest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': adminKey },
-      body: JSON.stringify({ path: file }),
-    });
-    if (res.status === 202) started++;
-    else log(`demo file ${file} was refused: ${(await res.json()).message}`);
+    const res = await api('POST', '/jobs/ingest', adminKey, file);
+    if (res.status === 202) jobs.push(res.body.workflow_id);
+    else log(`demo file ${file.path} was refused: ${res.body.message}`);
   }
-  return `${started} demo files sent to the ingest workflow (already ingested ones are answered from the ledger)`;
+  void sweepWhenLoaded(adminKey, jobs);
+  return `${jobs.length} demo files sent to the ingest workflow (already ingested ones are answered from the ledger); a diagnosis sweep follows`;
+}
+
+async function sweepWhenLoaded(adminKey, jobs) {
+  try {
+    for (const id of jobs) {
+      while (!stopping && (await api('GET', `/jobs/${encodeURIComponent(id)}`, adminKey)).body.status === 'running') await new Promise((r) => setTimeout(r, 500));
+    }
+    if (stopping) return;
+    const sweep = await api('POST', '/jobs/diagnosis-sweep', adminKey, {});
+    log(sweep.status === 202 ? `demo data loaded; diagnosis sweep started: ${sweep.body.temporal_ui_url}` : `demo sweep not started: ${sweep.body.message}`);
+  } catch (err) {
+    if (!stopping) log(`demo sweep not started: ${err.message}`);
+  }
 }
 
 async function main() {

@@ -327,4 +327,15 @@ describe('TEP-shaped sample', () => {
     for (let r = 0; r < 40; r += 5) expect(new Set(column(38).slice(r, r + 5)).size).toBe(1); // product analyser holds 5 rows
     expect(rows.flat().every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
   });
+
+  it('steps the disturbed variables away from normal from the disturbance row on, and nothing else', () => {
+    const normal = tepSampleRows(400, 5);
+    const disturbed = tepSampleRows(400, 5, { fromRow: 160, shifts: [{ column: 8, sigmas: 4 }] });
+    expect(disturbed.slice(0, 160)).toEqual(normal.slice(0, 160));
+    const after = (rows: number[][], c: number) => rows.slice(160).map((r) => r[c]);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    // Reactor temperature: σ 0.0198 °C in normal operation, so 4σ ≈ 0.08 °C higher on average.
+    expect(mean(after(disturbed, 8)) - mean(after(normal, 8))).toBeCloseTo(4 * 0.0198, 2);
+    expect(after(disturbed, 6)).toEqual(after(normal, 6));
+  });
 });

@@ -13,6 +13,7 @@ import {
   WrittenCaptures,
   writeRecording,
   WrittenFile,
+  writeTepRun,
   writeTepSample,
 } from '@him/datagen';
 
@@ -21,6 +22,9 @@ const USAGE = `usage: generate <command> [options]   (relative paths resolve fro
   captures   [--out data/generated/captures] [--days 7] [--start 2026-11-01] [--sensors 1] [--every-hours 1]
              [--seconds 2] [--seed 7] [--surge 2026-11-04,2026-11-05] [--header]
   tep-sample [--out data/samples/tep] [--rows 40] [--seed 3]
+  demo       [--out data/demo] [--days 14] [--end YYYY-MM-DD (default today, UTC)]
+             the demo plant npm start loads: g1–g5 captures every 6 h with the scripted fault history and its
+             truth, and two TEP-shaped lots (one normal, one with a step disturbance from row 160)
   samples    rewrite the small committed samples under data/samples/`;
 
 type Options = Partial<Record<string, string | boolean>>;
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
       'every-hours': { type: 'string' },
       surge: { type: 'string' },
       rows: { type: 'string' },
+      end: { type: 'string' },
     },
   });
   const started = Date.now();
@@ -134,6 +139,35 @@ async function main(): Promise<void> {
       const dir = outDir(values, 'data/generated/captures');
       reportCaptures(dir, await writeCaptures(dir, campaign));
       console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
+    case 'demo': {
+      const days = positiveInteger(values, 'days', 14);
+      const end = utcDay(text(values, 'end', new Date().toISOString().slice(0, 10)), 'end');
+      const start = new Date(end.getTime() - days * 86_400_000);
+      const dir = outDir(values, 'data/demo');
+      const campaign: CaptureCampaign = {
+        start,
+        days,
+        everyHours: 6,
+        machines: DEMO_MACHINES,
+        sensorsPerMachine: 1,
+        seconds: 2,
+        seed: 'demo',
+        history: scriptedFaultHistory(start),
+      };
+      reportCaptures(path.join(dir, 'captures'), await writeCaptures(path.join(dir, 'captures'), campaign));
+      // 480 observations = 24 h at 3 min. Lot B: reactor temperature (XMEAS 9) and cooling water outlet (XMEAS 21) step up, as in IDV 4.
+      const lots = path.join(dir, 'tep');
+      const normal = await writeTepRun(path.join(lots, 'demo_lot_a.dat'), 480, 'demo-a');
+      const disturbed = await writeTepRun(path.join(lots, 'demo_lot_b.dat'), 480, 'demo-b', {
+        fromRow: 160,
+        shifts: [
+          { column: 8, sigmas: 4 },
+          { column: 20, sigmas: 5 },
+        ],
+      });
+      console.log(`${shown(lots)}  demo_lot_a.dat ${formatCount(normal)} bytes, demo_lot_b.dat ${formatCount(disturbed)} bytes`);
       return;
     }
     case 'tep-sample':

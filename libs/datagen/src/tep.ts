@@ -74,8 +74,17 @@ function holdRows(column: number): number {
 /** Successive 3-minute samples are correlated: a first-order autoregression per variable. */
 const AUTOCORRELATION = 0.8;
 
-/** `rows` × 52 observations, rounded to 5 significant digits like the published files. */
-export function tepSampleRows(rows: number, seed: Seed): number[][] {
+/** A step disturbance: from `fromRow` on, each listed variable (0-based column) runs `sigmas` standard deviations off. */
+export interface TepDisturbance {
+  fromRow: number;
+  shifts: readonly { column: number; sigmas: number }[];
+}
+
+/**
+ * `rows` × 52 observations, rounded to 5 significant digits like the published files; with a disturbance, the
+ * listed variables step away from normal operation at its row, as a fault's first effects do.
+ */
+export function tepSampleRows(rows: number, seed: Seed, disturbance?: TepDisturbance): number[][] {
   const random = new Random(seed, 'tep');
   const state = TEP_NORMAL_OPERATION.map(() => random.gaussian());
   const current = new Array<number>(TEP_VARIABLE_COUNT).fill(0);
@@ -84,8 +93,9 @@ export function tepSampleRows(rows: number, seed: Seed): number[][] {
     TEP_NORMAL_OPERATION.forEach(([mean, sd], c) => {
       if (r % holdRows(c) !== 0) return;
       state[c] = AUTOCORRELATION * state[c] + Math.sqrt(1 - AUTOCORRELATION ** 2) * random.gaussian();
+      const shift = disturbance && r >= disturbance.fromRow ? (disturbance.shifts.find((d) => d.column === c)?.sigmas ?? 0) : 0;
       // Flows, levels, compositions and valve positions are never negative.
-      current[c] = Number(Math.max(0, mean + sd * state[c]).toPrecision(5));
+      current[c] = Number(Math.max(0, mean + sd * (state[c] + shift)).toPrecision(5));
     });
     observations.push([...current]);
   }
@@ -117,4 +127,9 @@ export async function writeTepSample(file: string, transposedFile: string, rows:
   const bytes = await writeChunks(file, [tepText(observations)]);
   const transposedBytes = await writeChunks(transposedFile, [tepText(observations, true)]);
   return { rows, bytes, transposedBytes };
+}
+
+/** One TEP-shaped run (a lot), as the published files are laid out: one observation per line. */
+export async function writeTepRun(file: string, rows: number, seed: Seed, disturbance?: TepDisturbance): Promise<number> {
+  return writeChunks(file, [tepText(tepSampleRows(rows, seed, disturbance))]);
 }

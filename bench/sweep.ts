@@ -1,0 +1,94 @@
+/* `npm run bench:sweep`: the nightly diagnosis sweep over ≥ 1.5 M new capture samples on MySQL/MariaDB. Setup (not
+ * timed): 320 generated live captures (g1–g5, 4 sensors, every 6 h for 4 days, 4 s each) through the ingest workflow.
+ * Timed in the same run:
+ *   (a) merely streaming the same samples out of the database: every capture's samples in time order, one query each;
+ *   (b) the sweep end to end: POST /jobs/diagnosis-sweep → Temporal → worker (features, the active classifier in ONNX
+ *       Runtime, one diagnosis per 1 s window and per capture, watermarks) → its KPI rollup, until the job completes.
+ * Prints the ratio b/a (bar: ≤ 2), windows/s and the worker's peak RSS (bar: < 500 MB; the peak of its whole life,
+ * ingest included) as a Markdown table for docs/BENCHMARKS.md.
+ * Env: DATABASE_URL (server; the bench uses its own database him_mes_bench), TEMPORAL_CLI.                          */
+import * as path from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { REPO_ROOT } from '@him/config';
+import { DEMO_MACHINES, planCaptures, scriptedFaultHistory, writeCaptures, type CaptureCampaign } from '@him/datagen';
+import { BenchStack, DB_URL, freshDatabase, machineLine, peakRssMb } from './stack';
+
+const START = new Date('2026-11-01T00:00:00Z');
+const CAMPAIGN: CaptureCampaign = {
+  start: START,
+  days: 4,
+  everyHours: 6,
+  machines: DEMO_MACHINES,
+  sensorsPerMachine: 4,
+  seconds: 4,
+  seed: 'bench-sweep',
+  history: scriptedFaultHistory(START),
+};
+/** Uploads in flight at once while loading (the worker's I/O concurrency). */
+const UPLOADS_AT_ONCE = 8;
+
+async function streamSamples(): Promise<{ seconds: number; samples: number; captures: number }> {
+  const conn = await createConnection({ uri: DB_URL, timezone: 'Z' });
+  try {
+    const [captures] = await conn.query<any[]>('select id from capture order by id');
+    const started = performance.now();
+    let samples = 0;
+    for (const { id } of captures) {
+      const [rows] = await conn.query<any[]>({
+        sql: 'select measured_time, value from capture_sample where capture_id = ? order by measured_time',
+        values: [id],
+        rowsAsArray: true,
+      });
+      samples += rows.length;
+    }
+    return { seconds: (performance.now() - started) / 1000, samples, captures: captures.length };
+  } finally {
+    await conn.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = path.join(REPO_ROOT, 'data', 'bench', 'captures');
+  console.log('generating the captures…');
+  const written = await writeCaptures(dir, CAMPAIGN);
+  const files = planCaptures(CAMPAIGN).map((c) => path.join(dir, c.file));
+  console.log(`${written.files} captures, ${written.rows.toLocaleString('en')} samples, ${(written.bytes / 1e6).toFixed(1)} MB`);
+  await freshDatabase();
+
+  const stack = await BenchStack.start();
+  try {
+    console.log('loading them through the ingest workflow (not timed)…');
+    for (let from = 0; from < files.length; from += UPLOADS_AT_ONCE) {
+      const ids = await Promise.all(files.slice(from, from + UPLOADS_AT_ONCE).map((f) => stack.upload(f)));
+      await Promise.all(ids.map((id) => stack.result(id)));
+    }
+
+    console.log('(a) streaming the samples out of the database…');
+    const stream = await streamSamples();
+    if (stream.samples !== written.rows) throw new Error(`streamed ${stream.samples} samples, ${written.rows} were generated`);
+
+    console.log('(b) the diagnosis sweep, end to end…');
+    const started = performance.now();
+    const sweep = await stack.result(await stack.startJob('diagnosis-sweep', { day: '2026-11-05' }));
+    const sweepSeconds = (performance.now() - started) / 1000;
+    if (sweep.items !== stream.captures) throw new Error(`the sweep diagnosed ${sweep.items} captures, ${stream.captures} were stored`);
+    const rss = peakRssMb(stack.worker.pid!);
+
+    const table = [
+      `| What | Time | Throughput |`,
+      `| --- | --- | --- |`,
+      `| (a) stream ${stream.samples.toLocaleString('en')} samples of ${stream.captures} captures out of the database | ${stream.seconds.toFixed(2)} s | ${Math.round(stream.samples / stream.seconds).toLocaleString('en')} samples/s |`,
+      `| (b) diagnosis sweep via the API (${sweep.windows.toLocaleString('en')} windows, ${sweep.diagnoses_written.toLocaleString('en')} diagnoses, KPI rollup) | ${sweepSeconds.toFixed(2)} s | ${Math.round(sweep.windows / sweepSeconds).toLocaleString('en')} windows/s |`,
+      `| ratio b/a (bar ≤ 2) | **${(sweepSeconds / stream.seconds).toFixed(2)}** | |`,
+      `| worker peak RSS, ingest included (bar < 500 MB) | ${rss.toFixed(0)} MB | |`,
+    ].join('\n');
+    console.log(`\n${machineLine()}\n\n${table}`);
+  } finally {
+    stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { addUtcDays, HEALTH_WINDOW_DAYS, healthScore, InvalidInputError, isUtcDay, utcDayStart, type DailyFaultRate } from '@him/contracts';
-import { EquipmentKind, EquipmentRepository, KpiRepository, Severity, type EquipmentDayKpi } from '@him/db';
+import { EquipmentKind, EquipmentRepository, KpiRepository, LotRepository, Severity, type EquipmentDayKpi } from '@him/db';
 import { Activity } from '../activity.decorator';
 import { episodeStats } from './fault-episodes';
 
@@ -17,6 +17,7 @@ export class KpiRollupActivities {
   constructor(
     private readonly kpis: KpiRepository,
     private readonly equipment: EquipmentRepository,
+    private readonly lots: LotRepository,
   ) {}
 
   /**
@@ -97,7 +98,7 @@ export class KpiRollupActivities {
   /** The lots the range touches (ids only: a few hundred at most). */
   @Activity()
   async findLotsForKpi(from: string, to: string): Promise<number[]> {
-    return this.kpis.findLotIdsOverlapping(new Date(utcDayStart(from)), new Date(utcDayStart(to) + DAY_MS));
+    return this.lots.findIdsOverlapping(new Date(utcDayStart(from)), new Date(utcDayStart(to) + DAY_MS));
   }
 
   /** Recomputes and upserts the KPIs of a batch of lots; returns how many. */

@@ -117,24 +117,30 @@ export class KpiService {
   }
 
   async lotKpis(q: KpiLotSearchDto): Promise<KpiLotPageDto> {
-    if (q.lot_code !== undefined && (await this.lots.findIdByCode(q.lot_code)) === undefined) throw new NotFoundError(`No lot ${q.lot_code}`);
     const only = q.equipment === undefined ? undefined : await this.named(q.equipment);
-    const page = await this.kpis.findLots({ lotCode: q.lot_code, equipmentId: only?.id, offset: q.offset, limit: q.limit });
-    const names = new Map((await this.equipment.findByIds([...new Set(page.items.map((l) => l.equipmentId))])).map((e) => [e.id, e.code]));
+    const lots = await this.lots.findLots({ code: q.lot_code, equipmentId: only?.id });
+    if (q.lot_code !== undefined && lots.length === 0) throw new NotFoundError(`No lot ${q.lot_code}`);
+    const kpis = await this.kpis.findLotKpis(lots.map((l) => l.id));
+    const rolled = lots.filter((l) => kpis.has(l.id));
+    const page = rolled.slice(q.offset, q.offset + q.limit);
+    const names = new Map((await this.equipment.findByIds([...new Set(page.map((l) => l.equipmentId))])).map((e) => [e.id, e.code]));
     return {
-      total: page.total,
-      items: page.items.map((l) => ({
-        lot_code: l.lotCode,
-        equipment: names.get(l.equipmentId) ?? String(l.equipmentId),
-        started_at: l.startedAt.toISOString(),
-        samples: l.samples,
-        anomaly_count: l.anomalyCount,
-        anomaly_rate: l.anomalyRate,
-        yield: l.yield ?? null,
-        mean_fault_probability: l.meanFaultProbability ?? null,
-        first_alarm_at: l.firstAlarmAt?.toISOString() ?? null,
-        updated_at: l.updatedAt.toISOString(),
-      })),
+      total: rolled.length,
+      items: page.map((l) => {
+        const k = kpis.get(l.id)!;
+        return {
+          lot_code: l.code,
+          equipment: names.get(l.equipmentId) ?? String(l.equipmentId),
+          started_at: l.startedAt.toISOString(),
+          samples: k.samples,
+          anomaly_count: k.anomalyCount,
+          anomaly_rate: k.anomalyRate,
+          yield: k.yield ?? null,
+          mean_fault_probability: k.meanFaultProbability ?? null,
+          first_alarm_at: k.firstAlarmAt?.toISOString() ?? null,
+          updated_at: k.updatedAt.toISOString(),
+        };
+      }),
     };
   }
 

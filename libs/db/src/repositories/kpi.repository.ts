@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { DIALECT } from '../dialect';
-import { DiagnosisLevel, KpiEquipmentDaily, KpiLot, Lot, type FaultType, type Severity } from '../entities';
+import { DiagnosisLevel, KpiEquipmentDaily, KpiLot, type FaultType, type Severity } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbDate } from '../raw-values';
 import { selectRows } from './sql';
@@ -42,9 +42,6 @@ export interface LotKpi {
 }
 
 export interface LotKpiRecord extends LotKpi {
-  lotCode: string;
-  equipmentId: number;
-  startedAt: Date;
   updatedAt: Date;
 }
 
@@ -89,13 +86,6 @@ export interface KpiDayFilter {
   to?: string;
 }
 
-export interface KpiLotFilter {
-  lotCode?: string;
-  equipmentId?: number;
-  offset: number;
-  limit: number;
-}
-
 const toDayKpi = (k: KpiEquipmentDaily): EquipmentDayKpi => ({
   equipmentId: k.equipmentId,
   day: k.day,
@@ -119,7 +109,7 @@ const toDayKpi = (k: KpiEquipmentDaily): EquipmentDayKpi => ({
 
 /**
  * The KPI tables (kpi_equipment_daily, kpi_lot) and the rollup's aggregate reads of the tables they summarise
- * (diagnoses, anomalies, predictions, process values), so that all of the rollup's SQL is in one place.
+ * (diagnoses, anomalies, predictions, process values): the rollup's SQL in one place, read-only on those tables.
  *
  * Several model versions may have diagnosed the same window or capture (each keeps its row); the rollup counts the
  * newest diagnosis of each (highest id), so a newer model's run replaces an older one's in the KPIs instead of
@@ -242,12 +232,6 @@ export class KpiRepository {
     return row?.day;
   }
 
-  /** The lots to roll up for [from, to): those started before its end and not ended before its start. */
-  async findLotIdsOverlapping(from: Date, to: Date): Promise<number[]> {
-    const lots = await this.orm.em.fork().find(Lot, { startedAt: { $lt: to }, $or: [{ endedAt: null }, { endedAt: { $gte: from } }] }, { fields: ['id'], orderBy: { id: 'asc' } });
-    return lots.map((l) => l.id);
-  }
-
   /** Computes the KPIs of the lots from their process values, anomalies and predictions, and upserts them. */
   async rollupLots(lotIds: readonly number[]): Promise<LotKpi[]> {
     if (lotIds.length === 0) return [];
@@ -309,32 +293,24 @@ export class KpiRepository {
     return kpis;
   }
 
-  /** Lot KPIs with their lot, newest lot first, and how many match. */
-  async findLots(filter: KpiLotFilter): Promise<{ items: LotKpiRecord[]; total: number }> {
-    const em = this.orm.em.fork();
-    const lotWhere: Record<string, unknown> = {};
-    if (filter.lotCode) lotWhere.code = filter.lotCode;
-    if (filter.equipmentId !== undefined) lotWhere.equipment = filter.equipmentId;
-    const lots = await em.find(Lot, lotWhere, { fields: ['id', 'code', 'equipment', 'startedAt'], orderBy: { startedAt: 'desc', id: 'desc' } });
-    const kpis = await em.find(KpiLot, { lotId: { $in: lots.map((l) => l.id) } });
-    const byLot = new Map(kpis.map((k) => [k.lotId, k]));
-    const rolled = lots.filter((l) => byLot.has(l.id));
-    const items = rolled.slice(filter.offset, filter.offset + filter.limit).map((l) => {
-      const k = byLot.get(l.id)!;
-      return {
-        lotId: l.id,
-        lotCode: l.code,
-        equipmentId: l.equipment.id,
-        startedAt: l.startedAt,
-        samples: k.samples,
-        anomalyCount: k.anomalyCount,
-        anomalyRate: k.anomalyRate,
-        yield: k.yield ?? undefined,
-        meanFaultProbability: k.meanFaultProbability ?? undefined,
-        firstAlarmAt: k.firstAlarmAt ?? undefined,
-        updatedAt: k.updatedAt,
-      };
-    });
-    return { items, total: rolled.length };
+  /** The stored KPIs of these lots (those rolled up), by lot id. */
+  async findLotKpis(lotIds: readonly number[]): Promise<Map<number, LotKpiRecord>> {
+    if (lotIds.length === 0) return new Map();
+    const rows = await this.orm.em.fork().find(KpiLot, { lotId: { $in: [...lotIds] } });
+    return new Map(
+      rows.map((k) => [
+        k.lotId,
+        {
+          lotId: k.lotId,
+          samples: k.samples,
+          anomalyCount: k.anomalyCount,
+          anomalyRate: k.anomalyRate,
+          yield: k.yield ?? undefined,
+          meanFaultProbability: k.meanFaultProbability ?? undefined,
+          firstAlarmAt: k.firstAlarmAt ?? undefined,
+          updatedAt: k.updatedAt,
+        },
+      ]),
+    );
   }
 }

@@ -11,6 +11,20 @@ export interface LotOpening {
   faultLabel?: number;
 }
 
+/** A lot as the query API lists it. */
+export interface LotRecord {
+  id: number;
+  code: string;
+  equipmentId: number;
+  startedAt: Date;
+  endedAt?: Date;
+}
+
+export interface LotFilter {
+  code?: string;
+  equipmentId?: number;
+}
+
 /** A lot whose process is known: its fault label (TEP IDV number, 0 = normal operation). */
 export interface LabelledLot {
   lotId: number;
@@ -41,9 +55,18 @@ export class LotRepository {
     return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
   }
 
-  /** The id of the lot with this code, if there is one. */
-  async findIdByCode(code: string): Promise<number | undefined> {
-    const lot = await this.orm.em.fork().findOne(Lot, { code }, { fields: ['id'] });
-    return lot?.id;
+  /** Lots, newest first. */
+  async findLots(filter: LotFilter): Promise<LotRecord[]> {
+    const where: Record<string, unknown> = {};
+    if (filter.code !== undefined) where.code = filter.code;
+    if (filter.equipmentId !== undefined) where.equipment = filter.equipmentId;
+    const lots = await this.orm.em.fork().find(Lot, where, { orderBy: { startedAt: 'desc', id: 'desc' } });
+    return lots.map((l) => ({ id: l.id, code: l.code, equipmentId: l.equipment.id, startedAt: l.startedAt, endedAt: l.endedAt ?? undefined }));
+  }
+
+  /** The ids of the lots running during [from, to): started before its end and not ended before its start. */
+  async findIdsOverlapping(from: Date, to: Date): Promise<number[]> {
+    const lots = await this.orm.em.fork().find(Lot, { startedAt: { $lt: to }, $or: [{ endedAt: null }, { endedAt: { $gte: from } }] }, { fields: ['id'], orderBy: { id: 'asc' } });
+    return lots.map((l) => l.id);
   }
 }

@@ -315,6 +315,9 @@ describe.each(DATABASE_KINDS)('KPI rollup (%s)', (kind) => {
     expect(job.status).toBe('completed');
     expect(job.result).toEqual({ from: FROM, to: TO, days: DAYS, equipment_days: expected.size, lots: 1 });
     expect(job.progress).toMatchObject({ phase: 'done', done: DAYS, total: DAYS, unit: 'days' });
+    // What the Temporal UI shows: the run's current details (its last phase).
+    const metadata = await stack.app.get(Client).workflow.getHandle(job.workflow_id).query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toBe(`done: ${DAYS} days, ${expected.size} equipment-days, 1 lots`);
 
     const res = await stack.http('GET', `/api/v1/kpi?from=${FROM}&to=${TO}&limit=1000`, { key: viewer });
     expect(res.status).toBe(200);

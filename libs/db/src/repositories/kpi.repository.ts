@@ -86,6 +86,10 @@ export interface KpiDayFilter {
   to?: string;
 }
 
+/** `d` is the newest diagnosis of its window or capture (no other model version's row came after it). */
+const NEWEST = `NOT EXISTS (SELECT 1 FROM vibration_diagnosis n WHERE n.machine_name = d.machine_name AND n.detected_at = d.detected_at
+  AND n.sensor_no = d.sensor_no AND n.level = d.level AND n.id > d.id)`;
+
 const toDayKpi = (k: KpiEquipmentDaily): EquipmentDayKpi => ({
   equipmentId: k.equipmentId,
   day: k.day,
@@ -124,9 +128,7 @@ export class KpiRepository {
 
   /** Diagnoses of one level, the newest per window or capture, detected in [from, to). */
   private currentDiagnoses(): string {
-    return `vibration_diagnosis d WHERE d.level = ? AND d.detected_at >= ? AND d.detected_at < ?
-      AND NOT EXISTS (SELECT 1 FROM vibration_diagnosis n WHERE n.machine_name = d.machine_name AND n.detected_at = d.detected_at
-        AND n.sensor_no = d.sensor_no AND n.level = d.level AND n.id > d.id)`;
+    return `vibration_diagnosis d WHERE d.level = ? AND d.detected_at >= ? AND d.detected_at < ? AND ${NEWEST}`;
   }
 
   private dayOf(column: string): string {
@@ -166,7 +168,7 @@ export class KpiRepository {
    */
   async captureStateBefore(machineName: string, at: Date): Promise<CaptureState | undefined> {
     const em = this.orm.em.fork();
-    const base = `SELECT d.detected_at AS t FROM vibration_diagnosis d WHERE d.machine_name = ? AND d.level = ? AND d.detected_at < ?`;
+    const base = `SELECT d.detected_at AS t FROM vibration_diagnosis d WHERE d.machine_name = ? AND d.level = ? AND d.detected_at < ? AND ${NEWEST}`;
     const params = [machineName, DiagnosisLevel.Capture, at];
     const one = async (extra: string, order: 'ASC' | 'DESC', more: unknown[] = []): Promise<Date | undefined> => {
       const rows = await selectRows<{ t: unknown }>(em, `${base}${extra} ORDER BY d.detected_at ${order} LIMIT 1`, [...params, ...more]);
@@ -174,7 +176,8 @@ export class KpiRepository {
     };
     const last = await selectRows<{ fault_type: number; detected_at: unknown }>(
       em,
-      `SELECT d.fault_type, d.detected_at FROM vibration_diagnosis d WHERE d.machine_name = ? AND d.level = ? AND d.detected_at < ? ORDER BY d.detected_at DESC, d.sensor_no DESC, d.id DESC LIMIT 1`,
+      `SELECT d.fault_type, d.detected_at FROM vibration_diagnosis d WHERE d.machine_name = ? AND d.level = ? AND d.detected_at < ? AND ${NEWEST}
+       ORDER BY d.detected_at DESC, d.sensor_no DESC LIMIT 1`,
       params,
     );
     if (last.length === 0) return undefined;

@@ -7,11 +7,12 @@ import { KpiRollupActivities } from './kpi/kpi-rollup.activities';
 import { MySqlBulkLoader } from './ingest/mysql-bulk-loader';
 import { SqliteBulkLoader } from './ingest/sqlite-bulk-loader';
 import { RetrainActivities } from './retrain/retrain.activities';
+import { LotDiagnosisActivities } from './sweep/lot-diagnosis.activities';
 
-export { AuditRetentionActivities, IngestActivities, KpiRollupActivities, RetrainActivities };
+export { AuditRetentionActivities, IngestActivities, KpiRollupActivities, LotDiagnosisActivities, RetrainActivities };
 
 /** Every injectable class with Temporal activities (its methods declared with `@Activity()`). */
-export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities, KpiRollupActivities, RetrainActivities] as const;
+export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities, KpiRollupActivities, RetrainActivities, LotDiagnosisActivities] as const;
 
 /** What the activity classes need besides the ORM: the bulk loader of the configured database. */
 export const ACTIVITY_DEPENDENCIES: Provider[] = [

@@ -11,6 +11,8 @@ export const TEST_NAMESPACES = [
   'vibration',
   'retrain',
   'worker-signals',
+  'lot-diagnosis',
+  'anomalies',
   'kpi-sqlite',
   'kpi-mysql',
 ] as const;

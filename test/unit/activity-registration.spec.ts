@@ -25,11 +25,29 @@ describe('activity registration', () => {
         'promoteModelVersion',
         'countExpiredAuditEntries',
         'purgeExpiredAuditEntries',
+        'diagnoseLot',
       ]),
     );
   });
 
+  it('runs the lot diagnosis on the CPU queue (inference)', () => {
+    expect(Object.keys(collectActivities(app, 'cpu'))).toContain('diagnoseLot');
+  });
+
   it('registers no private helper', () => {
-    for (const helper of ['resolve', 'prepareTarget', 'reject', 'recordRejections', 'ensureEquipment', 'chunkSource', 'allowedCutoff']) expect(registered).not.toContain(helper);
+    for (const helper of [
+      'resolve',
+      'prepareTarget',
+      'reject',
+      'recordRejections',
+      'ensureEquipment',
+      'chunkSource',
+      'allowedCutoff',
+      'detect',
+      'forecast',
+      'readPastWatermark',
+      'commit',
+    ])
+      expect(registered).not.toContain(helper);
   });
 });

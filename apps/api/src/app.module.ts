@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@him/config';
 import { DatabaseModule } from '@him/db';
 import { RegistryModule } from '@him/registry';
+import { AnomaliesModule } from './anomalies/anomalies.module';
 import { AuditModule } from './audit/audit.module';
 import { AdminBootstrap } from './auth/admin-bootstrap';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -34,6 +35,7 @@ export class AppModule {
         IngestModule,
         ModelsModule,
         VibrationModule,
+        AnomaliesModule,
       ],
       providers: [
         AdminBootstrap,

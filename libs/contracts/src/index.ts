@@ -10,3 +10,4 @@ export * from './retrain';
 export * from './sweep';
 export * from './kpi';
 export * from './health-score';
+export * from './anomaly-severity';

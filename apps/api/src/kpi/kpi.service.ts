@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
 import { addUtcDays, explainHealthScore, HEALTH_WINDOW_DAYS, healthScore, NotFoundError, utcDaysBetween } from '@him/contracts';
-import { EquipmentRepository, KpiRepository, LotRepository, type EquipmentDayKpi, type EquipmentRecord } from '@him/db';
+import { EquipmentRepository, KpiRepository, LotRepository, type EquipmentDayKpi } from '@him/db';
 import { VIBRATION_CLASSES } from '@him/ml';
 import { assertDayRange } from '../common/day-range';
 import type { EquipmentHealthDto, KpiGranularity, KpiLotPageDto, KpiLotSearchDto, KpiPageDto, KpiPeriodDto, KpiSearchDto } from './kpi.dto';
@@ -99,7 +99,7 @@ export class KpiService {
     assertDayRange(from, to, this.config.kpiMaxRangeDays);
     const only = q.equipment === undefined ? undefined : await this.named(q.equipment);
     const rows = await this.kpis.findDays({ equipmentIds: only && [only.id], from, to });
-    const names = new Map((only ? [only] : await this.equipment.findByIds([...new Set(rows.map((r) => r.equipmentId))])).map((e) => [e.id, e.code]));
+    const names = only ? new Map([[only.id, only.code]]) : await this.equipment.findCodes(rows.map((r) => r.equipmentId));
 
     const groups = new Map<string, { equipment: string; period: { start: string; end: string }; rows: EquipmentDayKpi[] }>();
     for (const r of rows) {
@@ -123,7 +123,7 @@ export class KpiService {
     const kpis = await this.kpis.findLotKpis(lots.map((l) => l.id));
     const rolled = lots.filter((l) => kpis.has(l.id));
     const page = rolled.slice(q.offset, q.offset + q.limit);
-    const names = new Map((await this.equipment.findByIds([...new Set(page.map((l) => l.equipmentId))])).map((e) => [e.id, e.code]));
+    const names = await this.equipment.findCodes(page.map((l) => l.equipmentId));
     return {
       total: rolled.length,
       items: page.map((l) => {
@@ -169,9 +169,9 @@ export class KpiService {
     };
   }
 
-  private async named(name: string): Promise<EquipmentRecord> {
-    const equipment = await this.equipment.findByCode(name);
-    if (!equipment) throw new NotFoundError(`No equipment named ${name}`);
-    return equipment;
+  private async named(name: string): Promise<{ id: number; code: string }> {
+    const id = await this.equipment.findIdByCode(name);
+    if (id === null) throw new NotFoundError(`No equipment named ${name}`);
+    return { id, code: name };
   }
 }

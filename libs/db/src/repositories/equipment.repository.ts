@@ -4,10 +4,6 @@ import { Equipment, EquipmentKind } from '../entities/equipment.entity';
 import { Sensor } from '../entities/sensor.entity';
 import { sqlFork } from './sql-fork';
 
-export interface EquipmentRecord extends EquipmentIdentity {
-  id: number;
-}
-
 export interface EquipmentIdentity {
   code: string;
   name: string;
@@ -49,16 +45,16 @@ export class EquipmentRepository {
     return em.findOneOrFail(Sensor, key);
   }
 
-  /** The equipment with this code (the plant's name, e.g. g3), if registered. */
-  async findByCode(code: string): Promise<EquipmentRecord | undefined> {
-    const found = await this.orm.em.fork().findOne(Equipment, { code });
-    return found ? { id: found.id, code: found.code, name: found.name, kind: found.kind } : undefined;
+  /** The id of the equipment with this code (its name in the API: g3, TEP), or null. */
+  async findIdByCode(code: string): Promise<number | null> {
+    const found = await this.orm.em.fork().findOne(Equipment, { code }, { fields: ['id'] });
+    return found?.id ?? null;
   }
 
-  /** Equipment by id, for naming rows that carry only the id. */
-  async findByIds(ids: readonly number[]): Promise<EquipmentRecord[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.orm.em.fork().find(Equipment, { id: { $in: [...ids] } }, { orderBy: { code: 'asc' } });
-    return rows.map((e) => ({ id: e.id, code: e.code, name: e.name, kind: e.kind }));
+  /** The codes of these equipment ids (ids that do not exist are left out). */
+  async findCodes(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.orm.em.fork().find(Equipment, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'code'] });
+    return new Map(rows.map((e) => [e.id, e.code]));
   }
 }

@@ -1,21 +1,25 @@
 import type { Provider } from '@nestjs/common';
+import { AnomalyRepository } from './anomaly.repository';
 import { CaptureRepository } from './capture.repository';
 import { EquipmentRepository } from './equipment.repository';
 import { IngestLedgerRepository } from './ingest-ledger.repository';
 import { KpiRepository } from './kpi.repository';
 import { LotRepository } from './lot.repository';
 import { ModelVersionRepository } from './model-version.repository';
+import { PredictionRepository } from './prediction.repository';
 import { ProcessValueRepository } from './process-value.repository';
 import { SweepWatermarkRepository } from './sweep-watermark.repository';
 import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
 
+export * from './anomaly.repository';
 export * from './capture.repository';
 export * from './equipment.repository';
 export * from './ingest-ledger.repository';
 export * from './kpi.repository';
 export * from './lot.repository';
 export * from './model-version.repository';
+export * from './prediction.repository';
 export * from './process-value.repository';
 export * from './sql';
 export * from './sweep-watermark.repository';
@@ -28,12 +32,14 @@ export * from './vibration-diagnosis.repository';
  * works in its own EntityManager fork unless it is handed a transaction's.
  */
 export const REPOSITORIES: Provider[] = [
+  AnomalyRepository,
   CaptureRepository,
   EquipmentRepository,
   IngestLedgerRepository,
   KpiRepository,
   LotRepository,
   ModelVersionRepository,
+  PredictionRepository,
   ProcessValueRepository,
   SweepWatermarkRepository,
   VibrationDataRepository,

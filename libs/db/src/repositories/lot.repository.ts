@@ -11,15 +11,6 @@ export interface LotOpening {
   faultLabel?: number;
 }
 
-/** A lot as the query API lists it. */
-export interface LotRecord {
-  id: number;
-  code: string;
-  equipmentId: number;
-  startedAt: Date;
-  endedAt?: Date;
-}
-
 export interface LotFilter {
   code?: string;
   equipmentId?: number;
@@ -30,6 +21,15 @@ export interface LabelledLot {
   lotId: number;
   code: string;
   faultLabel: number;
+}
+
+/** A lot as the sweep and the API read it. */
+export interface LotRecord {
+  id: number;
+  code: string;
+  equipmentId: number;
+  startedAt: Date;
+  faultLabel?: number;
 }
 
 /** Production runs (lots) of process units. */
@@ -55,13 +55,25 @@ export class LotRepository {
     return lots.map((l) => ({ lotId: l.id, code: l.code, faultLabel: l.faultLabel! }));
   }
 
+  async findByCode(code: string): Promise<LotRecord | null> {
+    const lot = await this.orm.em.fork().findOne(Lot, { code });
+    return lot ? { id: lot.id, code: lot.code, equipmentId: lot.equipment.id, startedAt: lot.startedAt, faultLabel: lot.faultLabel ?? undefined } : null;
+  }
+
+  /** The codes of these lots, by id (lots that do not exist are left out). */
+  async findCodes(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const lots = await this.orm.em.fork().find(Lot, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'code'] });
+    return new Map(lots.map((l) => [l.id, l.code]));
+  }
+
   /** Lots, newest first. */
   async findLots(filter: LotFilter): Promise<LotRecord[]> {
     const where: Record<string, unknown> = {};
     if (filter.code !== undefined) where.code = filter.code;
     if (filter.equipmentId !== undefined) where.equipment = filter.equipmentId;
     const lots = await this.orm.em.fork().find(Lot, where, { orderBy: { startedAt: 'desc', id: 'desc' } });
-    return lots.map((l) => ({ id: l.id, code: l.code, equipmentId: l.equipment.id, startedAt: l.startedAt, endedAt: l.endedAt ?? undefined }));
+    return lots.map((l) => ({ id: l.id, code: l.code, equipmentId: l.equipment.id, startedAt: l.startedAt, faultLabel: l.faultLabel ?? undefined }));
   }
 
   /** The ids of the lots running during [from, to): started before its end and not ended before its start. */

@@ -54,4 +54,41 @@ export class ProcessValueRepository {
       after = values[values.length - 1];
     }
   }
+
+  /** When `tag` was last measured in the lot (one index lookup), or undefined for a lot without values. */
+  async lastMeasuredAt(lotId: number, tag: string): Promise<Date | undefined> {
+    const [row] = await selectRows<{ measured_at: unknown }>(
+      this.orm.em.fork(),
+      'SELECT measured_at FROM process_value WHERE lot_id = ? AND tag = ? ORDER BY measured_at DESC LIMIT 1',
+      [lotId, tag],
+    );
+    return row ? dbDate(row.measured_at) : undefined;
+  }
+
+  /**
+   * When the `count`-th newest measurement of `tag` at or before `at` was taken: where a read that wants `count`
+   * observations of history before `at` starts. Undefined when the lot has fewer (read it from its start).
+   */
+  async historyStart(lotId: number, tag: string, at: Date, count: number): Promise<Date | undefined> {
+    if (count < 1) return undefined;
+    const [row] = await selectRows<{ measured_at: unknown }>(
+      this.orm.em.fork(),
+      'SELECT measured_at FROM process_value WHERE lot_id = ? AND tag = ? AND measured_at <= ? ORDER BY measured_at DESC LIMIT 1 OFFSET ?',
+      [lotId, tag, at, count - 1],
+    );
+    return row ? dbDate(row.measured_at) : undefined;
+  }
+
+  /**
+   * Every value of the lot measured at or after `from` (all of them without it), in (measured_at, tag) order. Whole in
+   * memory: callers bound it to one lot (a TEP run is at most a few thousand observations of 52 tags).
+   */
+  async readLotFrom(lotId: number, from?: Date): Promise<ProcessValueRecord[]> {
+    const rows = await selectRows<{ tag: string; measured_at: unknown; value: number }>(
+      this.orm.em.fork(),
+      `SELECT tag, measured_at, value FROM process_value WHERE lot_id = ?${from ? ' AND measured_at >= ?' : ''} ORDER BY measured_at, tag`,
+      from ? [lotId, from] : [lotId],
+    );
+    return rows.map((v) => ({ tag: v.tag, measuredAt: dbDate(v.measured_at), value: Number(v.value) }));
+  }
 }

@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { DIALECT } from '../dialect';
+import { Anomaly, type AnomalyMethod, type Severity, type TagContribution } from '../entities';
+import type { Dialect } from '../orm-config';
+import { insertIgnore, sortByKey } from './sql';
+
+/** An alarm to store (what a detector found at one observation). */
+export interface AnomalyDraft {
+  equipmentId: number;
+  lotId: number;
+  detectedAt: Date;
+  method: AnomalyMethod;
+  score: number;
+  severity: Severity;
+  topTags: TagContribution[];
+  windowStart: Date;
+  windowEnd: Date;
+  /** `name@version` of the detector: part of the natural key. */
+  modelVersion: string;
+  jobId?: string;
+}
+
+/** A stored anomaly, as read. */
+export interface AnomalyRecord {
+  id: number;
+  equipmentId: number;
+  lotId?: number;
+  detectedAt: Date;
+  method: AnomalyMethod;
+  score: number;
+  severity: Severity;
+  topTags: TagContribution[];
+  windowStart?: Date;
+  windowEnd?: Date;
+  modelVersion: string;
+  jobId?: string;
+  acknowledgedBy?: string;
+  acknowledgedAt?: Date;
+  note?: string;
+}
+
+export interface AnomalyFilter {
+  equipmentId?: number;
+  lotId?: number;
+  from?: Date;
+  to?: Date;
+  severity?: Severity;
+  acknowledged?: boolean;
+}
+
+export interface Acknowledgement {
+  by: string;
+  at: Date;
+  note?: string;
+}
+
+const COLUMNS = ['equipment_id', 'lot_id', 'detected_at', 'method', 'score', 'severity', 'top_tags', 'window_start', 'window_end', 'model_version', 'job_id'] as const;
+
+const toRecord = (a: Anomaly): AnomalyRecord => ({
+  id: a.id,
+  equipmentId: a.equipmentId,
+  lotId: a.lotId ?? undefined,
+  detectedAt: a.detectedAt,
+  method: a.method,
+  score: a.score,
+  severity: a.severity,
+  topTags: a.topTags ?? [],
+  windowStart: a.windowStart ?? undefined,
+  windowEnd: a.windowEnd ?? undefined,
+  modelVersion: a.modelVersion,
+  jobId: a.jobId ?? undefined,
+  acknowledgedBy: a.acknowledgedBy ?? undefined,
+  acknowledgedAt: a.acknowledgedAt ?? undefined,
+  note: a.note ?? undefined,
+});
+
+/** Process anomalies: the sweep's idempotent writes, the API's filtered pages and acknowledgements. */
+@Injectable()
+export class AnomalyRepository {
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(DIALECT) private readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Stores the anomalies whose natural key (equipment, lot, method, detected_at, model version) is new, in `tx` when
+   * given; returns how many were new. A re-run of the same model over the same observations stores nothing.
+   */
+  insertIgnore(drafts: readonly AnomalyDraft[], tx?: EntityManager): Promise<number> {
+    const rows = sortByKey(drafts, (d) => [d.equipmentId, d.lotId, d.method, d.detectedAt.getTime(), d.modelVersion]).map((d) => [
+      d.equipmentId,
+      d.lotId,
+      d.detectedAt,
+      d.method,
+      d.score,
+      d.severity,
+      JSON.stringify(d.topTags),
+      d.windowStart,
+      d.windowEnd,
+      d.modelVersion,
+      d.jobId ?? null,
+    ]);
+    return insertIgnore(tx ?? this.orm.em.fork(), this.dialect, 'anomaly', COLUMNS, rows);
+  }
+
+  /** One page of matching anomalies, newest first, and how many match in all. */
+  async findPage(filter: AnomalyFilter, limit: number, offset: number): Promise<{ items: AnomalyRecord[]; total: number }> {
+    const where: FilterQuery<Anomaly> = {};
+    if (filter.equipmentId !== undefined) where.equipmentId = filter.equipmentId;
+    if (filter.lotId !== undefined) where.lotId = filter.lotId;
+    if (filter.from || filter.to) where.detectedAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
+    if (filter.severity) where.severity = filter.severity;
+    if (filter.acknowledged !== undefined) where.acknowledgedAt = filter.acknowledged ? { $ne: null } : null;
+    const [rows, total] = await this.orm.em.fork().findAndCount(Anomaly, where, { orderBy: { detectedAt: 'desc', id: 'desc' }, limit, offset });
+    return { items: rows.map(toRecord), total };
+  }
+
+  async findById(id: number): Promise<AnomalyRecord | null> {
+    const found = await this.orm.em.fork().findOne(Anomaly, { id });
+    return found ? toRecord(found) : null;
+  }
+
+  /** Records the first acknowledgement of an anomaly; false when it does not exist or is acknowledged already. */
+  async acknowledge(id: number, ack: Acknowledgement): Promise<boolean> {
+    const changed = await this.orm.em.fork().nativeUpdate(Anomaly, { id, acknowledgedAt: null }, { acknowledgedBy: ack.by, acknowledgedAt: ack.at, note: ack.note ?? null });
+    return changed === 1;
+  }
+}

@@ -1,0 +1,141 @@
+/** @jest-environment ./test/support/onnx-environment.ts */
+// The TEP-lot side of the nightly sweep on real Braatz runs: ingested through the API, diagnosed by the worker's
+// diagnoseLot with the shipped (active) detector and LSTM, read back through GET /api/v1/anomalies. The anomaly rates
+// before and after the fault onset must be the detection and false-alarm rates `npm run eval:models` computes for
+// the same detector on the same files. TEP_LOT_FILES=all runs every dNN_te.dat (slow); the default is a handful.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '@him/config';
+import { Anomaly, Prediction, SeriesKind, SweepWatermark, SweepWatermarkRepository } from '@him/db';
+import { TEP_SAMPLE_MS } from '@him/ingest';
+import { loadServableModel, readTepFile, scoreTepRunOnnx, TEP_DETECTOR_NAME, TEP_FAULT_START, TEP_LSTM_NAME, tepLstmFacts, tepPreprocessingFromModel } from '@him/ml';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
+import { LotDiagnosis } from '../support/lot-diagnosis';
+import { ADMIN_KEY, TestStack } from '../support/stack';
+
+const TEP_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'tep');
+const FILES =
+  process.env.TEP_LOT_FILES === 'all' ? Array.from({ length: 22 }, (_, f) => `d${String(f).padStart(2, '0')}_te.dat`) : ['d00_te.dat', 'd01_te.dat', 'd05_te.dat', 'd11_te.dat'];
+const START = Date.parse('2026-01-02T00:00:00Z');
+const at = (row: number) => new Date(START + row * TEP_SAMPLE_MS).toISOString();
+const kind = DATABASE_KINDS[DATABASE_KINDS.length - 1];
+const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'data', 'models', name, 'v1.onnx'));
+
+(fs.existsSync(TEP_DIR) ? describe : describe.skip)(`diagnoseLot on real TEP runs (${kind})`, () => {
+  let db: TestDatabase;
+  let stack: TestStack;
+  let sweep: LotDiagnosis;
+  let viewer: string;
+  /** Rows of each file on which the shipped detector alarms, scored as eval:models scores them. */
+  const evaluated = new Map<string, { rows: number; alarms: number[] }>();
+  const lotOf = (file: string) => file.replace(/\.dat$/, '');
+
+  const anomalyTotal = async (lot: string, range: string) => (await stack.http('GET', `/api/v1/anomalies?lot_code=${lot}&limit=1${range}`, { key: viewer })).body.total as number;
+  const alarmRows = async (lot: string) => {
+    const rows: number[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = (await stack.http('GET', `/api/v1/anomalies?lot_code=${lot}&limit=1000&offset=${offset}`, { key: viewer })).body;
+      rows.push(...page.items.map((a: { detected_at: string }) => (Date.parse(a.detected_at) - START) / TEP_SAMPLE_MS));
+      if (page.items.length < 1000) return rows.sort((a, b) => a - b);
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind, 'lot-diagnosis');
+    stack = await TestStack.start({ db, namespace: 'lot-diagnosis' });
+    viewer = await stack.issueKey('viewer');
+    sweep = await LotDiagnosis.start(stack.config);
+    const detector = await loadServableModel(TEP_DETECTOR_NAME, shippedModel(TEP_DETECTOR_NAME));
+    const p = tepPreprocessingFromModel(detector.metadata);
+    for (const file of FILES) {
+      const started = await stack.upload(file, fs.readFileSync(path.join(TEP_DIR, file)), { start_time: new Date(START).toISOString() });
+      expect((await stack.finishedJob(started.body.workflow_id)).status).toBe('completed');
+      const run = await readTepFile(TEP_DIR, file);
+      const { score } = await scoreTepRunOnnx(detector.session, p, run);
+      evaluated.set(lotOf(file), { rows: run.length, alarms: Array.from(score).flatMap((s, r) => (s > p.threshold ? [r] : [])) });
+    }
+  }, 600_000);
+
+  afterAll(async () => {
+    await sweep?.close();
+    await stack?.close();
+    await db?.drop();
+  });
+
+  it('writes an anomaly per alarming observation: rates before and after the onset equal the evaluation’s, per lot', async () => {
+    const lstm = tepLstmFacts((await loadServableModel(TEP_LSTM_NAME, shippedModel(TEP_LSTM_NAME))).metadata.properties);
+    const lines: string[] = [];
+    for (const file of FILES) {
+      const lot = lotOf(file);
+      const { rows, alarms } = evaluated.get(lot)!;
+      const result = await sweep.diagnose(lot, 'sweep-test-1');
+      expect(result).toEqual({
+        series: { kind: 'lot', key: lot },
+        items: rows,
+        windows: 0,
+        diagnoses_written: 0,
+        anomalies_written: alarms.length,
+        predictions_written: rows - lstm.steps + 1,
+        models: ['tep-detector@1', 'tep-lstm@1'],
+        days: ['2026-01-02', '2026-01-03'],
+        data_until: at(rows - 1),
+      });
+      const before = (await anomalyTotal(lot, `&to=${at(TEP_FAULT_START - 1)}`)) / TEP_FAULT_START;
+      const after = (await anomalyTotal(lot, `&from=${at(TEP_FAULT_START)}`)) / (rows - TEP_FAULT_START);
+      const evalBefore = alarms.filter((r) => r < TEP_FAULT_START).length / TEP_FAULT_START;
+      const evalAfter = alarms.filter((r) => r >= TEP_FAULT_START).length / (rows - TEP_FAULT_START);
+      const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+      lines.push(`${lot}: rows <160 ${pct(before)} (eval ${pct(evalBefore)}), rows ≥160 ${pct(after)} (eval ${pct(evalAfter)})`);
+      expect(Math.abs(before - evalBefore)).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(after - evalAfter)).toBeLessThanOrEqual(0.005);
+      // Not only the rates: the very observations.
+      expect(await alarmRows(lot)).toEqual(alarms);
+    }
+    console.log(`anomaly rate per lot, sweep vs eval:models (shipped tep-detector@1):\n${lines.join('\n')}`);
+
+    const [first] = (await stack.http('GET', `/api/v1/anomalies?lot_code=d01_te&from=${at(TEP_FAULT_START)}&limit=1`, { key: viewer })).body.items;
+    expect(first).toMatchObject({ equipment: 'TEP', lot_code: 'd01_te', method: 'ensemble', model_version: 'tep-detector@1', job_id: 'sweep-test-1', acknowledged_at: null });
+    expect(first.top_tags).toHaveLength(3);
+    expect(first.top_tags[0].contribution).toBeGreaterThanOrEqual(first.top_tags[2].contribution);
+    // The rolling window of the detector's features: ten observations up to the alarming one.
+    expect(Date.parse(first.detected_at) - Date.parse(first.window_start)).toBe(9 * TEP_SAMPLE_MS);
+    expect(first.window_end).toBe(first.detected_at);
+  });
+
+  it('a re-run writes nothing new, and nor does one that lost its watermarks (the natural keys hold)', async () => {
+    const count = async () => [await sweep.orm.em.fork().count(Anomaly, {}), await sweep.orm.em.fork().count(Prediction, {})];
+    const stored = await count();
+    for (const file of FILES) {
+      expect(await sweep.diagnose(lotOf(file), 'sweep-test-2')).toMatchObject({ items: 0, anomalies_written: 0, predictions_written: 0, days: [], data_until: null });
+    }
+    await sweep.orm.em.fork().nativeDelete(SweepWatermark, {});
+    const lot = lotOf(FILES[1]);
+    expect(await sweep.diagnose(lot, 'sweep-test-3')).toMatchObject({ items: evaluated.get(lot)!.rows, anomalies_written: 0, predictions_written: 0 });
+    expect(await count()).toEqual(stored);
+  });
+
+  it('resumed from a watermark mid-lot, it scores the rest with the history it needs: the same alarms and forecasts again', async () => {
+    const lot = lotOf(FILES[1]);
+    const { alarms } = evaluated.get(lot)!;
+    const em = sweep.orm.em.fork();
+    const lotId = (await em.getConnection().execute('select id from lot where code = ?', [lot]))[0].id;
+    // As if the last sweep had stopped after observation 400: its later rows and watermark gone.
+    const cut = new Date(at(400));
+    await em.nativeDelete(SweepWatermark, {});
+    const anomaliesGone = await em.nativeDelete(Anomaly, { lotId, detectedAt: { $gt: cut } });
+    const predictionsGone = await em.nativeDelete(Prediction, { lotId, predictedAt: { $gt: cut } });
+    const repo = new SweepWatermarkRepository(sweep.orm, kind);
+    for (const modelName of [TEP_DETECTOR_NAME, TEP_LSTM_NAME]) {
+      await repo.transaction((tx) => repo.advance(tx, { seriesKind: SeriesKind.Lot, seriesKey: lot, modelName, position: cut.getTime() }));
+    }
+    const result = await sweep.diagnose(lot, 'sweep-test-4');
+    expect(result).toMatchObject({ items: evaluated.get(lot)!.rows - 401, anomalies_written: anomaliesGone, predictions_written: predictionsGone });
+    expect(anomaliesGone).toBeGreaterThan(0);
+    expect(await alarmRows(lot)).toEqual(alarms);
+  });
+
+  it('refuses a lot that does not exist', async () => {
+    await expect(sweep.diagnose('d99_te', 'sweep-test-5')).rejects.toThrow('no lot d99_te');
+    expect((await stack.http('GET', '/api/v1/anomalies?lot_code=d99_te', { key: ADMIN_KEY })).status).toBe(404);
+  });
+});

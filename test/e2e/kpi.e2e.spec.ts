@@ -9,13 +9,14 @@ import { HEALTH_WINDOW_DAYS, healthScore, jobStart, utcDayStart, type DailyFault
 import {
   Anomaly,
   AnomalyMethod,
+  AnomalyRepository,
   DiagnosisLevel,
   EquipmentKind,
   EquipmentRepository,
   KpiEquipmentDaily,
   KpiLot,
   LotRepository,
-  Prediction,
+  PredictionRepository,
   ProcessValue,
   Severity,
   VibrationDiagnosisRepository,
@@ -261,30 +262,42 @@ describe.each(DATABASE_KINDS)('KPI rollup (%s)', (kind) => {
       { machine: 'tep', at: at(7), severity: Severity.High, lot: true },
       { machine: 'tep', at: at(12), severity: Severity.Low, lot: true },
     ];
-    await em.insertMany(
-      Anomaly,
-      anomalies.map((a) => ({
-        equipmentId: ids[a.machine],
-        lotId: 'lot' in a ? lot.id : undefined,
+    // The detector's lot anomalies and the predictor's forecasts through their repositories; AnomalyRepository
+    // stores lot anomalies only, so the machines' few go in through the ORM.
+    const lotAnomalies = anomalies.filter((a) => 'lot' in a);
+    await stack.app.get(AnomalyRepository).insertIgnore(
+      lotAnomalies.map((a) => ({
+        equipmentId: tep.id,
+        lotId: lot.id,
         detectedAt: a.at,
         method: 'method' in a ? a.method! : AnomalyMethod.Ensemble,
         score: 1,
         severity: a.severity,
+        topTags: [{ tag: 'XMEAS_1', contribution: 1 }],
+        windowStart: a.at,
+        windowEnd: a.at,
         modelVersion: 'tep-detector@1',
       })),
     );
     await em.insertMany(
-      Prediction,
-      [0.2, 0.4, 0.9].map((probability, k) => ({
-        equipmentId: tep.id,
-        lotId: lot.id,
-        tag: 'fault',
-        predictedAt: at(k),
-        horizonMinutes: 30,
-        probability,
-        modelVersion: 'tep-lstm@1',
-      })),
+      Anomaly,
+      anomalies
+        .filter((a) => !('lot' in a))
+        .map((a) => ({ equipmentId: ids[a.machine], detectedAt: a.at, method: AnomalyMethod.Ensemble, score: 1, severity: a.severity, modelVersion: 'vibration-test@1' })),
     );
+    await stack.app
+      .get(PredictionRepository)
+      .insertIgnore(
+        [0.2, 0.4, 0.9].map((probability, k) => ({
+          equipmentId: tep.id,
+          lotId: lot.id,
+          tag: 'fault',
+          predictedAt: at(k),
+          horizonMinutes: 30,
+          probability,
+          modelVersion: 'tep-lstm@1',
+        })),
+      );
     expected = recompute([...drafts, ...newer], anomalies);
   }, 120_000);
 

@@ -3,6 +3,7 @@ import {
   addUtcDays,
   INVALID_INPUT,
   isUtcDay,
+  KPI_ROLLUP_DAYS_PER_ACTIVITY,
   KPI_ROLLUP_DAYS_PER_RUN,
   KPI_ROLLUP_LOTS_PER_BATCH,
   progressQuery,
@@ -16,14 +17,16 @@ import type { KpiRollupActivities } from '../activities/kpi/kpi-rollup.activitie
 
 const OPTIONS = {
   taskQueue: TASK_QUEUES.io,
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '10 minutes',
   retry: { maximumAttempts: 10, maximumInterval: '30 seconds' },
 } as const;
+// A batch of days heartbeats after each day: a worker that dies mid-batch is noticed within a minute.
+const DAYS_OPTIONS = { ...OPTIONS, heartbeatTimeout: '1 minute' } as const;
 const acts = proxyActivities<KpiRollupActivities>(OPTIONS);
 
 /**
- * KPI rollup over a range of UTC days: one activity per day (each upserts that day's rows of every equipment, so a
- * retried or re-run day writes the same rows), then the lots the range touches in batches. A long backfill continues
+ * KPI rollup over a range of UTC days: one activity per KPI_ROLLUP_DAYS_PER_ACTIVITY days (each upserts its days'
+ * rows of every equipment, so a retried or re-run day writes the same rows), then the lots the range touches in batches. A long backfill continues
  * as new every KPI_ROLLUP_DAYS_PER_RUN days, handing on where it is and its totals.
  */
 export async function kpiRollup(input: KpiRollupInput): Promise<KpiRollupResult> {
@@ -38,16 +41,21 @@ export async function kpiRollup(input: KpiRollupInput): Promise<KpiRollupResult>
 
   const daysPerRun = input.daysPerRun ?? KPI_ROLLUP_DAYS_PER_RUN;
   let day = input.carried?.nextDay ?? from;
-  for (let inThisRun = 0; day <= to; inThisRun++, day = addUtcDays(day, 1)) {
+  for (let inThisRun = 0; day <= to;) {
     if (inThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof kpiRollup>({ ...input, carried: { nextDay: day, days: progress.done, equipmentDays } });
     }
-    const details = `rolling up ${day} (${progress.done + 1}/${totalDays} days)`;
+    const batch = Math.min(KPI_ROLLUP_DAYS_PER_ACTIVITY, daysPerRun - inThisRun, utcDaysBetween(day, to));
+    const last = addUtcDays(day, batch - 1);
+    const span = batch === 1 ? day : `${day} … ${last}`;
+    const details = `rolling up ${span} (${progress.done + batch}/${totalDays} days)`;
     progress.message = details;
     setCurrentDetails(details);
-    const result = await acts.rollupKpiDay.executeWithOptions({ ...OPTIONS, summary: `KPIs of ${day}` }, [day]);
+    const result = await acts.rollupKpiDays.executeWithOptions({ ...DAYS_OPTIONS, summary: `KPIs of ${span}` }, [day, last]);
     equipmentDays += result.equipmentDays;
-    progress.done += 1;
+    progress.done += result.days;
+    inThisRun += result.days;
+    day = addUtcDays(last, 1);
   }
 
   progress.phase = 'lots';

@@ -21,6 +21,8 @@ export interface EpisodeStats {
   mtbfHours?: number;
   /** Mean length of the episodes repaired on the day (first fault to first normal diagnosis after it, earlier days included). */
   mttrHours?: number;
+  /** Where the sequence stands after the day: the next day's start. */
+  end: EpisodeStart;
 }
 
 const meanHours = (ms: number[]) => (ms.length ? ms.reduce((a, b) => a + b, 0) / ms.length / HOUR_MS : undefined);
@@ -49,5 +51,5 @@ export function episodeStats(start: EpisodeStart | undefined, points: readonly E
       since = p.at;
     }
   }
-  return { faultEpisodes, mtbfHours: meanHours(upTimes), mttrHours: meanHours(repairTimes) };
+  return { faultEpisodes, mtbfHours: meanHours(upTimes), mttrHours: meanHours(repairTimes), end: { faulty, since } };
 }

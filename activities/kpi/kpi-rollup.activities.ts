@@ -1,17 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { addUtcDays, HEALTH_WINDOW_DAYS, healthScore, InvalidInputError, isUtcDay, utcDayStart, type DailyFaultRate } from '@him/contracts';
+import { heartbeat } from '@temporalio/activity';
+import {
+  addUtcDays,
+  HEALTH_WINDOW_DAYS,
+  healthScore,
+  InvalidInputError,
+  isUtcDay,
+  KPI_ROLLUP_DAYS_PER_ACTIVITY,
+  utcDaysBetween,
+  utcDayStart,
+  type DailyFaultRate,
+} from '@him/contracts';
 import { EquipmentKind, EquipmentRepository, KpiRepository, LotRepository, Severity, type EquipmentDayKpi } from '@him/db';
 import { Activity } from '../activity.decorator';
-import { episodeStats } from './fault-episodes';
+import { episodeStats, type EpisodeStart } from './fault-episodes';
 
 const DAY_MS = 86_400_000;
+const COUNT_COLUMNS = ['countNormal', 'countUnbalance', 'countLooseness', 'countUnbalanceLooseness'] as const;
+const SEVERITY_COLUMNS = {
+  [Severity.Low]: 'anomaliesLow',
+  [Severity.Medium]: 'anomaliesMedium',
+  [Severity.High]: 'anomaliesHigh',
+  [Severity.Critical]: 'anomaliesCritical',
+} as const;
 
-export interface KpiDayResult {
-  day: string;
+export interface KpiDaysResult {
+  days: number;
   equipmentDays: number;
 }
 
-/** Activities of the `kpi-rollup` job: one UTC day of equipment KPIs per call, then the lots in batches. */
+const emptyRow = (equipmentId: number, day: string): EquipmentDayKpi => ({
+  ...{ equipmentId, day, windowsDiagnosed: 0, countNormal: 0, countUnbalance: 0, countLooseness: 0, countUnbalanceLooseness: 0, faultRate: 0 },
+  ...{ capturesDiagnosed: 0, faultEpisodes: 0, anomaliesLow: 0, anomaliesMedium: 0, anomaliesHigh: 0, anomaliesCritical: 0 },
+});
+
+/** Activities of the `kpi-rollup` job: a few UTC days of equipment KPIs per call, then the lots in batches. */
 @Injectable()
 export class KpiRollupActivities {
   constructor(
@@ -21,78 +44,94 @@ export class KpiRollupActivities {
   ) {}
 
   /**
-   * Recomputes every equipment's KPIs of one UTC day from the diagnoses and anomalies, and makes the day's rows exactly
-   * those (upsert, and delete the rows of equipment with nothing that day). Re-running it writes the same rows.
+   * Recomputes every equipment's KPIs of the UTC days `from`..`to` (at most KPI_ROLLUP_DAYS_PER_ACTIVITY) from the
+   * diagnoses and anomalies, and makes each day's rows exactly those (upsert, and delete the rows of equipment with
+   * nothing that day), one transaction per day. A day's rows depend only on the stored data, never on the batch it was
+   * computed in, so re-running any range writes the same rows.
    */
   @Activity()
-  async rollupKpiDay(day: string): Promise<KpiDayResult> {
-    if (!isUtcDay(day)) throw new InvalidInputError(`${day} is not a day (YYYY-MM-DD)`, [{ field: 'day', message: 'must be YYYY-MM-DD' }]);
-    const dayStart = new Date(utcDayStart(day));
-    const dayEnd = new Date(dayStart.getTime() + DAY_MS);
-    const windowFrom = new Date(utcDayStart(addUtcDays(day, 1 - HEALTH_WINDOW_DAYS)));
+  async rollupKpiDays(from: string, to: string): Promise<KpiDaysResult> {
+    if (!isUtcDay(from) || !isUtcDay(to) || from > to || utcDaysBetween(from, to) > KPI_ROLLUP_DAYS_PER_ACTIVITY) {
+      throw new InvalidInputError(`rollupKpiDays needs 1 to ${KPI_ROLLUP_DAYS_PER_ACTIVITY} days, YYYY-MM-DD (got ${from}..${to})`);
+    }
+    const start = new Date(utcDayStart(from));
+    const end = new Date(utcDayStart(to) + DAY_MS);
+    // The window-level counts reach back over the health score's window before the first day.
     const [windows, captures, anomalies] = await Promise.all([
-      this.kpis.windowCounts(windowFrom, dayEnd),
-      this.kpis.captureDiagnoses(dayStart, dayEnd),
-      this.kpis.anomalyCounts(dayStart, dayEnd),
+      this.kpis.windowCounts(new Date(utcDayStart(addUtcDays(from, 1 - HEALTH_WINDOW_DAYS))), end),
+      this.kpis.captureDiagnoses(start, end),
+      this.kpis.anomalyCounts(start, end),
     ]);
 
-    // Machines are named in diagnoses, equipment by id in anomalies: every machine seen that day gets its row.
-    const machines = new Set<string>([...windows.filter((w) => w.day === day).map((w) => w.machineName), ...captures.map((c) => c.machineName)]);
-    const rows = new Map<number, EquipmentDayKpi>();
-    const row = (equipmentId: number) => {
-      let r = rows.get(equipmentId);
-      if (!r) {
-        r = {
-          ...{ equipmentId, day, windowsDiagnosed: 0, countNormal: 0, countUnbalance: 0, countLooseness: 0, countUnbalanceLooseness: 0, faultRate: 0 },
-          ...{ capturesDiagnosed: 0, faultEpisodes: 0, anomaliesLow: 0, anomaliesMedium: 0, anomaliesHigh: 0, anomaliesCritical: 0 },
-        };
-        rows.set(equipmentId, r);
+    const equipmentIds = new Map<string, number>();
+    const equipmentId = async (machine: string) => {
+      let id = equipmentIds.get(machine);
+      if (id === undefined) {
+        // Machines are named in diagnoses, equipment by id elsewhere: a machine seen only in diagnoses is registered.
+        id = (await this.equipment.ensureEquipment({ code: machine, name: machine, kind: EquipmentKind.RotatingMachine })).id;
+        equipmentIds.set(machine, id);
       }
-      return r;
+      return id;
     };
+    // Where each machine's capture sequence stands at the start of the next day: read before its first day here, then carried.
+    const sequences = new Map<string, EpisodeStart | undefined>();
 
-    for (const machine of [...machines].sort()) {
-      const { id } = await this.equipment.ensureEquipment({ code: machine, name: machine, kind: EquipmentKind.RotatingMachine });
-      const r = row(id);
-      const history = new Map<number, DailyFaultRate>();
-      for (const w of windows.filter((x) => x.machineName === machine)) {
-        const daysAgo = Math.round((dayStart.getTime() - utcDayStart(w.day)) / DAY_MS);
-        const h = history.get(daysAgo) ?? { daysAgo, windows: 0, faultWindows: 0 };
-        h.windows += w.windows;
-        if (w.faultType !== 0) h.faultWindows += w.windows;
-        history.set(daysAgo, h);
-        if (daysAgo === 0) {
-          r.windowsDiagnosed += w.windows;
-          const count = (['countNormal', 'countUnbalance', 'countLooseness', 'countUnbalanceLooseness'] as const)[w.faultType];
-          r[count] += w.windows;
+    let equipmentDays = 0;
+    for (let day = from; day <= to; day = addUtcDays(day, 1)) {
+      const dayStart = utcDayStart(day);
+      const dayEnd = dayStart + DAY_MS;
+      const todays = captures.filter((c) => c.detectedAt.getTime() >= dayStart && c.detectedAt.getTime() < dayEnd);
+      const machines = [...new Set([...windows.filter((w) => w.day === day).map((w) => w.machineName), ...todays.map((c) => c.machineName)])].sort();
+      const rows = new Map<number, EquipmentDayKpi>();
+
+      for (const machine of machines) {
+        const id = await equipmentId(machine);
+        const r = emptyRow(id, day);
+        rows.set(id, r);
+        const history = new Map<number, DailyFaultRate>();
+        for (const w of windows) {
+          const daysAgo = Math.round((dayStart - utcDayStart(w.day)) / DAY_MS);
+          if (w.machineName !== machine || daysAgo < 0 || daysAgo >= HEALTH_WINDOW_DAYS) continue;
+          const h = history.get(daysAgo) ?? { daysAgo, windows: 0, faultWindows: 0 };
+          h.windows += w.windows;
+          if (w.faultType !== 0) h.faultWindows += w.windows;
+          history.set(daysAgo, h);
+          if (daysAgo === 0) {
+            r.windowsDiagnosed += w.windows;
+            r[COUNT_COLUMNS[w.faultType]] += w.windows;
+          }
         }
+        r.faultRate = r.windowsDiagnosed > 0 ? (r.windowsDiagnosed - r.countNormal) / r.windowsDiagnosed : 0;
+
+        const points = todays.filter((p) => p.machineName === machine);
+        r.capturesDiagnosed = points.length;
+        const confident = points.filter((p) => p.confidence !== undefined);
+        r.meanConfidence = confident.length ? confident.reduce((s, p) => s + p.confidence!, 0) / confident.length : undefined;
+        if (!sequences.has(machine)) {
+          const before = await this.kpis.captureStateBefore(machine, new Date(dayStart));
+          sequences.set(machine, before && { faulty: before.faulty, since: (before.faulty ? before.onset : before.upSince)?.getTime() });
+        }
+        const { end: next, ...stats } = episodeStats(
+          sequences.get(machine),
+          points.map((p) => ({ at: p.detectedAt.getTime(), faulty: p.faultType !== 0 })),
+        );
+        sequences.set(machine, next);
+        Object.assign(r, stats);
+        r.healthScore = healthScore([...history.values()], r.meanConfidence)?.score;
       }
-      r.faultRate = r.windowsDiagnosed > 0 ? (r.windowsDiagnosed - r.countNormal) / r.windowsDiagnosed : 0;
 
-      const points = captures.filter((c) => c.machineName === machine);
-      r.capturesDiagnosed = points.length;
-      const confident = points.filter((p) => p.confidence !== undefined);
-      r.meanConfidence = confident.length ? confident.reduce((s, p) => s + p.confidence!, 0) / confident.length : undefined;
-      const before = await this.kpis.captureStateBefore(machine, dayStart);
-      const stats = episodeStats(
-        before && { faulty: before.faulty, since: (before.faulty ? before.onset : before.upSince)?.getTime() },
-        points.map((p) => ({ at: p.detectedAt.getTime(), faulty: p.faultType !== 0 })),
-      );
-      Object.assign(r, stats);
-      r.healthScore = healthScore([...history.values()], r.meanConfidence)?.score;
+      for (const a of anomalies.filter((x) => x.day === day)) {
+        const r = rows.get(a.equipmentId) ?? emptyRow(a.equipmentId, day);
+        rows.set(a.equipmentId, r);
+        r[SEVERITY_COLUMNS[a.severity]] += a.anomalies;
+      }
+
+      const result = [...rows.values()].sort((a, b) => a.equipmentId - b.equipmentId);
+      await this.kpis.replaceDay(day, result);
+      equipmentDays += result.length;
+      heartbeat(day);
     }
-
-    const severityColumn = {
-      [Severity.Low]: 'anomaliesLow',
-      [Severity.Medium]: 'anomaliesMedium',
-      [Severity.High]: 'anomaliesHigh',
-      [Severity.Critical]: 'anomaliesCritical',
-    } as const;
-    for (const a of anomalies) row(a.equipmentId)[severityColumn[a.severity]] += a.anomalies;
-
-    const result = [...rows.values()].sort((a, b) => a.equipmentId - b.equipmentId);
-    await this.kpis.replaceDay(day, result);
-    return { day, equipmentDays: result.length };
+    return { days: utcDaysBetween(from, to), equipmentDays };
   }
 
   /** The lots the range touches (ids only: a few hundred at most). */

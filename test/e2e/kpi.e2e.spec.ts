@@ -285,19 +285,17 @@ describe.each(DATABASE_KINDS)('KPI rollup (%s)', (kind) => {
         .filter((a) => !('lot' in a))
         .map((a) => ({ equipmentId: ids[a.machine], detectedAt: a.at, method: AnomalyMethod.Ensemble, score: 1, severity: a.severity, modelVersion: 'vibration-test@1' })),
     );
-    await stack.app
-      .get(PredictionRepository)
-      .insertIgnore(
-        [0.2, 0.4, 0.9].map((probability, k) => ({
-          equipmentId: tep.id,
-          lotId: lot.id,
-          tag: 'fault',
-          predictedAt: at(k),
-          horizonMinutes: 30,
-          probability,
-          modelVersion: 'tep-lstm@1',
-        })),
-      );
+    await stack.app.get(PredictionRepository).insertIgnore(
+      [0.2, 0.4, 0.9].map((probability, k) => ({
+        equipmentId: tep.id,
+        lotId: lot.id,
+        tag: 'fault',
+        predictedAt: at(k),
+        horizonMinutes: 30,
+        probability,
+        modelVersion: 'tep-lstm@1',
+      })),
+    );
     expected = recompute([...drafts, ...newer], anomalies);
   }, 120_000);
 
@@ -368,13 +366,14 @@ describe.each(DATABASE_KINDS)('KPI rollup (%s)', (kind) => {
     expect(again.status).toBe('completed');
     expect(await kpiRows()).toEqual(before);
 
-    // A backfill of 7 days per run continues as new four times and ends where one run ends.
+    // A backfill of 5 days per run continues as new five times, its batches cut at other days than the first run's (7 days
+    // each), and ends where one run ends: a day does not depend on the batch it was computed in.
     const client = stack.app.get(Client);
     const start = jobStart({ type: 'kpi-rollup', input: { from: FROM, to: TO } });
     const result = await client.workflow.execute<JobWorkflow<'kpi-rollup'>>('kpiRollup', {
       taskQueue: start.taskQueue,
       workflowId: `${start.workflowId}-split`,
-      args: [{ from: FROM, to: TO, daysPerRun: 7 }],
+      args: [{ from: FROM, to: TO, daysPerRun: 5 }],
     });
     expect(result).toEqual({ from: FROM, to: TO, days: DAYS, equipment_days: expected.size, lots: 1 });
     expect(await kpiRows()).toEqual(before);

@@ -92,15 +92,16 @@ describe('episodeStats', () => {
 
   it('counts runs of faulty diagnoses, up time before each and the length of each repaired one', () => {
     const stats = episodeStats({ faulty: false, since: 0 }, [p(1, false), p(2, true), p(3, true), p(5, false), p(9, true), p(10, false)]);
-    expect(stats).toEqual({ faultEpisodes: 2, mtbfHours: (2 + 4) / 2, mttrHours: (3 + 1) / 2 });
+    expect(stats).toEqual({ faultEpisodes: 2, mtbfHours: (2 + 4) / 2, mttrHours: (3 + 1) / 2, end: { faulty: false, since: 10 * h } });
   });
 
   it('an episode spanning midnight counts on the day it starts, its repair on the day it ends', () => {
-    expect(episodeStats({ faulty: false, since: 0 }, [p(20, false), p(23, true)])).toEqual({ faultEpisodes: 1, mtbfHours: 23, mttrHours: undefined });
-    expect(episodeStats({ faulty: true, since: 23 * h }, [p(25, true), p(27, false)])).toEqual({ faultEpisodes: 0, mtbfHours: undefined, mttrHours: 4 });
+    const evening = episodeStats({ faulty: false, since: 0 }, [p(20, false), p(23, true)]);
+    expect(evening).toEqual({ faultEpisodes: 1, mtbfHours: 23, mttrHours: undefined, end: { faulty: true, since: 23 * h } });
+    expect(episodeStats(evening.end, [p(25, true), p(27, false)])).toEqual({ faultEpisodes: 0, mtbfHours: undefined, mttrHours: 4, end: { faulty: false, since: 27 * h } });
   });
 
   it('a machine first seen faulty has no known up time before its first episode', () => {
-    expect(episodeStats(undefined, [p(1, true), p(2, false), p(6, true)])).toEqual({ faultEpisodes: 2, mtbfHours: 4, mttrHours: 1 });
+    expect(episodeStats(undefined, [p(1, true), p(2, false), p(6, true)])).toEqual({ faultEpisodes: 2, mtbfHours: 4, mttrHours: 1, end: { faulty: true, since: 6 * h } });
   });
 });

@@ -3,6 +3,8 @@ export const KPI_ROLLUP_JOB = 'kpi-rollup';
 
 /** Days one run rolls up before it continues as new: a handful of history events each, far below Temporal's limits. */
 export const KPI_ROLLUP_DAYS_PER_RUN = 100;
+/** Days rolled up per activity: each reads the diagnoses of its days and the six before them (the health score's window) once. */
+export const KPI_ROLLUP_DAYS_PER_ACTIVITY = 7;
 /** Lots rolled up per activity. */
 export const KPI_ROLLUP_LOTS_PER_BATCH = 25;
 

@@ -54,7 +54,7 @@ export class JobsController {
     description:
       'Recomputes windows diagnosed, counts per fault type, fault rate, fault episodes, MTBF/MTTR, anomalies by severity and the health score ' +
       'of each equipment and day from the stored diagnoses and anomalies, then the KPIs of the lots the range touches; upserts, so re-running ' +
-      'any range yields identical rows. Runs one activity per day (progress in days) and continues as new on long backfills. ' +
+      'any range yields identical rows. Runs one activity per 7 days (progress in days) and continues as new on long backfills. ' +
       'The same range is one job: a second request while it runs joins it. The nightly sweep starts it for the days it touched.',
   })
   @ApiAcceptedResponse({ type: JobStartedResponseDto })

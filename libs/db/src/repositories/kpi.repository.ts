@@ -76,6 +76,7 @@ export interface CaptureState {
 
 export interface AnomalyCount {
   equipmentId: number;
+  day: string;
   severity: Severity;
   anomalies: number;
 }
@@ -191,14 +192,15 @@ export class KpiRepository {
     return { lastFaultType, lastAt, faulty: false, upSince: await one(lastFault ? ' AND d.detected_at > ?' : '', 'ASC', lastFault ? [lastFault] : []) };
   }
 
-  /** Anomalies per equipment and severity detected in [from, to). */
+  /** Anomalies per equipment, UTC day and severity detected in [from, to). */
   async anomalyCounts(from: Date, to: Date): Promise<AnomalyCount[]> {
-    const rows = await selectRows<{ equipment_id: number; severity: Severity; anomalies: number | string }>(
+    const day = this.dayOf('detected_at');
+    const rows = await selectRows<{ equipment_id: number; day: string; severity: Severity; anomalies: number | string }>(
       this.orm.em.fork(),
-      'SELECT equipment_id, severity, COUNT(*) AS anomalies FROM anomaly WHERE detected_at >= ? AND detected_at < ? GROUP BY equipment_id, severity',
+      `SELECT equipment_id, ${day} AS day, severity, COUNT(*) AS anomalies FROM anomaly WHERE detected_at >= ? AND detected_at < ? GROUP BY equipment_id, ${day}, severity`,
       [from, to],
     );
-    return rows.map((r) => ({ equipmentId: Number(r.equipment_id), severity: r.severity, anomalies: Number(r.anomalies) }));
+    return rows.map((r) => ({ equipmentId: Number(r.equipment_id), day: r.day, severity: r.severity, anomalies: Number(r.anomalies) }));
   }
 
   /** Makes the day's rows exactly `rows`: upserts them and deletes the day's rows of any other equipment, in one transaction. */

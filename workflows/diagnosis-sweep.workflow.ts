@@ -1,7 +1,158 @@
-import { ApplicationFailure } from '@temporalio/workflow';
-import type { SweepInput, SweepResult } from '@him/contracts';
+import { continueAsNew, executeChild, isCancellation, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  describeJobFailure,
+  jobStart,
+  KPI_ROLLUP_JOB,
+  plantDay,
+  progressQuery,
+  SCHEDULED_START_TIME,
+  SWEEP_DEFAULT_CONCURRENCY,
+  SWEEP_MAX_CONCURRENCY,
+  TASK_QUEUES,
+  type JobProgress,
+  type JobWorkflow,
+  type SeriesDiagnosisActivities,
+  type SeriesRef,
+  type SeriesSweepResult,
+  type SweepFailure,
+  type SweepInput,
+  type SweepResult,
+  type SweepTotals,
+} from '@him/contracts';
+import type { SweepActivities } from '../activities/sweep/sweep.activities';
 
-// PLACEHOLDER while the sweep is built (issue 9): replaced before it lands.
+const io = proxyActivities<SweepActivities>({
+  taskQueue: TASK_QUEUES.io,
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 10, maximumInterval: '10 seconds' },
+});
+// One series from its watermark to its end, heartbeating as it goes, so a dead worker is noticed within the heartbeat
+// timeout, and a retry resumes at the watermark (each batch commits with its advance). After the retries the series is
+// a failure. A capture stream heartbeats per capture (milliseconds of work each), a lot per model pass (seconds of
+// scoring each): the lot gets a longer heartbeat timeout.
+const diagnose = proxyActivities<SeriesDiagnosisActivities>({
+  taskQueue: TASK_QUEUES.cpu,
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '5 seconds', maximumInterval: '1 minute' },
+});
+
+const LOT_HEARTBEAT_TIMEOUT = '2 minutes' as const;
+/** Series started by one run before it continues as new: ~10 history events each keep a run far below the limits. */
+export const SERIES_PER_RUN = 200;
+/** Failures named in the result (and carried); beyond these they are counted only. */
+const FAILURES_LISTED = 50;
+/** A scheduled run whose schedule named no timezone takes its day in UTC. */
+const FALLBACK_TIMEZONE = 'UTC';
+
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * The diagnosis sweep: every series with data past its watermark (capture streams, lots), diagnosed `concurrency` at
+ * a time on the CPU queue; a series that still fails after its retries is listed in `failures` and the others go on
+ * (the next sweep tries it again from its watermark). Continues as new when Temporal suggests it or after
+ * SERIES_PER_RUN series, carrying only series refs and totals. Then the KPI rollup of the days it touched runs as a
+ * child; a failed rollup is recorded in the result (`kpi_rollup_failure`) and the log, and the sweep still completes,
+ * since its diagnoses and watermarks are committed and must not be redone.
+ */
 export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
-  throw ApplicationFailure.nonRetryable(`the diagnosis sweep for ${input.day} is not built yet`);
+  const info = workflowInfo();
+  const day = input.day ?? plantDay(info.typedSearchAttributes.get(SCHEDULED_START_TIME) ?? info.startTime, input.timezone ?? FALLBACK_TIMEZONE);
+  // Every run of one sweep writes under the workflow id, the id GET /api/v1/jobs/{id} answers to.
+  const jobId = info.workflowId;
+  const progress: JobProgress = { phase: 'finding series', done: 0, total: null, unit: 'series' };
+  setHandler(progressQuery, () => progress);
+  setCurrentDetails(`finding series with new data (sweep for ${day})`);
+
+  const carried = input.carried;
+  const pending: SeriesRef[] = carried ? [...carried.pending] : await io.findPendingSeries.executeWithOptions({ summary: 'find series with data past their watermarks' }, []);
+  const seriesTotal = carried?.seriesTotal ?? pending.length;
+  const totals: SweepTotals = carried ? { ...carried.totals } : emptyTotals();
+  const days = new Set(carried?.days);
+  const failures: SweepFailure[] = [...(carried?.failures ?? [])];
+  const concurrency = Math.min(SWEEP_MAX_CONCURRENCY, Math.max(1, Math.floor(input.concurrency ?? SWEEP_DEFAULT_CONCURRENCY)));
+
+  const report = () => {
+    const done = totals.series_done + totals.series_failed;
+    const windows = `${thousands(totals.windows)} windows`;
+    Object.assign(progress, {
+      phase: 'diagnosing',
+      done,
+      total: seriesTotal,
+      message: `${windows} · ${thousands(totals.items)} captures or observations · ${totals.series_failed} failed`,
+    });
+    setCurrentDetails(`diagnosing ${done}/${seriesTotal} series · ${windows}`);
+  };
+  report();
+
+  let startedThisRun = 0;
+  const mayStartAnother = () => pending.length > 0 && startedThisRun < SERIES_PER_RUN && !workflowInfo().continueAsNewSuggested;
+  const lane = async () => {
+    while (mayStartAnother()) {
+      const series = pending.shift()!;
+      startedThisRun++;
+      try {
+        // The Temporal UI names each activity by its series.
+        const lot = series.kind === 'lot';
+        const activity = lot ? diagnose.diagnoseLot : diagnose.diagnoseCaptureStream;
+        const options = { summary: `diagnose ${lot ? 'lot' : 'capture stream'} ${series.key}`, ...(lot ? { heartbeatTimeout: LOT_HEARTBEAT_TIMEOUT } : {}) };
+        const result = await activity.executeWithOptions(options, [series, jobId]);
+        addResult(totals, result);
+        result.days.forEach((d) => days.add(d));
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        totals.series_failed++;
+        const reason = describeJobFailure(err).message;
+        if (failures.length < FAILURES_LISTED) failures.push({ series, reason });
+        log.warn('series not diagnosed', { series: `${series.kind} ${series.key}`, reason });
+      }
+      report();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+
+  if (pending.length > 0) {
+    setCurrentDetails(`continuing as new: ${pending.length} series to go`);
+    return continueAsNew<typeof diagnosisSweep>({ ...input, day, carried: { pending, totals, days: [...days].sort(), seriesTotal, failures } });
+  }
+
+  const touched = [...days].sort();
+  const result: SweepResult = { day, series_total: seriesTotal, ...totals, failures, days: touched, kpi_rollup: null };
+  if (touched.length > 0) {
+    const rollupInput = { from: touched[0], to: touched[touched.length - 1], requestedBy: input.requestedBy };
+    const rollup = jobStart({ type: KPI_ROLLUP_JOB, input: rollupInput });
+    result.kpi_rollup = rollup.workflowId;
+    Object.assign(progress, { phase: 'rolling up KPIs', message: `${rollupInput.from} → ${rollupInput.to}` });
+    setCurrentDetails(`rolling up KPIs ${rollupInput.from} → ${rollupInput.to} (${rollup.workflowId})`);
+    try {
+      await executeChild<JobWorkflow<typeof KPI_ROLLUP_JOB>>(rollup.workflowType, {
+        workflowId: rollup.workflowId,
+        taskQueue: rollup.taskQueue,
+        staticSummary: rollup.staticSummary,
+        typedSearchAttributes: rollup.searchAttributes,
+        args: [rollupInput],
+      });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      result.kpi_rollup_failure = describeJobFailure(err).message;
+      log.warn('KPI rollup failed; the diagnoses stay, re-run the rollup over the days', { workflowId: rollup.workflowId, reason: result.kpi_rollup_failure });
+    }
+  }
+  const rollupNote = result.kpi_rollup_failure ? ` · KPI rollup failed: ${result.kpi_rollup_failure}` : '';
+  Object.assign(progress, { phase: 'done', done: totals.series_done + totals.series_failed, total: seriesTotal, message: `${thousands(totals.windows)} windows${rollupNote}` });
+  setCurrentDetails(`done: ${totals.series_done}/${seriesTotal} series · ${thousands(totals.windows)} windows · ${totals.series_failed} failed${rollupNote}`);
+  return result;
+}
+
+function emptyTotals(): SweepTotals {
+  return { series_done: 0, series_failed: 0, items: 0, windows: 0, diagnoses_written: 0, anomalies_written: 0, predictions_written: 0 };
+}
+
+function addResult(totals: SweepTotals, result: SeriesSweepResult): void {
+  totals.series_done++;
+  totals.items += result.items;
+  totals.windows += result.windows;
+  totals.diagnoses_written += result.diagnoses_written;
+  totals.anomalies_written += result.anomalies_written;
+  totals.predictions_written += result.predictions_written;
 }

@@ -1,6 +1,7 @@
 /** @jest-environment ./test/support/onnx-environment.ts */
-// The TEP-lot side of the nightly sweep on real Braatz runs: ingested through the API, diagnosed by the worker's
-// diagnoseLot with the shipped (active) detector and LSTM, read back through GET /api/v1/anomalies. The anomaly rates
+// The TEP-lot side of the nightly sweep on real Braatz runs: ingested through the API, diagnosed by one sweep started
+// through the API (then by the worker's diagnoseLot directly, for re-runs and resumption) with the shipped (active)
+// detector and LSTM, read back through GET /api/v1/anomalies. The anomaly rates
 // before and after the fault onset must be the detection and false-alarm rates `npm run eval:models` computes for
 // the same detector on the same files. TEP_LOT_FILES=all runs every dNN_te.dat (slow); the default is a handful.
 import * as fs from 'node:fs';
@@ -62,24 +63,26 @@ const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'dat
     await db?.drop();
   });
 
-  it('writes an anomaly per alarming observation: rates before and after the onset equal the evaluation’s, per lot', async () => {
+  it('one sweep through the API writes an anomaly per alarming observation: rates before and after the onset equal the evaluation’s, per lot', async () => {
     const lstm = tepLstmFacts((await loadServableModel(TEP_LSTM_NAME, shippedModel(TEP_LSTM_NAME))).metadata.properties);
+    const started = await stack.http('POST', '/api/v1/jobs/diagnosis-sweep', { key: ADMIN_KEY, body: { day: '2026-01-03' } });
+    expect(started.status).toBe(202);
+    const sweepJob = await stack.finishedJob(started.body.workflow_id, 600_000);
+    expect(sweepJob.status).toBe('completed');
+    const expected = FILES.map((file) => evaluated.get(lotOf(file))!);
+    expect(sweepJob.result).toMatchObject({
+      series_total: FILES.length,
+      series_done: FILES.length,
+      series_failed: 0,
+      items: expected.reduce((sum, e) => sum + e.rows, 0),
+      anomalies_written: expected.reduce((sum, e) => sum + e.alarms.length, 0),
+      predictions_written: expected.reduce((sum, e) => sum + e.rows - lstm.steps + 1, 0),
+      days: ['2026-01-02', '2026-01-03'],
+    });
     const lines: string[] = [];
     for (const file of FILES) {
       const lot = lotOf(file);
       const { rows, alarms } = evaluated.get(lot)!;
-      const result = await sweep.diagnose(lot, 'sweep-test-1');
-      expect(result).toEqual({
-        series: { kind: 'lot', key: lot },
-        items: rows,
-        windows: 0,
-        diagnoses_written: 0,
-        anomalies_written: alarms.length,
-        predictions_written: rows - lstm.steps + 1,
-        models: ['tep-detector@1', 'tep-lstm@1'],
-        days: ['2026-01-02', '2026-01-03'],
-        data_until: at(rows - 1),
-      });
       const before = (await anomalyTotal(lot, `&to=${at(TEP_FAULT_START - 1)}`)) / TEP_FAULT_START;
       const after = (await anomalyTotal(lot, `&from=${at(TEP_FAULT_START)}`)) / (rows - TEP_FAULT_START);
       const evalBefore = alarms.filter((r) => r < TEP_FAULT_START).length / TEP_FAULT_START;
@@ -94,7 +97,14 @@ const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'dat
     console.log(`anomaly rate per lot, sweep vs eval:models (shipped tep-detector@1):\n${lines.join('\n')}`);
 
     const [first] = (await stack.http('GET', `/api/v1/anomalies?lot_code=d01_te&from=${at(TEP_FAULT_START)}&limit=1`, { key: viewer })).body.items;
-    expect(first).toMatchObject({ equipment: 'TEP', lot_code: 'd01_te', method: 'ensemble', model_version: 'tep-detector@1', job_id: 'sweep-test-1', acknowledged_at: null });
+    expect(first).toMatchObject({
+      equipment: 'TEP',
+      lot_code: 'd01_te',
+      method: 'ensemble',
+      model_version: 'tep-detector@1',
+      job_id: started.body.workflow_id,
+      acknowledged_at: null,
+    });
     expect(first.top_tags).toHaveLength(3);
     expect(first.top_tags[0].contribution).toBeGreaterThanOrEqual(first.top_tags[2].contribution);
     // The rolling window of the detector's features: ten observations up to the alarming one.

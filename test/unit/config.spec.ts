@@ -55,4 +55,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '20' })).toThrow(/AUDIT_RETENTION_DAYS: must not be below AUDIT_RETENTION_MIN_DAYS/);
     expect(loadConfig({ AUDIT_RETENTION_DAYS: '20', AUDIT_RETENTION_MIN_DAYS: '7' }).auditRetentionDays).toBe(20);
   });
+
+  it('takes the plant timezone from PLANT_TIMEZONE (Asia/Seoul by default), refusing names that are not IANA zones', () => {
+    expect(loadConfig({}).plantTimezone).toBe('Asia/Seoul');
+    expect(loadConfig({ PLANT_TIMEZONE: 'Europe/Berlin' }).plantTimezone).toBe('Europe/Berlin');
+    for (const bad of ['Mars/Olympus_Mons', 'KST+9']) expect(() => loadConfig({ PLANT_TIMEZONE: bad })).toThrow(/PLANT_TIMEZONE/);
+  });
 });

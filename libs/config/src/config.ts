@@ -49,6 +49,15 @@ const proxyList = z
   )
   .refine((entries) => entries.every(isProxyAddress), 'must be comma-separated IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal)');
 
+function isTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -92,6 +101,8 @@ const schema = z
     MODEL_CHECK_MEMORY_MB: z.coerce.number().int().min(1024).default(1536),
     MODEL_CHECK_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
     WORKER_QUEUES: queueList.default('io,cpu'),
+    /** The plant's IANA timezone: a hand-started sweep's default day and a scheduled sweep's day are dates there. */
+    PLANT_TIMEZONE: z.string().min(1).default('Asia/Seoul').refine(isTimezone, 'must be an IANA timezone, e.g. Asia/Seoul or Europe/Berlin'),
     WORKER_IO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
     WORKER_CPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     WORKER_BUNDLE_PATH: z.string().optional(),
@@ -135,6 +146,8 @@ export class AppConfig {
   readonly ingestMaxBytes: number;
   /** Limits of the child process that loads an uploaded model before it is registered. */
   readonly modelCheck: { memoryMb: number; timeoutMs: number };
+  /** IANA timezone of the plant (PLANT_TIMEZONE). */
+  readonly plantTimezone: string;
   readonly worker: {
     /** The task queues this worker process polls. */
     queues: TaskQueueKind[];
@@ -166,6 +179,7 @@ export class AppConfig {
     this.kpiMaxRangeDays = p.KPI_MAX_RANGE_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
     this.modelCheck = { memoryMb: p.MODEL_CHECK_MEMORY_MB, timeoutMs: p.MODEL_CHECK_TIMEOUT_SECONDS * 1000 };
+    this.plantTimezone = p.PLANT_TIMEZONE;
     this.worker = {
       queues: p.WORKER_QUEUES,
       concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },

@@ -1,3 +1,6 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { InvalidInputError } from './errors';
+
 /** Job type `diagnosis-sweep`: diagnose every series with data past its watermark, then roll up the KPIs of the days it touched. */
 export const SWEEP_JOB = 'diagnosis-sweep';
 
@@ -30,6 +33,13 @@ export interface SweepCarry {
   totals: SweepTotals;
   days: string[];
   seriesTotal: number;
+  /** Series that failed in the runs before (a few: the others are counted in `totals` only). */
+  failures?: SweepFailure[];
+}
+
+export interface SweepFailure {
+  series: SeriesRef;
+  reason: string;
 }
 
 export interface SweepTotals {
@@ -64,8 +74,44 @@ export interface SweepResult extends SweepTotals {
   day: string;
   series_total: number;
   /** Series whose diagnosis failed (the others are kept; the next sweep tries these again). */
-  failures: { series: SeriesRef; reason: string }[];
+  failures: SweepFailure[];
   days: string[];
   /** The workflow id of the KPI rollup it ran, or null when no day was touched. */
   kpi_rollup: string | null;
+  /**
+   * Why that rollup failed, when it did. The sweep still completes: its diagnoses and watermarks are committed, and
+   * the next sweep will not touch these days again, so re-run `POST /api/v1/jobs/kpi-rollup` over `days` then.
+   */
+  kpi_rollup_failure?: string;
 }
+
+/**
+ * The per-series diagnosis activities the sweep fans out to (CPU queue): each diagnoses one series from its
+ * watermark to its end, advancing the watermark in the transaction of its writes, and heartbeats as it goes.
+ */
+export interface SeriesDiagnosisActivities {
+  diagnoseCaptureStream(series: SeriesRef, jobId: string): Promise<SeriesSweepResult>;
+  diagnoseLot(series: SeriesRef, jobId: string): Promise<SeriesSweepResult>;
+}
+
+/** Series diagnosed at once when the input names no concurrency. */
+export const SWEEP_DEFAULT_CONCURRENCY = 2;
+export const SWEEP_MAX_CONCURRENCY = 8;
+
+/** A capture stream's series key: `g3/1`. */
+export const captureStreamKey = (machineName: string, sensorNo: string): string => `${machineName}/${sensorNo}`;
+
+export function parseCaptureStreamKey(key: string): { machineName: string; sensorNo: string } {
+  const slash = key.lastIndexOf('/');
+  if (slash <= 0 || slash === key.length - 1) throw new InvalidInputError(`'${key}' is not a capture stream key (machine/sensor)`);
+  return { machineName: key.slice(0, slash), sensorNo: key.slice(slash + 1) };
+}
+
+/** The calendar date (YYYY-MM-DD) of `at` in an IANA timezone. Pure Intl, so workflow code may call it. */
+export function plantDay(at: Date, timezone: string): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** Temporal's own search attribute on a run a schedule started: the time it was scheduled for. */
+export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

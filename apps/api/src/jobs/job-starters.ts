@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import { AUDIT_RETENTION_JOB, EPOCH_TRAINED_MODELS, INGEST_JOB, InvalidInputError, KPI_ROLLUP_JOB, RETRAIN_JOB, type IngestInput, type JobRequest } from '@him/contracts';
+import {
+  AUDIT_RETENTION_JOB,
+  EPOCH_TRAINED_MODELS,
+  INGEST_JOB,
+  InvalidInputError,
+  KPI_ROLLUP_JOB,
+  plantDay,
+  RETRAIN_JOB,
+  SWEEP_JOB,
+  type IngestInput,
+  type JobRequest,
+} from '@him/contracts';
 import { assertDayRange } from '../common/day-range';
-import type { AuditRetentionJobDto, KpiRollupJobDto, RetrainJobDto } from './jobs.dto';
+import type { AuditRetentionJobDto, KpiRollupJobDto, RetrainJobDto, SweepJobDto } from './jobs.dto';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +45,12 @@ export class JobStarters {
       throw new InvalidInputError(`${body.model} is not trained in epochs`, [{ field: 'epochs', message: `only ${EPOCH_TRAINED_MODELS.join(' and ')} take epochs` }]);
     }
     return { type: RETRAIN_JOB, input: { model: body.model, promote: body.promote, epochs: body.epochs, requestedBy } };
+  }
+
+  /** The sweep for a day in the plant's timezone, today there by default. */
+  diagnosisSweep(body: SweepJobDto, requestedBy?: string, now = new Date()): JobRequest<typeof SWEEP_JOB> {
+    const timezone = this.config.plantTimezone;
+    return { type: SWEEP_JOB, input: { day: body.day ?? plantDay(now, timezone), timezone, concurrency: body.concurrency, requestedBy } };
   }
 
   kpiRollup(body: KpiRollupJobDto, requestedBy?: string): JobRequest<typeof KPI_ROLLUP_JOB> {

@@ -4,7 +4,17 @@ import type { FastifyRequest } from 'fastify';
 import { Role, ROLE_RANK } from '@him/db';
 import { RequireRole } from '../auth/auth.decorators';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
-import { AuditRetentionJobDto, JobResponseDto, KpiRollupJobDto, RetrainJobDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto, WorkflowIdParams } from './jobs.dto';
+import {
+  AuditRetentionJobDto,
+  JobResponseDto,
+  KpiRollupJobDto,
+  RetrainJobDto,
+  JobSearchDto,
+  JobStartedResponseDto,
+  JobSummaryDto,
+  SweepJobDto,
+  WorkflowIdParams,
+} from './jobs.dto';
 import { JobsService } from './jobs.service';
 import { JobStarters } from './job-starters';
 
@@ -45,6 +55,21 @@ export class JobsController {
       throw new ForbiddenException({ code: 'FORBIDDEN', message: `promote: force needs the admin role; your key has ${req.principal!.role}` });
     }
     return this.jobs.start(this.starters.retrain(body, req.principal?.name));
+  }
+
+  @Post('diagnosis-sweep')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Start a diagnosis sweep: diagnose every series with data past its watermark, then roll up the KPIs of the days it touched',
+    description:
+      'Finds each capture stream (machine/sensor) and lot with data past its watermark and diagnoses them a few at a time: per capture, 1 s windows through the active vibration classifier, one diagnosis per window and one per capture (window probabilities averaged); the watermark advances with the writes, so a re-run writes nothing new. Then starts the KPI rollup over the days touched as a child job. Progress (series done/total, windows) and the result (totals, failures, days, kpi_rollup) through GET /api/v1/jobs/{workflow_id}. The scheduled nightly run is the same job.',
+  })
+  // Every field has a default, so the body may be left out.
+  @ApiBody({ type: SweepJobDto, required: false })
+  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiErrorResponses([400, 'Invalid body: day not YYYY-MM-DD, concurrency outside 1–8'], [403, 'Needs the operator role'], 413, 503)
+  startDiagnosisSweep(@Body() body: SweepJobDto, @Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
+    return this.jobs.start(this.starters.diagnosisSweep(body, req.principal?.name));
   }
 
   @Post('kpi-rollup')

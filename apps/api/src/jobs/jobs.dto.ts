@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min, Validate, type ValidatorConstraintInterface, ValidatorConstraint } from 'class-validator';
 import {
   EPOCH_TRAINED_MODELS,
   JOB_STATUSES,
@@ -8,6 +8,8 @@ import {
   PROMOTION_MARGIN,
   PROMOTION_POLICIES,
   RETRAINABLE_MODELS,
+  SWEEP_DEFAULT_CONCURRENCY,
+  SWEEP_MAX_CONCURRENCY,
   type JobStatus,
   type PromotionPolicy,
   type RetrainableModel,
@@ -145,6 +147,46 @@ export class RetrainJobDto {
   @Min(1)
   @Max(500)
   epochs?: number;
+}
+
+/** A YYYY-MM-DD that names a real calendar day (not 2026-02-30). */
+@ValidatorConstraint({ name: 'calendarDay' })
+class CalendarDay implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  }
+
+  defaultMessage(): string {
+    return 'must be a calendar day YYYY-MM-DD';
+  }
+}
+
+export class SweepJobDto {
+  @ApiPropertyOptional({
+    description:
+      'The day the sweep is for, in the plant’s timezone (PLANT_TIMEZONE, default Asia/Seoul); today there by default. It names the job (`diagnosis-sweep-<day>`: a second request while it runs joins it); which data is diagnosed is decided by the watermarks, not by the day.',
+    example: '2026-11-02',
+    format: 'date',
+    pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+  })
+  @Optional()
+  @IsString()
+  @Matches(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'must be YYYY-MM-DD' })
+  @Validate(CalendarDay)
+  day?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: `Series (capture streams, lots) the sweep diagnoses at once (default ${SWEEP_DEFAULT_CONCURRENCY}); each worker process runs at most WORKER_CPU_CONCURRENCY of them`,
+    minimum: 1,
+    maximum: SWEEP_MAX_CONCURRENCY,
+    example: 2,
+  })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(SWEEP_MAX_CONCURRENCY)
+  concurrency?: number;
 }
 
 export class KpiRollupJobDto {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { BulkTable } from '../bulk-table';
 import { Capture } from '../entities/capture.entity';
+import { dbDate } from '../raw-values';
+import { selectRows } from './sql';
 import { sqlFork } from './sql-fork';
 
 export interface CaptureIdentity {
@@ -12,6 +14,52 @@ export interface CaptureIdentity {
   /** The ingest that registered it. */
   ingestId: number;
 }
+
+/** A stored capture, as the sweep reads it. */
+export interface CaptureRecord {
+  id: number;
+  machineName: string;
+  sensorNo: string;
+  capturedAt: Date;
+  samplingRateHz?: number;
+  /** 0 until the ingest that loads its samples has closed. */
+  sampleCount: number;
+  ingestId?: number;
+}
+
+/** The newest capture of one machine+sensor stream. */
+export interface CaptureStreamHead {
+  machineName: string;
+  sensorNo: string;
+  lastCaptureId: number;
+}
+
+/** A capture's samples in time order. */
+export interface CaptureSamples {
+  /** Seconds from the start of the capture. */
+  time: Float64Array;
+  value: Float64Array;
+}
+
+interface CaptureRow {
+  id: number | string;
+  machine_name: string;
+  sensor_no: string;
+  captured_at: unknown;
+  sampling_rate_hz: number | null;
+  sample_count: number;
+  ingest_id: number | null;
+}
+
+const toRecord = (r: CaptureRow): CaptureRecord => ({
+  id: Number(r.id),
+  machineName: r.machine_name,
+  sensorNo: r.sensor_no,
+  capturedAt: dbDate(r.captured_at),
+  samplingRateHz: r.sampling_rate_hz === null ? undefined : Number(r.sampling_rate_hz),
+  sampleCount: Number(r.sample_count),
+  ingestId: r.ingest_id === null ? undefined : Number(r.ingest_id),
+});
 
 /** Where the bulk loader puts a capture's samples: time and value per row, the capture once per chunk. */
 export function captureSampleBulkTable(captureId: number): BulkTable {
@@ -49,5 +97,50 @@ export class CaptureRepository {
       .fork()
       .getConnection()
       .execute('update capture set sample_count = (select count(*) from capture_sample where capture_id = ?) where id = ?', [captureId, captureId]);
+  }
+
+  /** Each machine+sensor stream with its newest capture id (one row per stream: the table holds a capture every few hours). */
+  async findStreamHeads(): Promise<CaptureStreamHead[]> {
+    const rows = await selectRows<{ machine_name: string; sensor_no: string; last_id: number | string }>(
+      this.orm.em.fork(),
+      'SELECT machine_name, sensor_no, MAX(id) AS last_id FROM capture GROUP BY machine_name, sensor_no ORDER BY machine_name, sensor_no',
+    );
+    return rows.map((r) => ({ machineName: r.machine_name, sensorNo: r.sensor_no, lastCaptureId: Number(r.last_id) }));
+  }
+
+  /** The stream's next `limit` captures after capture `afterId`, in id order (the order they were registered). */
+  async findAfter(machineName: string, sensorNo: string, afterId: number, limit: number): Promise<CaptureRecord[]> {
+    const rows = await selectRows<CaptureRow>(
+      this.orm.em.fork(),
+      'SELECT id, machine_name, sensor_no, captured_at, sampling_rate_hz, sample_count, ingest_id FROM capture WHERE machine_name = ? AND sensor_no = ? AND id > ? ORDER BY id LIMIT ?',
+      [machineName, sensorNo, afterId, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** The samples of a few captures, by capture id, each in time order: one range scan of the primary key per capture. */
+  async readSamples(captureIds: readonly number[]): Promise<Map<number, CaptureSamples>> {
+    const samples = new Map<number, CaptureSamples>();
+    if (captureIds.length === 0) return samples;
+    const rows = await selectRows<{ capture_id: number | string; measured_time: number; value: number }>(
+      this.orm.em.fork(),
+      `SELECT capture_id, measured_time, value FROM capture_sample WHERE capture_id IN (${captureIds.map(() => '?').join(', ')}) ORDER BY capture_id, measured_time`,
+      captureIds,
+    );
+    let from = 0;
+    while (from < rows.length) {
+      const id = Number(rows[from].capture_id);
+      let to = from;
+      while (to < rows.length && Number(rows[to].capture_id) === id) to++;
+      const time = new Float64Array(to - from);
+      const value = new Float64Array(to - from);
+      for (let i = from; i < to; i++) {
+        time[i - from] = Number(rows[i].measured_time);
+        value[i - from] = Number(rows[i].value);
+      }
+      samples.set(id, { time, value });
+      from = to;
+    }
+    return samples;
   }
 }

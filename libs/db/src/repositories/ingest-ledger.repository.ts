@@ -145,4 +145,11 @@ export class IngestLedgerRepository {
   async markFailed(id: number, reason: string): Promise<void> {
     await this.orm.em.fork().nativeUpdate(Ingest, { id, status: IngestStatus.Running }, { status: IngestStatus.Failed, error: reason.slice(0, 2000), finishedAt: new Date() });
   }
+
+  /** Which of these ingests are still running. */
+  async findRunning(ids: readonly number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const running = await this.orm.em.fork().find(Ingest, { id: { $in: [...ids] }, status: IngestStatus.Running }, { fields: ['id'] });
+    return new Set(running.map((i) => i.id));
+  }
 }

@@ -55,6 +55,18 @@ export class ProcessValueRepository {
     }
   }
 
+  /**
+   * Each lot's last observation time. Grouped by (lot, tag) first, so MariaDB reads the last entry of each tag's
+   * range of uq_process_value_lot_tag_time (a loose index scan) instead of every value.
+   */
+  async lastMeasuredAtByLot(): Promise<{ lotId: number; lastMeasuredAt: Date }[]> {
+    const rows = await selectRows<{ lot_id: number | string; last_at: unknown }>(
+      this.orm.em.fork(),
+      'SELECT lot_id, MAX(last_at) AS last_at FROM (SELECT lot_id, tag, MAX(measured_at) AS last_at FROM process_value GROUP BY lot_id, tag) AS per_tag GROUP BY lot_id ORDER BY lot_id',
+    );
+    return rows.map((r) => ({ lotId: Number(r.lot_id), lastMeasuredAt: dbDate(r.last_at) }));
+  }
+
   /** When `tag` was last measured in the lot (one index lookup), or undefined for a lot without values. */
   async lastMeasuredAt(lotId: number, tag: string): Promise<Date | undefined> {
     const [row] = await selectRows<{ measured_at: unknown }>(

@@ -1,0 +1,236 @@
+import { Injectable } from '@nestjs/common';
+import { CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { InvalidInputError, parseCaptureStreamKey, type SeriesRef, type SeriesSweepResult } from '@him/contracts';
+import {
+  CaptureRepository,
+  DiagnosisLevel,
+  IngestLedgerRepository,
+  SeriesKind,
+  SweepWatermarkRepository,
+  VibrationDiagnosisRepository,
+  type CaptureRecord,
+  type CaptureSamples,
+  type DiagnosisDraft,
+  type FaultType,
+  type WatermarkAdvance,
+} from '@him/db';
+import {
+  cutWindows,
+  estimateSamplingRateHz,
+  predictWindows,
+  VIBRATION_CLASS_COUNT,
+  VIBRATION_CLASSIFIER_NAME,
+  vibrationClassifierWindowSeconds,
+  windowFeatures,
+  windowSampleCount,
+  type VibrationWindowSamples,
+} from '@him/ml';
+import { ServedModels } from '@him/registry';
+import { Activity } from '../activity.decorator';
+
+/** Captures read per query of the capture table. */
+const CAPTURES_PER_PAGE = 64;
+/**
+ * Samples diagnosed per transaction: one read of their samples, one ORT run, one write with the watermark. About
+ * 40 captures of 2 s; it bounds memory (a few MB) whatever the backlog, and a retry redoes at most this much.
+ */
+const SAMPLES_PER_BATCH = 100_000;
+
+/** One capture cut into windows, waiting for the batch's inference. */
+interface WindowedCapture {
+  capture: CaptureRecord;
+  windows: VibrationWindowSamples[];
+  /** Data time of the capture's end: its start plus its samples' span. */
+  endsAt: Date;
+  features: Float32Array;
+}
+
+interface StreamProgress {
+  captures: number;
+  windows: number;
+  written: number;
+  days: Set<string>;
+  dataUntil: Date | null;
+}
+
+/**
+ * Diagnoses a live-capture stream with the active vibration classifier: per capture, 1 s windows (the model's window,
+ * without overlap), features, the classifier in ORT batches, one diagnosis per window and one per capture (window
+ * probabilities averaged). Writes and the watermark's advance commit together, so a retry resumes at the watermark
+ * and a re-run writes nothing new (the unique key holds the model version).
+ *
+ * The watermark belongs to the model's name, not its version: a newly promoted version diagnoses the captures that
+ * arrive after its promotion; re-diagnosing older captures with it (a backfill) is a separate job.
+ */
+@Injectable()
+export class CaptureDiagnosisActivities {
+  constructor(
+    private readonly captures: CaptureRepository,
+    private readonly ingests: IngestLedgerRepository,
+    private readonly diagnoses: VibrationDiagnosisRepository,
+    private readonly watermarks: SweepWatermarkRepository,
+    private readonly models: ServedModels,
+  ) {}
+
+  @Activity({ queue: 'cpu' })
+  async diagnoseCaptureStream(series: SeriesRef, jobId: string): Promise<SeriesSweepResult> {
+    if (series.kind !== 'capture_stream') throw new InvalidInputError(`${series.kind} ${series.key} is not a capture stream`);
+    const { machineName, sensorNo } = parseCaptureStreamKey(series.key);
+    const signal = cancellationSignal();
+    return this.models.withActive(VIBRATION_CLASSIFIER_NAME, async ({ session, version, metadata }) => {
+      const windowSeconds = vibrationClassifierWindowSeconds(metadata);
+      const progress: StreamProgress = { captures: 0, windows: 0, written: 0, days: new Set(), dataUntil: null };
+      let after = (await this.watermarks.find(SeriesKind.CaptureStream, series.key, VIBRATION_CLASSIFIER_NAME))?.position ?? 0;
+      for (;;) {
+        const page = await this.captures.findAfter(machineName, sensorNo, after, CAPTURES_PER_PAGE);
+        const ready = await this.readyPrefix(page);
+        for (const batch of batchesOf(ready)) {
+          const read = await this.captures.readSamples(batch.filter((c) => c.sampleCount > 0).map((c) => c.id));
+          const windowed: WindowedCapture[] = [];
+          for (const capture of batch) {
+            const samples = read.get(capture.id);
+            if (samples) windowed.push(windowCapture(capture, samples, windowSeconds));
+            heartbeat({ series: series.key, capture: capture.id, captures: progress.captures + windowed.length, windows: progress.windows });
+            // Feature extraction is CPU-bound: let heartbeats and a cancellation through between captures.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (signal.aborted) throw new CancelledFailure(`diagnosis of ${series.key} cancelled`);
+          }
+          const drafts = await diagnoseBatch(session, windowed, { machineName, sensorNo, modelVersion: version, jobId });
+          const last = batch[batch.length - 1];
+          progress.written += await this.commit(drafts, {
+            seriesKind: SeriesKind.CaptureStream,
+            seriesKey: series.key,
+            modelName: VIBRATION_CLASSIFIER_NAME,
+            position: last.id,
+            dataUntil: last.capturedAt,
+            modelVersion: version,
+            jobId,
+          });
+          for (const w of windowed) progress.days.add(w.capture.capturedAt.toISOString().slice(0, 10));
+          progress.captures += windowed.length;
+          progress.windows += windowed.reduce((n, w) => n + w.windows.length, 0);
+          progress.dataUntil = last.capturedAt;
+          after = last.id;
+        }
+        // A short page is the stream's end, or a capture still loading: the next sweep goes on from there.
+        if (ready.length === 0 || ready.length < page.length) break;
+      }
+      return {
+        series,
+        items: progress.captures,
+        windows: progress.windows,
+        diagnoses_written: progress.written,
+        anomalies_written: 0,
+        predictions_written: 0,
+        models: [version],
+        days: [...progress.days].sort(),
+        data_until: progress.dataUntil?.toISOString() ?? null,
+      };
+    });
+  }
+
+  /** Stores the diagnoses and moves the watermark past them, in one transaction; returns how many rows were new. */
+  private commit(drafts: DiagnosisDraft[], advance: WatermarkAdvance): Promise<number> {
+    return this.watermarks.transaction(async (tx) => {
+      const written = await this.diagnoses.insertIgnore(drafts, tx);
+      await this.watermarks.advance(tx, advance);
+      return written;
+    });
+  }
+
+  /**
+   * The captures of the page that may be diagnosed now, in id order: up to the first whose samples are still being
+   * loaded (its ingest runs), so the watermark never passes a capture before it is complete. A capture whose ingest
+   * failed with no sample stored has nothing to diagnose and is passed.
+   */
+  private async readyPrefix(page: CaptureRecord[]): Promise<CaptureRecord[]> {
+    const empty = page.filter((c) => c.sampleCount === 0 && c.ingestId !== undefined).map((c) => c.ingestId!);
+    const running = await this.ingests.findRunning(empty);
+    const blocked = page.findIndex((c) => c.sampleCount === 0 && c.ingestId !== undefined && running.has(c.ingestId));
+    return blocked < 0 ? page : page.slice(0, blocked);
+  }
+}
+
+/** Consecutive captures of about SAMPLES_PER_BATCH samples (at least one capture each). */
+function* batchesOf(captures: readonly CaptureRecord[]): Generator<CaptureRecord[]> {
+  for (let from = 0; from < captures.length;) {
+    let to = from;
+    let samples = 0;
+    while (to < captures.length && (to === from || samples + captures[to].sampleCount <= SAMPLES_PER_BATCH)) samples += captures[to++].sampleCount;
+    yield captures.slice(from, to);
+    from = to;
+  }
+}
+
+function windowCapture(capture: CaptureRecord, samples: CaptureSamples, windowSeconds: number): WindowedCapture {
+  // The rate from the samples' own times: the capture's stored rate is rounded to whole hertz, which over a 10 s
+  // capture moves the last window's end by several samples.
+  const rate = samplingRate(samples.time);
+  if (rate === undefined) return { capture, windows: [], endsAt: capture.capturedAt, features: new Float32Array(0) };
+  const length = windowSampleCount(windowSeconds, rate);
+  // A sensor sends ceil(seconds × rate) samples while a window holds round(rate): the last window of a whole-second
+  // capture may lack one sample, and is still a full window's span.
+  const windows = cutWindows(samples.value, rate, { durationSeconds: windowSeconds, startTimeSeconds: samples.time[0], partial: 'flag' }).filter(
+    (w) => w.samples.length >= length - 1,
+  );
+  const endsAt = new Date(capture.capturedAt.getTime() + 1000 * (samples.time[0] + samples.value.length / rate));
+  return { capture, windows, endsAt, features: windowFeatures(windows, rate) };
+}
+
+/** The rate of a capture's time column; none when it has too few samples or times that do not increase (nothing to diagnose). */
+function samplingRate(time: Float64Array): number | undefined {
+  try {
+    return estimateSamplingRateHz(time);
+  } catch (err) {
+    if (err instanceof InvalidInputError) return undefined;
+    throw err;
+  }
+}
+
+/** One ORT run over the batch's windows, then a diagnosis per window and per capture (probabilities averaged). */
+async function diagnoseBatch(
+  session: Parameters<typeof predictWindows>[0],
+  windowed: readonly WindowedCapture[],
+  stream: { machineName: string; sensorNo: string; modelVersion: string; jobId: string },
+): Promise<DiagnosisDraft[]> {
+  const features = new Float32Array(windowed.reduce((n, w) => n + w.features.length, 0));
+  windowed.reduce((offset, w) => (features.set(w.features, offset), offset + w.features.length), 0);
+  const { probabilities, labels } = await predictWindows(session, features);
+  const c = VIBRATION_CLASS_COUNT;
+  const drafts: DiagnosisDraft[] = [];
+  let row = 0;
+  for (const { capture, windows, endsAt } of windowed) {
+    if (windows.length === 0) continue;
+    const common = { machineName: stream.machineName, sensorNo: stream.sensorNo, modelVersion: stream.modelVersion, jobId: stream.jobId, captureId: capture.id };
+    const at = (seconds: number) => new Date(capture.capturedAt.getTime() + 1000 * seconds);
+    const mean = new Array<number>(c).fill(0);
+    for (const w of windows) {
+      const p = Array.from(probabilities.subarray(row * c, (row + 1) * c));
+      p.forEach((v, k) => (mean[k] += v / windows.length));
+      const windowEnd = at(w.endSeconds);
+      drafts.push({
+        ...common,
+        level: DiagnosisLevel.Window,
+        detectedAt: windowEnd,
+        windowStart: at(w.startSeconds),
+        windowEnd,
+        faultType: labels[row] as FaultType,
+        confidence: p[labels[row]],
+        probabilities: p,
+      });
+      row++;
+    }
+    const faultType = mean.indexOf(Math.max(...mean)) as FaultType;
+    drafts.push({
+      ...common,
+      level: DiagnosisLevel.Capture,
+      detectedAt: endsAt,
+      windowStart: capture.capturedAt,
+      windowEnd: endsAt,
+      faultType,
+      confidence: mean[faultType],
+      probabilities: mean,
+    });
+  }
+  return drafts;
+}

@@ -11,11 +11,6 @@ import { TestStack } from '../support/stack';
 /** Never used in training (seed 42) nor in the model's own evaluation sets (eval-2026, eval-sweep-2026). */
 const SEED = 'sweep-e2e-2026';
 const DAY_MS = 86_400_000;
-/**
- * The KPI rollup is still a placeholder that fails in this branch: the sweep must record that and keep its own work.
- * Set to false once the real rollup lands, and the sweep's rollup must then succeed.
- */
-const ROLLUP_IS_PLACEHOLDER = true;
 
 // Three days of a capture every 3 h from g1–g5 (one sensor each): 120 captures. The history is the demo plant's,
 // shifted so the three days hold every class: g2 unbalanced throughout, g3 loose from day 2, g4 both from day 3,
@@ -98,8 +93,7 @@ describe.each(DATABASE_KINDS)('diagnosis sweep over live captures (%s)', (kind) 
     expect(result.diagnoses_written).toBe(3 * plan.length);
     expect(result.days).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
     expect(result.kpi_rollup).toBe('kpi-rollup-2026-11-01-2026-11-03');
-    if (ROLLUP_IS_PLACEHOLDER) expect(result.kpi_rollup_failure).toEqual(expect.any(String));
-    else expect(result.kpi_rollup_failure).toBeUndefined();
+    expect(result.kpi_rollup_failure).toBeUndefined();
 
     // One capture-level row per capture, one window row per 1 s window, all by the active model under this job.
     const captures = await sql<{ id: number; machine_name: string; sensor_no: string; captured_at: unknown }>('SELECT id, machine_name, sensor_no, captured_at FROM capture');

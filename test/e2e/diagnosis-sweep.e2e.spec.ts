@@ -134,6 +134,25 @@ describe.each(DATABASE_KINDS)('diagnosis sweep over live captures (%s)', (kind) 
     expect(accuracy).toBeGreaterThanOrEqual(0.98);
     for (const r of verdicts) expect(Number(r.confidence)).toBeGreaterThan(0.25);
 
+    // The rollup the sweep ran: healthy g1 stays above 90; g2 (unbalanced throughout) and g3, g4 from their onset
+    // (days 2 and 3) are below 60; each machine's current fault is its last truth.
+    const viewer = await stack.issueKey('viewer');
+    const health = async (machine: string) => {
+      const res = await stack.http('GET', `/api/v1/equipment/${machine}/health`, { key: viewer });
+      expect(res.status).toBe(200);
+      return { ...res.body, byDay: new Map<string, number>(res.body.trend.map((p: { day: string; health_score: number }) => [p.day, p.health_score])) };
+    };
+    const [g1, g2, g3, g4] = await Promise.all(['g1', 'g2', 'g3', 'g4'].map(health));
+    for (const day of ['2026-11-01', '2026-11-02', '2026-11-03']) {
+      expect(g1.byDay.get(day)).toBeGreaterThan(90);
+      expect(g2.byDay.get(day)).toBeLessThan(60);
+    }
+    expect(g3.byDay.get('2026-11-01')).toBeGreaterThan(90);
+    expect(g3.byDay.get('2026-11-02')).toBeLessThan(60);
+    expect(g4.byDay.get('2026-11-02')).toBeGreaterThan(90);
+    expect(g4.byDay.get('2026-11-03')).toBeLessThan(60);
+    expect([g1, g2, g3, g4].map((h) => h.current_fault_name)).toEqual(['normal', 'unbalance', 'looseness', 'unbalance_looseness']);
+
     // Each stream's watermark is at its last capture.
     const watermarks = new SweepWatermarkRepository(orm, kind);
     for (const machine of DEMO_MACHINES) {

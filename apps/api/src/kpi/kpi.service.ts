@@ -13,7 +13,7 @@ const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** The calendar period a day falls in: itself, its ISO week (Monday first), or its month. */
-function periodOf(day: string, granularity: KpiGranularity): { start: string; end: string } {
+export function periodOf(day: string, granularity: KpiGranularity): { start: string; end: string } {
   if (granularity === 'day') return { start: day, end: day };
   if (granularity === 'week') {
     const start = addUtcDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));

@@ -1,7 +1,9 @@
-// The health score's two promises (docs/KPI-AND-HEALTH.md): a machine that develops a fault falls below 60 within
-// two days of its onset, and a healthy machine whose classifier misreads up to 2 % of windows stays above 90.
+// The KPI formulas (docs/KPI-AND-HEALTH.md). The health score's two promises: a machine that develops a fault falls
+// below 60 within two days of its onset, and a healthy machine whose classifier misreads up to 2 % of windows stays
+// above 90. Fault episodes across midnight, and the periods weeks and months aggregate over.
 import { explainHealthScore, HEALTH_WINDOW_DAYS, healthScore, type DailyFaultRate } from '@him/contracts';
 import { episodeStats } from '../../activities/kpi/fault-episodes';
+import { periodOf } from '../../apps/api/src/kpi/kpi.service';
 
 const WINDOWS_PER_DAY = 288;
 
@@ -103,5 +105,16 @@ describe('episodeStats', () => {
 
   it('a machine first seen faulty has no known up time before its first episode', () => {
     expect(episodeStats(undefined, [p(1, true), p(2, false), p(6, true)])).toEqual({ faultEpisodes: 2, mtbfHours: 4, mttrHours: 1, end: { faulty: true, since: 6 * h } });
+  });
+});
+
+describe('periodOf (GET /kpi granularity)', () => {
+  it('puts a day in its ISO week (Monday first) and its month, across year and leap-month ends', () => {
+    expect(periodOf('2026-11-01', 'week')).toEqual({ start: '2026-10-26', end: '2026-11-01' });
+    expect(periodOf('2026-11-02', 'week')).toEqual({ start: '2026-11-02', end: '2026-11-08' });
+    expect(periodOf('2026-12-31', 'week')).toEqual({ start: '2026-12-28', end: '2027-01-03' });
+    expect(periodOf('2024-02-10', 'month')).toEqual({ start: '2024-02-01', end: '2024-02-29' });
+    expect(periodOf('2026-12-31', 'month')).toEqual({ start: '2026-12-01', end: '2026-12-31' });
+    expect(periodOf('2026-12-31', 'day')).toEqual({ start: '2026-12-31', end: '2026-12-31' });
   });
 });

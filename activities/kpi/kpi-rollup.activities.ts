@@ -11,7 +11,7 @@ import {
   utcDayStart,
   type DailyFaultRate,
 } from '@him/contracts';
-import { EquipmentKind, EquipmentRepository, KpiRepository, LotRepository, Severity, type EquipmentDayKpi } from '@him/db';
+import { EquipmentKind, EquipmentRepository, KpiRepository, LotRepository, Severity, VibrationDiagnosisRepository, type EquipmentDayKpi } from '@him/db';
 import { Activity } from '../activity.decorator';
 import { episodeStats, type EpisodeStart } from './fault-episodes';
 
@@ -41,6 +41,7 @@ export class KpiRollupActivities {
     private readonly kpis: KpiRepository,
     private readonly equipment: EquipmentRepository,
     private readonly lots: LotRepository,
+    private readonly diagnoses: VibrationDiagnosisRepository,
   ) {}
 
   /**
@@ -56,10 +57,11 @@ export class KpiRollupActivities {
     }
     const start = new Date(utcDayStart(from));
     const end = new Date(utcDayStart(to) + DAY_MS);
+    const diagnosed = await this.diagnoses.findMachines();
     // The window-level counts reach back over the health score's window before the first day.
     const [windows, captures, anomalies] = await Promise.all([
-      this.kpis.windowCounts(new Date(utcDayStart(addUtcDays(from, 1 - HEALTH_WINDOW_DAYS))), end),
-      this.kpis.captureDiagnoses(start, end),
+      this.kpis.windowCounts(diagnosed, new Date(utcDayStart(addUtcDays(from, 1 - HEALTH_WINDOW_DAYS))), end),
+      this.kpis.captureDiagnoses(diagnosed, start, end),
       this.kpis.anomalyCounts(start, end),
     ]);
 

@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { AUDIT_RETENTION_BATCHES_PER_RUN, progressQuery, TASK_QUEUES, type AuditRetentionInput, type AuditRetentionResult, type JobProgress } from '@him/contracts';
 import type { AuditRetentionActivities } from '../activities/audit/audit-retention.activities';
 
@@ -19,7 +19,9 @@ export async function auditRetention(input: AuditRetentionInput): Promise<AuditR
   setHandler(progressQuery, () => progress);
 
   // The first run counts; the runs it continues into keep its total.
-  progress.total = input.carried?.total ?? (await acts.countExpiredAuditEntries(input.cutoff));
+  const cutoffDay = input.cutoff.slice(0, 10);
+  setCurrentDetails(`counting audit entries before ${cutoffDay}`);
+  progress.total = input.carried?.total ?? (await acts.countExpiredAuditEntries.executeWithOptions({ summary: `count entries before ${cutoffDay}` }, [input.cutoff]));
   progress.phase = 'deleting';
   const batchesPerRun = input.batchesPerRun ?? AUDIT_RETENTION_BATCHES_PER_RUN;
   let batches = input.carried?.batches ?? 0;
@@ -27,11 +29,13 @@ export async function auditRetention(input: AuditRetentionInput): Promise<AuditR
     if (inThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof auditRetention>({ ...input, carried: { deleted: progress.done, batches, total: progress.total } });
     }
-    const deleted = await acts.purgeExpiredAuditEntries(input.cutoff, input.batchSize);
+    setCurrentDetails(`deleting batch ${batches + 1} · ${progress.done} of ${progress.total} entries deleted`);
+    const deleted = await acts.purgeExpiredAuditEntries.executeWithOptions({ summary: `delete batch ${batches + 1} (up to ${input.batchSize})` }, [input.cutoff, input.batchSize]);
     if (deleted === 0) break;
     progress.done += deleted;
     batches += 1;
   }
   progress.phase = 'done';
+  setCurrentDetails(`done · ${progress.done} entries before ${cutoffDay} deleted in ${batches} batches`);
   return { cutoff: input.cutoff, deleted: progress.done, batches };
 }

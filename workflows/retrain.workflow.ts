@@ -1,4 +1,4 @@
-import { CancellationScope, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { decidePromotion, PROMOTION_MARGIN, progressQuery, TASK_QUEUES, type JobProgress, type RetrainInput, type RetrainResult } from '@him/contracts';
 import type { RetrainActivities } from '../activities/retrain/retrain.activities';
 
@@ -26,7 +26,9 @@ export async function retrainModel(input: RetrainInput): Promise<RetrainResult> 
     return await retrain(input);
   } finally {
     // A failed removal only leaves files behind until the next run of this workflow id removes them.
-    await CancellationScope.nonCancellable(() => quick.removeTrainingFiles()).catch((err) => log.warn('training files not removed', { error: String(err) }));
+    await CancellationScope.nonCancellable(() => quick.removeTrainingFiles.executeWithOptions({ summary: 'remove training files' }, [])).catch((err) =>
+      log.warn('training files not removed', { error: String(err) }),
+    );
   }
 }
 
@@ -35,19 +37,26 @@ async function retrain(input: RetrainInput): Promise<RetrainResult> {
   setHandler(progressQuery, () => progress);
   // Each run keeps its own training set and challenger (BLOB_DIR/training/<workflow id>/<run id>).
   const jobId = `${workflowInfo().workflowId}/${workflowInfo().runId}`;
-  const step = (phase: string) => Object.assign(progress, { phase, done: progress.done + 1 });
+  const model = input.model;
+  // The Web UI shows the phase as the run's current details: `step 2/5 · training vibration-classifier (60 epochs)`.
+  const step = (phase: string, details: string) => {
+    Object.assign(progress, { phase, done: progress.done + 1 });
+    setCurrentDetails(`step ${progress.done + 1}/${progress.total} · ${details}`);
+  };
+  setCurrentDetails(`step 1/${progress.total} · building the ${model} training set from the database`);
 
-  const set = await long.buildTrainingSet(input.model, jobId);
-  step('training');
-  const challenger = await long.trainChallenger(input.model, jobId, set.dir, input.epochs);
-  step('evaluating');
-  const evaluation = await long.evaluateChallenger(input.model, set.dir, challenger.file);
-  step('registering');
-  const version = await quick.registerChallenger(input.model, set, challenger, evaluation, input.requestedBy);
+  const set = await long.buildTrainingSet.executeWithOptions({ summary: `build ${model} training set` }, [model, jobId]);
+  step('training', `training ${model} on ${set.train.samples} ${set.unit}${input.epochs ? ` (${input.epochs} epochs)` : ''}`);
+  const challenger = await long.trainChallenger.executeWithOptions({ summary: `train ${model} challenger` }, [model, jobId, set.dir, input.epochs]);
+  step('evaluating', `scoring challenger and active ${model} on ${set.held_out.samples} held-out ${set.unit}`);
+  const evaluation = await long.evaluateChallenger.executeWithOptions({ summary: `evaluate ${model} challenger vs champion` }, [model, set.dir, challenger.file]);
+  step('registering', `registering the ${model} challenger`);
+  const version = await quick.registerChallenger.executeWithOptions({ summary: `register ${model} challenger` }, [model, set, challenger, evaluation, input.requestedBy]);
   const decision = decidePromotion(input.promote, evaluation);
-  step(decision.promote ? 'promoting' : 'done');
-  if (decision.promote) await quick.promoteModelVersion(input.model, version);
+  step(decision.promote ? 'promoting' : 'done', decision.promote ? `promoting ${model} ${version}` : `done · ${model} ${version} kept as candidate`);
+  if (decision.promote) await quick.promoteModelVersion.executeWithOptions({ summary: `promote ${model} ${version}` }, [model, version]);
   Object.assign(progress, { phase: 'done', done: progress.total, message: decision.reason });
+  setCurrentDetails(`done · ${model} ${version} ${decision.promote ? 'promoted' : 'not promoted'}: ${decision.reason}`);
   return {
     model: input.model,
     version,

@@ -48,6 +48,8 @@ export class TestStack {
       TEMPORAL_NAMESPACE: opts.namespace,
       MES_ADMIN_API_KEY: ADMIN_KEY,
       RATE_LIMIT_PER_MINUTE: '10000',
+      // Only the suites about schedules make them: a nightly run must not start in another suite's namespace.
+      ENSURE_SCHEDULES: 'false',
       ...opts.db.env,
       ...opts.env,
     });

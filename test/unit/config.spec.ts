@@ -56,6 +56,65 @@ describe('loadConfig', () => {
     expect(loadConfig({ AUDIT_RETENTION_DAYS: '20', AUDIT_RETENTION_MIN_DAYS: '7' }).auditRetentionDays).toBe(20);
   });
 
+  describe('schedules', () => {
+    it('default to 02:00 Asia/Seoul with a day of catch-up, created at start', () => {
+      expect(loadConfig({}).plantTimezone).toBe('Asia/Seoul');
+      expect(loadConfig({}).schedules).toEqual({ sweepCron: '0 2 * * *', catchupWindowMs: 86_400_000, ensureAtStart: true });
+    });
+
+    it('take any five-field cron, shorthand, IANA timezone and duration from 10 s to a year', () => {
+      for (const cron of ['30 1 * * *', '0 2 * * MON-FRI', '*/15 0-6 1,15 JAN-JUN 1-5', '0 3 * * 7', '@weekly', '@daily'])
+        expect(loadConfig({ SWEEP_CRON: cron }).schedules.sweepCron).toBe(cron);
+      for (const zone of ['Europe/Berlin', 'America/New_York', 'UTC', 'America/Argentina/Buenos_Aires']) expect(loadConfig({ PLANT_TIMEZONE: zone }).plantTimezone).toBe(zone);
+      const windows: [string, number][] = [
+        ['10s', 10_000],
+        ['30 minutes', 1_800_000],
+        ['6h', 21_600_000],
+        ['2 days', 172_800_000],
+        ['365d', 31_536_000_000],
+      ];
+      for (const [text, ms] of windows) expect(loadConfig({ SCHEDULE_CATCHUP_WINDOW: text }).schedules.catchupWindowMs).toBe(ms);
+    });
+
+    it('refuse a bad cron, timezone or catch-up window at start, saying what is wrong', () => {
+      const problems = (env: Record<string, string>) => {
+        try {
+          loadConfig(env);
+        } catch (err) {
+          return (err as ConfigError).problems;
+        }
+        throw new Error(`accepted ${JSON.stringify(env)}`);
+      };
+      expect(problems({ SWEEP_CRON: '0 2 * *' })).toEqual([expect.stringMatching(/^SWEEP_CRON: '0 2 \* \*' is not a cron expression Temporal takes: must have five fields/)]);
+      for (const cron of [
+        '0 25 * * *',
+        '60 2 * * *',
+        '0 2 32 * *',
+        '0 2 * 13 *',
+        '0 3 ? * SUN',
+        '0 2 * * 8',
+        '0 2 * * FUNDAY',
+        '0 5-2 * * *',
+        '*/0 2 * * *',
+        'CRON_TZ=UTC 0 2 * * *',
+        '@every 1h',
+        '@nightly',
+        'every night',
+      ]) {
+        expect(problems({ SWEEP_CRON: cron })[0]).toMatch(/^SWEEP_CRON: /);
+      }
+      for (const zone of ['Asia/Seol', 'KST', 'GMT+9', 'Mars/Olympus'])
+        expect(problems({ PLANT_TIMEZONE: zone })).toEqual([`PLANT_TIMEZONE: '${zone}' is not an IANA timezone (e.g. Asia/Seoul, Europe/Berlin, UTC)`]);
+      for (const window of ['5s', '0', '1 fortnight', '400 days', '-1d'])
+        expect(problems({ SCHEDULE_CATCHUP_WINDOW: window })[0]).toMatch(/^SCHEDULE_CATCHUP_WINDOW: .* must be a duration from 10 s to 365 days/);
+      expect(
+        problems({ SWEEP_CRON: '0 2', PLANT_TIMEZONE: 'Nowhere/City', SCHEDULE_CATCHUP_WINDOW: 'soon' })
+          .map((p) => p.split(':')[0])
+          .sort(),
+      ).toEqual(['PLANT_TIMEZONE', 'SCHEDULE_CATCHUP_WINDOW', 'SWEEP_CRON']);
+    });
+  });
+
   it('takes the plant timezone from PLANT_TIMEZONE (Asia/Seoul by default), refusing names that are not IANA zones', () => {
     expect(loadConfig({}).plantTimezone).toBe('Asia/Seoul');
     expect(loadConfig({ PLANT_TIMEZONE: 'Europe/Berlin' }).plantTimezone).toBe('Europe/Berlin');

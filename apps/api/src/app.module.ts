@@ -14,6 +14,8 @@ import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KpiModule } from './kpi/kpi.module';
 import { ModelsModule } from './models/models.module';
+import { QueryModule } from './query/query.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { VibrationModule } from './vibration/vibration.module';
 
@@ -32,8 +34,10 @@ export class AppModule {
         HealthModule,
         JobsModule,
         KpiModule,
+        SchedulesModule,
         IngestModule,
         ModelsModule,
+        QueryModule,
         VibrationModule,
         AnomaliesModule,
       ],

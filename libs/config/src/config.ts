@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { TaskQueueKind } from '@him/contracts';
+import { cronProblem, isIanaTimezone, parseDuration } from './schedule-settings';
 
 /** Repository root (nearest folder with package.json): relative paths resolve from here, from source or from dist/. */
 export const REPO_ROOT = (() => {
@@ -49,14 +50,20 @@ const proxyList = z
   )
   .refine((entries) => entries.every(isProxyAddress), 'must be comma-separated IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal)');
 
-function isTimezone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
+const cron = z.string().superRefine((v, ctx) => {
+  const problem = cronProblem(v);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' is not a cron expression Temporal takes: ${problem}` });
+});
+const timezone = z.string().refine(isIanaTimezone, (v) => ({ message: `'${v}' is not an IANA timezone (e.g. Asia/Seoul, Europe/Berlin, UTC)` }));
+// Temporal refuses a catch-up window under 10 s; a year is far beyond any outage worth catching up automatically.
+const catchupWindow = z.string().transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined || ms < 10_000 || ms > 365 * 86_400_000) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' must be a duration from 10 s to 365 days, e.g. '1 day', '6h', '30 minutes'` });
+    return z.NEVER;
   }
-}
+  return ms;
+});
 
 const schema = z
   .object({
@@ -98,16 +105,21 @@ const schema = z
       .min(1024)
       .default(256 * 1024 * 1024),
     // Node and ONNX Runtime take ≈ 800 MiB of address space before a model; a 50 MB model (the upload limit) peaks at ≈ 1,030.
+    QUERY_MAX_RANGE_DAYS: z.coerce.number().int().min(1).default(31),
     MODEL_CHECK_MEMORY_MB: z.coerce.number().int().min(1024).default(1536),
     MODEL_CHECK_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
     WORKER_QUEUES: queueList.default('io,cpu'),
-    /** The plant's IANA timezone: a hand-started sweep's default day and a scheduled sweep's day are dates there. */
-    PLANT_TIMEZONE: z.string().min(1).default('Asia/Seoul').refine(isTimezone, 'must be an IANA timezone, e.g. Asia/Seoul or Europe/Berlin'),
     WORKER_IO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
     WORKER_CPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     WORKER_BUNDLE_PATH: z.string().optional(),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
     DB_DEBUG: bool.default('false'),
+
+    /** The plant's IANA timezone: a hand-started sweep's default day and a scheduled sweep's day are dates there. */
+    PLANT_TIMEZONE: timezone.default('Asia/Seoul'),
+    SWEEP_CRON: cron.default('0 2 * * *'),
+    SCHEDULE_CATCHUP_WINDOW: catchupWindow.default('1 day'),
+    ENSURE_SCHEDULES: bool.default('true'),
   })
   .refine((env) => env.AUDIT_RETENTION_DAYS >= env.AUDIT_RETENTION_MIN_DAYS, {
     path: ['AUDIT_RETENTION_DAYS'],
@@ -144,10 +156,20 @@ export class AppConfig {
   readonly kpiMaxRangeDays: number;
   /** Largest file the ingest accepts (upload or path). */
   readonly ingestMaxBytes: number;
+  /** Widest time range one time-series query may ask for. */
+  readonly queryMaxRangeDays: number;
   /** Limits of the child process that loads an uploaded model before it is registered. */
   readonly modelCheck: { memoryMb: number; timeoutMs: number };
-  /** IANA timezone of the plant (PLANT_TIMEZONE). */
+  /** IANA timezone of the plant: the schedules' cron times and a scheduled sweep's day are local to it. */
   readonly plantTimezone: string;
+  readonly schedules: {
+    /** When the nightly diagnosis sweep runs, in the plant's local time. */
+    sweepCron: string;
+    /** How late after an outage a missed run is still taken (once); older ones are skipped. */
+    catchupWindowMs: number;
+    /** Whether the API creates or updates the schedules when it starts (off in tests that do not exercise them). */
+    ensureAtStart: boolean;
+  };
   readonly worker: {
     /** The task queues this worker process polls. */
     queues: TaskQueueKind[];
@@ -178,8 +200,10 @@ export class AppConfig {
     this.auditRetentionMinDays = p.AUDIT_RETENTION_MIN_DAYS;
     this.kpiMaxRangeDays = p.KPI_MAX_RANGE_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
+    this.queryMaxRangeDays = p.QUERY_MAX_RANGE_DAYS;
     this.modelCheck = { memoryMb: p.MODEL_CHECK_MEMORY_MB, timeoutMs: p.MODEL_CHECK_TIMEOUT_SECONDS * 1000 };
     this.plantTimezone = p.PLANT_TIMEZONE;
+    this.schedules = { sweepCron: p.SWEEP_CRON.trim(), catchupWindowMs: p.SCHEDULE_CATCHUP_WINDOW, ensureAtStart: p.ENSURE_SCHEDULES };
     this.worker = {
       queues: p.WORKER_QUEUES,
       concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },

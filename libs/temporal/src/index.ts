@@ -1,2 +1,3 @@
 export * from './search-attributes';
 export * from './ui-links';
+export * from './schedules';

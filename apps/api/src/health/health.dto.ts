@@ -17,8 +17,20 @@ export class ReadinessChecksDto {
   @ApiProperty({ type: DependencyCheckDto }) temporal!: DependencyCheckDto;
 }
 
+export class SchedulesStateDto {
+  @ApiProperty({
+    enum: ['ensured', 'pending', 'disabled'],
+    example: 'ensured',
+    description: 'ensured: the schedules were created or updated at start; pending: not yet (Temporal unreachable), retried in the background; disabled: ENSURE_SCHEDULES=false',
+  })
+  status!: 'ensured' | 'pending' | 'disabled';
+  @ApiPropertyOptional({ format: 'date-time' }) at?: string;
+  @ApiPropertyOptional({ example: '14 UNAVAILABLE: No connection established' }) error?: string;
+}
+
 export class ReadinessResponseDto {
   @ApiProperty({ example: 'ready' }) status!: 'ready';
   @ApiProperty({ example: 'mysql', enum: ['mysql', 'sqlite'] }) database_kind!: string;
   @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+  @ApiProperty({ type: SchedulesStateDto, description: 'Whether the Temporal Schedules exist yet; does not make the API unready' }) schedules!: SchedulesStateDto;
 }

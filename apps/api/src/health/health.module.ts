@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
+import { SchedulesModule } from '../schedules/schedules.module';
 
-@Module({ controllers: [HealthController], providers: [HealthService] })
+@Module({ imports: [SchedulesModule], controllers: [HealthController], providers: [HealthService] })
 export class HealthModule {}

@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { Client } from '@temporalio/client';
 import { APP_VERSION, AppConfig } from '@him/config';
 import { pingDatabase } from '@him/db';
+import { SchedulesBootstrap } from '../schedules/schedules.bootstrap';
 import type { DependencyCheckDto, LivenessResponseDto, ReadinessResponseDto } from './health.dto';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -28,6 +29,7 @@ export class HealthService {
     private readonly orm: MikroORM,
     @Inject(Client) private readonly temporal: Client,
     private readonly config: AppConfig,
+    private readonly schedules: SchedulesBootstrap,
   ) {}
 
   liveness(): LivenessResponseDto {
@@ -47,6 +49,6 @@ export class HealthService {
         details: down.map(([name, c]) => ({ component: name, message: c.error ?? 'down' })),
       });
     }
-    return { status: 'ready', database_kind: this.config.database.kind, checks: { database, temporal } };
+    return { status: 'ready', database_kind: this.config.database.kind, checks: { database, temporal }, schedules: this.schedules.current };
   }
 }

@@ -4,7 +4,6 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { AppConfig } from '@him/config';
 import {
   ConflictError,
-  DependencyUnavailableError,
   describeJobFailure,
   jobStart,
   NotFoundError,
@@ -16,6 +15,7 @@ import {
   type JobWorkflow,
 } from '@him/contracts';
 import { ensureSearchAttributes, temporalUiUrl } from '@him/temporal';
+import { callTemporal } from '../temporal/temporal-calls';
 import type { JobResponseDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto } from './jobs.dto';
 
 const STATUS_BY_TEMPORAL: Record<string, JobStatus> = {
@@ -39,21 +39,6 @@ const VISIBILITY_STATUS: Record<JobStatus, string> = {
 };
 
 const QUERY_TIMEOUT_MS = 3000;
-/** Upper bound for one API call's Temporal round trips, so a client hears "unavailable" in seconds, not after gRPC's retries. */
-const RPC_DEADLINE_MS = 5000;
-
-/**
- * "Temporal is not there right now": gRPC UNAVAILABLE or DEADLINE_EXCEEDED, a refused connection, a channel already shut
- * down. The client wraps these (a ServiceError "Failed to start Workflow" keeps the gRPC error as its cause), so the
- * whole cause chain is looked at.
- */
-function isUnavailable(err: unknown): boolean {
-  let e = err as { code?: number; message?: string; cause?: unknown } | undefined;
-  for (let depth = 0; e && depth < 8; depth++, e = e.cause as typeof e) {
-    if (e.code === 14 || e.code === 4 || /UNAVAILABLE|ECONNREFUSED|DEADLINE_EXCEEDED|Failed to connect|Channel has been shut down/i.test(String(e.message))) return true;
-  }
-  return false;
-}
 
 /** Starts, lists, inspects and cancels job workflows through the Temporal client. */
 @Injectable()
@@ -179,13 +164,7 @@ export class JobsService {
     return this.searchAttributesReady;
   }
 
-  /** Turns "Temporal is down" into a 503 with a clear message instead of a 500. */
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await this.client.withDeadline(Date.now() + RPC_DEADLINE_MS, fn);
-    } catch (err) {
-      if (isUnavailable(err)) throw new DependencyUnavailableError(`Temporal is not reachable at ${this.config.temporal.address}; try again shortly`);
-      throw err;
-    }
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    return callTemporal(this.client, this.config.temporal.address, fn);
   }
 }

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { BulkTable } from '../bulk-table';
 import { Capture } from '../entities/capture.entity';
 import { dbDate } from '../raw-values';
-import { selectRows } from './sql';
+import { selectManyRows, selectRows } from './sql';
 import { sqlFork } from './sql-fork';
 
 export interface CaptureIdentity {
@@ -15,7 +15,7 @@ export interface CaptureIdentity {
   ingestId: number;
 }
 
-/** A stored capture, as the sweep reads it. */
+/** A stored capture, as the sweep and the query API read it. */
 export interface CaptureRecord {
   id: number;
   machineName: string;
@@ -41,6 +41,13 @@ export interface CaptureSamples {
   value: Float64Array;
 }
 
+export interface CaptureFilter {
+  machineName?: string;
+  sensorNo?: string;
+  from?: Date;
+  to?: Date;
+}
+
 interface CaptureRow {
   id: number | string;
   machine_name: string;
@@ -59,6 +66,16 @@ const toRecord = (r: CaptureRow): CaptureRecord => ({
   samplingRateHz: r.sampling_rate_hz === null ? undefined : Number(r.sampling_rate_hz),
   sampleCount: Number(r.sample_count),
   ingestId: r.ingest_id === null ? undefined : Number(r.ingest_id),
+});
+
+const toCaptureRecord = (c: Capture): CaptureRecord => ({
+  id: c.id,
+  machineName: c.machineName,
+  sensorNo: c.sensorNo,
+  capturedAt: c.capturedAt,
+  samplingRateHz: c.samplingRateHz ?? undefined,
+  sampleCount: c.sampleCount,
+  ingestId: c.ingestId ?? undefined,
 });
 
 /** Where the bulk loader puts a capture's samples: time and value per row, the capture once per chunk. */
@@ -142,5 +159,53 @@ export class CaptureRepository {
       from = to;
     }
     return samples;
+  }
+
+  // --- Reads for the query API ---
+
+  /**
+   * A page of captures, newest first, with the total matching. A machine (and sensor) filter reads along
+   * uq_capture_series_time, a time filter alone along ix_capture_captured_at.
+   */
+  async findCapturePage(filter: CaptureFilter, limit: number, offset: number): Promise<{ items: CaptureRecord[]; total: number }> {
+    const capturedAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
+    const where = {
+      ...(filter.machineName !== undefined && { machineName: filter.machineName }),
+      ...(filter.sensorNo !== undefined && { sensorNo: filter.sensorNo }),
+      ...(Object.keys(capturedAt).length && { capturedAt }),
+    };
+    const [rows, total] = await this.orm.em.fork().findAndCount(Capture, where, { orderBy: { capturedAt: 'desc', id: 'desc' }, limit, offset });
+    return { items: rows.map(toCaptureRecord), total };
+  }
+
+  async findCaptureById(id: number): Promise<CaptureRecord | undefined> {
+    const row = await this.orm.em.fork().findOne(Capture, { id });
+    return row ? toCaptureRecord(row) : undefined;
+  }
+
+  /** How many captures each sensor of a machine has (along uq_capture_series_time). */
+  async countCapturesBySensor(machineName: string): Promise<Map<string, number>> {
+    const rows = await selectRows<{ sensor_no: string; n: number | string }>(
+      this.orm.em.fork(),
+      'SELECT sensor_no, COUNT(*) AS n FROM capture WHERE machine_name = ? GROUP BY sensor_no',
+      [machineName],
+    );
+    return new Map(rows.map((r) => [r.sensor_no, Number(r.n)]));
+  }
+
+  /** All samples of a capture in time order: one range scan of capture_sample's primary key. */
+  async readCaptureSignal(captureId: number): Promise<CaptureSamples> {
+    const rows = await selectManyRows<{ measured_time: number; value: number }>(
+      this.orm,
+      'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time',
+      [captureId],
+    );
+    const time = new Float64Array(rows.length);
+    const value = new Float64Array(rows.length);
+    rows.forEach((r, i) => {
+      time[i] = Number(r.measured_time);
+      value[i] = Number(r.value);
+    });
+    return { time, value };
   }
 }

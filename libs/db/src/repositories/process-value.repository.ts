@@ -2,13 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { BulkTable } from '../bulk-table';
 import { dbDate } from '../raw-values';
-import { selectRows } from './sql';
+import { selectManyRows, selectRows, unionOfGroups } from './sql';
 
 /** One tag's value at one time, as read. */
 export interface ProcessValueRecord {
   tag: string;
   measuredAt: Date;
   value: number;
+}
+
+/** The stored extent of one tag of one lot. */
+export interface TagSpan {
+  first: Date;
+  last: Date;
+  values: number;
+}
+
+/** One tag of one lot in time order: its values, and the time of any of them. */
+export interface TagSeries {
+  values: Float64Array;
+  /** The time of value i, converted on demand: a chart keeps ~1,000 of 190,000 values, and parsing every datetime doubled the read. */
+  measuredAt(index: number): Date;
 }
 
 /** Where the bulk loader puts a lot's values (tag, time, value per row; the lot and its equipment once per chunk). */
@@ -102,5 +116,54 @@ export class ProcessValueRepository {
       from ? [lotId, from] : [lotId],
     );
     return rows.map((v) => ({ tag: v.tag, measuredAt: dbDate(v.measured_at), value: Number(v.value) }));
+  }
+
+  // --- Reads for the query API ---
+
+  /**
+   * Observations (time points) stored per lot: the rows of the lot's first tag, since an observation is stored with
+   * all its tags or not at all. Two index lookups per lot along uq_process_value_lot_tag_time, not a count of every row.
+   */
+  async countObservations(lotIds: readonly number[]): Promise<Map<number, number>> {
+    const rows = await unionOfGroups<{ lot_id: number | string; n: number | string }>(
+      this.orm.em.fork(),
+      lotIds.map((lotId) => ({
+        sql: 'SELECT lot_id, COUNT(*) AS n FROM process_value WHERE lot_id = ? AND tag = (SELECT MIN(tag) FROM process_value WHERE lot_id = ?) GROUP BY lot_id',
+        params: [lotId, lotId],
+      })),
+      'lot_id',
+    );
+    return new Map(rows.map((r) => [Number(r.lot_id), Number(r.n)]));
+  }
+
+  /** The tags a lot has values for, in order (a loose index scan of uq_process_value_lot_tag_time on MariaDB). */
+  async findLotTags(lotId: number): Promise<string[]> {
+    const rows = await selectRows<{ tag: string }>(this.orm.em.fork(), 'SELECT DISTINCT tag FROM process_value WHERE lot_id = ? ORDER BY tag', [lotId]);
+    return rows.map((r) => r.tag);
+  }
+
+  /** First and last time and number of values of one tag of a lot; undefined when the lot has no such tag. */
+  async findTagSpan(lotId: number, tag: string): Promise<TagSpan | undefined> {
+    const [row] = await selectRows<{ first: unknown; last: unknown; n: number | string }>(
+      this.orm.em.fork(),
+      'SELECT MIN(measured_at) AS first, MAX(measured_at) AS last, COUNT(*) AS n FROM process_value WHERE lot_id = ? AND tag = ?',
+      [lotId, tag],
+    );
+    return row && Number(row.n) > 0 ? { first: dbDate(row.first), last: dbDate(row.last), values: Number(row.n) } : undefined;
+  }
+
+  /**
+   * One tag of a lot between `from` and `to` (inclusive): a range scan of uq_process_value_lot_tag_time, plus a
+   * primary-key lookup per row for its value (the unique index does not hold it).
+   */
+  async readTagSeries(lotId: number, tag: string, from: Date, to: Date): Promise<TagSeries> {
+    const rows = await selectManyRows<{ measured_at: unknown; value: number }>(
+      this.orm,
+      'SELECT measured_at, value FROM process_value WHERE lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ? ORDER BY measured_at',
+      [lotId, tag, from, to],
+    );
+    const values = new Float64Array(rows.length);
+    rows.forEach((r, i) => (values[i] = Number(r.value)));
+    return { values, measuredAt: (index) => dbDate(rows[index].measured_at) };
   }
 }

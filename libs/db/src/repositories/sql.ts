@@ -1,7 +1,9 @@
 // SQL shared by the repositories: idempotent bulk writes and bounded per-group reads.
-import { DeadlockException, LockWaitTimeoutException, type EntityManager, type QueryResult } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException, type EntityManager, type MikroORM, type QueryResult } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/mysql';
 import { DependencyUnavailableError, InvalidInputError } from '@him/contracts';
 import type { Dialect } from '../orm-config';
+import { sqlFork } from './sql-fork';
 
 /** Rows per INSERT statement: ~150 KB of SQL, far below MySQL's max_allowed_packet. */
 const INSERT_SLICE = 1000;
@@ -119,4 +121,27 @@ export async function unionOfGroups<Row>(em: EntityManager, groups: readonly Gro
 /** Runs a raw SELECT. `Row` names the columns; their values come in each driver's own form (see raw-values). */
 export async function selectRows<Row>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
   return (await em.getConnection().execute(sql, [...params])) as Row[];
+}
+
+/** The part of a mysql2 connection (callback API, as knex pools them) that runs a prepared statement. */
+interface PreparedStatementConnection {
+  execute(sql: string, values: unknown[], callback: (err: Error | null, rows: unknown) => void): void;
+}
+
+/**
+ * A raw SELECT of very many rows (a capture's 190 k samples). On MySQL/MariaDB it runs as a prepared statement, whose
+ * binary protocol hands doubles over without text to parse: 190 k samples took ~140 ms instead of ~300 ms through the
+ * text protocol of MikroORM's raw queries (both on a loaded 2-core machine). Values come as selectRows gives them
+ * (datetimes as UTC text: the pool's dateStrings and +00:00 apply to both protocols). Elsewhere (SQLite): selectRows.
+ */
+export async function selectManyRows<Row>(orm: MikroORM, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  const em = sqlFork(orm);
+  const client = em.getKnex().client as Knex.Client;
+  if (client.driverName !== 'mysql2') return selectRows<Row>(em, sql, params);
+  const connection = (await client.acquireConnection()) as PreparedStatementConnection;
+  try {
+    return await new Promise<Row[]>((resolve, reject) => connection.execute(sql, [...params], (err, rows) => (err ? reject(err) : resolve(rows as Row[]))));
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }

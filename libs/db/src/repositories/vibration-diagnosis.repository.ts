@@ -128,6 +128,37 @@ export class VibrationDiagnosisRepository {
     return rows.map(toRecord);
   }
 
+  // --- Reads for the query API ---
+
+  /** The capture-level diagnosis of each capture (the newest by id when several model versions diagnosed it), along ix_vibration_diagnosis_capture. */
+  async findCaptureDiagnoses(captureIds: readonly number[]): Promise<Map<number, DiagnosisRecord>> {
+    if (captureIds.length === 0) return new Map();
+    const rows = await this.select<DiagnosisRow>(
+      `SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE capture_id IN (${captureIds.map(() => '?').join(', ')}) AND level = ? ORDER BY id`,
+      [...captureIds, DiagnosisLevel.Capture],
+    );
+    // In id order, so a later (newer) row replaces an older one of the same capture.
+    return new Map(rows.map((r) => [Number(r.capture_id), toRecord(r)]));
+  }
+
+  /** The window-level diagnoses of a capture, by window start then model version, along ix_vibration_diagnosis_capture. */
+  async findWindowDiagnoses(captureId: number): Promise<DiagnosisRecord[]> {
+    const rows = await this.select<DiagnosisRow>(`SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE capture_id = ? AND level = ? ORDER BY window_start, model_version, id`, [
+      captureId,
+      DiagnosisLevel.Window,
+    ]);
+    return rows.map(toRecord);
+  }
+
+  /** A machine's newest capture-level diagnosis, read backwards along ix_vibration_diagnosis_level_time. */
+  async findLatestCaptureDiagnosis(machineName: string): Promise<DiagnosisRecord | undefined> {
+    const rows = await this.select<DiagnosisRow>(`SELECT ${SELECT_LIST} FROM vibration_diagnosis WHERE machine_name = ? AND level = ? ORDER BY detected_at DESC, id DESC LIMIT 1`, [
+      machineName,
+      DiagnosisLevel.Capture,
+    ]);
+    return rows.length ? toRecord(rows[0]) : undefined;
+  }
+
   private newestOfEach(machines: readonly string[], filter: DiagnosisFilter, limit: number): GroupQuery[] {
     const from = `vibration_diagnosis ${indexHint(this.dialect, 'uq_vibration_diagnosis_window')}`;
     const conditions: [sql: string, value: unknown][] = [];

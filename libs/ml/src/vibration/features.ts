@@ -104,6 +104,11 @@ let lastPlan: SpectrumPlan | undefined;
 
 function spectrumPlan(windowLength: number): SpectrumPlan {
   if (lastPlan?.windowLength === windowLength) return lastPlan;
+  lastPlan = buildSpectrumPlan(windowLength);
+  return lastPlan;
+}
+
+function buildSpectrumPlan(windowLength: number): SpectrumPlan {
   // Zero-padding to ≥ 2N halves the bin spacing, so an order falls at most ¼ of a natural bin from a bin centre.
   let fftSize = 4;
   while (fftSize < 2 * windowLength) fftSize *= 2;
@@ -117,7 +122,7 @@ function spectrumPlan(windowLength: number): SpectrumPlan {
     hannSum += w;
     hannSquareSum += w * w;
   }
-  lastPlan = {
+  return {
     windowLength,
     fftSize,
     fft: new FFT(fftSize),
@@ -128,7 +133,6 @@ function spectrumPlan(windowLength: number): SpectrumPlan {
     output: new Float64Array(2 * fftSize),
     magnitude: new Float64Array(fftSize / 2 + 1),
   };
-  return lastPlan;
 }
 
 /**
@@ -312,4 +316,59 @@ function bandEnergies({ magnitude, binHz, energyScale }: Spectrum, runningSpeedH
 /** Absolute values go out as float32: saturate rather than overflow to ∞ for absurdly large inputs. */
 function toFloat32(value: number): number {
   return value > FLOAT32_MAX ? FLOAT32_MAX : value;
+}
+
+/** A running-speed harmonic k·f1 and the largest amplitude within ±{@link ORDER_TOLERANCE} of it. */
+export interface SpectrumHarmonic {
+  order: number;
+  frequencyHz: number;
+  amplitude: number;
+}
+
+/** The amplitude spectrum of a whole signal, read as the features read a window. */
+export interface AmplitudeSpectrum {
+  binHz: number;
+  /** Amplitude per bin k = 0…fftSize/2 (frequency k·binHz), in signal units: a sine of amplitude A peaks near A. */
+  amplitudes: Float64Array;
+  runningSpeedHz: number;
+  harmonics: SpectrumHarmonic[];
+}
+
+/** The harmonics 1×…10× marked on a spectrum. */
+export const SPECTRUM_HARMONIC_ORDERS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+/**
+ * The Hann-windowed, zero-padded amplitude spectrum of a signal (mean removed), with the running speed estimated and
+ * its harmonics measured exactly as {@link vibrationFeatures} does for a window. For viewing a whole capture: its FFT
+ * buffers are not kept, unlike a window's. A signal without vibration gives zeros and the nominal speed.
+ */
+export function amplitudeSpectrum(signal: ArrayLike<number>, samplingRateHz: number, orders: readonly number[] = SPECTRUM_HARMONIC_ORDERS): AmplitudeSpectrum {
+  const n = signal.length;
+  if (!(samplingRateHz > 0) || !Number.isFinite(samplingRateHz)) {
+    throw new InvalidInputError('sampling rate must be a positive finite number', [{ field: 'sampling_rate_hz', message: String(samplingRateHz) }]);
+  }
+  if (n < 2) throw new InvalidInputError('a spectrum needs at least 2 samples', [{ field: 'value', message: `${n} given` }]);
+  const plan = buildSpectrumPlan(n);
+  let scale = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(signal[i]);
+    if (!Number.isFinite(a)) throw new InvalidInputError('a signal must hold finite numbers only', [{ field: 'value', message: 'NaN or infinite sample' }]);
+    if (a > scale) scale = a;
+    sum += signal[i];
+  }
+  const binHz = samplingRateHz / plan.fftSize;
+  if (scale === 0) {
+    const harmonics = orders.map((order) => ({ order, frequencyHz: order * NOMINAL_RUNNING_SPEED_HZ, amplitude: 0 }));
+    return { binHz, amplitudes: new Float64Array(plan.magnitude.length), runningSpeedHz: NOMINAL_RUNNING_SPEED_HZ, harmonics };
+  }
+  // Scaled to max|x| = 1 as for the features, so squares of huge or tiny values stay finite.
+  const mean = sum / n / scale;
+  for (let i = 0; i < n; i++) plan.input[i] = (signal[i] / scale - mean) * plan.hann[i];
+  const spectrum = normalisedSpectrum(plan, samplingRateHz);
+  const runningSpeedHz = estimateRunningSpeedHz(spectrum);
+  const amplitudes = new Float64Array(spectrum.magnitude.length);
+  for (let k = 0; k < amplitudes.length; k++) amplitudes[k] = spectrum.magnitude[k] * spectrum.amplitudeScale * scale;
+  const harmonics = orders.map((order) => ({ order, frequencyHz: order * runningSpeedHz, amplitude: orderAmplitude(spectrum, order * runningSpeedHz) * scale }));
+  return { binHz, amplitudes, runningSpeedHz, harmonics };
 }

@@ -440,6 +440,8 @@ describe.each(DATABASE_KINDS)('KPI rollup (%s)', (kind) => {
     expect(Date.parse(g2.since)).toBe(g2onsets[g2onsets.length - 1]);
     expect(g2onsets[0]).toBeGreaterThanOrEqual(G2_ONSET);
     expect(g2onsets[0]).toBeLessThan(G2_ONSET + 6 * HOUR_MS);
+    // The equipment detail carries the latest score.
+    expect((await stack.http('GET', '/api/v1/equipment/g2', { key: viewer })).body.health).toEqual({ day: TO, health_score: g2.health_score });
     expect(g2.explanation).toMatch(/weighted fault rate of \d+\.\d % over the last 7 days costs/);
 
     const g3 = await health('g3');

@@ -146,7 +146,8 @@ export class KpiService {
 
   async health(name: string): Promise<EquipmentHealthDto> {
     const equipment = await this.named(name);
-    const [day, state] = await Promise.all([this.kpis.findLatestScoredDay(equipment.id), this.kpis.captureStateBefore(equipment.code, END_OF_TIME)]);
+    const [latestScore, state] = await Promise.all([this.kpis.findLatestScore(equipment.id), this.kpis.captureStateBefore(equipment.code, END_OF_TIME)]);
+    const day = latestScore?.day;
     const rows = day ? await this.kpis.findDays({ equipmentIds: [equipment.id], from: addUtcDays(day, 1 - TREND_DAYS), to: day }) : [];
     const latest = rows.find((r) => r.day === day);
     // The stored score, explained by the same function over the stored daily rates it was computed from.

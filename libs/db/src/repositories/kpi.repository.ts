@@ -236,10 +236,10 @@ export class KpiRepository {
     return rows.map(toDayKpi);
   }
 
-  /** The latest day with a health score of one equipment. */
-  async findLatestScoredDay(equipmentId: number): Promise<string | undefined> {
-    const row = await this.orm.em.fork().findOne(KpiEquipmentDaily, { equipmentId, healthScore: { $ne: null } }, { fields: ['day'], orderBy: { day: 'desc' } });
-    return row?.day;
+  /** The latest day with a health score of one equipment, and that score. */
+  async findLatestScore(equipmentId: number): Promise<{ day: string; healthScore: number } | undefined> {
+    const row = await this.orm.em.fork().findOne(KpiEquipmentDaily, { equipmentId, healthScore: { $ne: null } }, { fields: ['day', 'healthScore'], orderBy: { day: 'desc' } });
+    return row ? { day: row.day, healthScore: row.healthScore! } : undefined;
   }
 
   /** Computes the KPIs of the lots from their process values, anomalies and predictions, and upserts them. */

@@ -134,7 +134,7 @@ export class EquipmentHealthDto {
   @ApiProperty({ example: 'g3' }) equipment!: string;
   @ApiProperty({ example: '2026-11-30', nullable: true, type: String, description: 'The latest day rolled up with a score' }) day!: string | null;
   @ApiProperty({ example: 23.4, nullable: true, type: Number, description: 'Health score 0–100 of that day; null before any rollup' }) health_score!: number | null;
-  @ApiProperty({ type: [HealthTrendPointDto], description: 'The 30 days up to `day`, one point per day with a KPI row' }) trend!: HealthTrendPointDto[];
+  @ApiProperty({ type: [HealthTrendPointDto], description: 'The 30 days up to `day`, oldest first; health_score null on a day without one' }) trend!: HealthTrendPointDto[];
   @ApiProperty({ example: 1, nullable: true, type: Number, description: 'Fault type of the latest capture-level diagnosis (0 normal … 3)' })
   current_fault_type!: number | null;
   @ApiProperty({ example: 'unbalance', nullable: true, type: String }) current_fault_name!: string | null;

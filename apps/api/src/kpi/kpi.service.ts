@@ -159,7 +159,13 @@ export class KpiService {
       equipment: equipment.code,
       day: day ?? null,
       health_score: latest?.healthScore ?? null,
-      trend: rows.map((r) => ({ day: r.day, health_score: r.healthScore ?? null })),
+      // Every day of the 30, null where none was scored, so a chart's time axis is the trend's own.
+      trend: day
+        ? Array.from({ length: TREND_DAYS }, (_, i) => addUtcDays(day, i + 1 - TREND_DAYS)).map((d) => ({
+            day: d,
+            health_score: rows.find((r) => r.day === d)?.healthScore ?? null,
+          }))
+        : [],
       current_fault_type: state?.lastFaultType ?? null,
       current_fault_name: state ? VIBRATION_CLASSES[state.lastFaultType] : null,
       since: (state?.faulty ? state.onset : state?.upSince)?.toISOString() ?? null,

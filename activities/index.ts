@@ -3,6 +3,7 @@ import { AppConfig } from '@him/config';
 import { AuditRetentionActivities } from './audit/audit-retention.activities';
 import { BulkLoader } from './ingest/bulk-loader';
 import { IngestActivities } from './ingest/ingest.activities';
+import { KpiRollupActivities } from './kpi/kpi-rollup.activities';
 import { MySqlBulkLoader } from './ingest/mysql-bulk-loader';
 import { SqliteBulkLoader } from './ingest/sqlite-bulk-loader';
 import { RetrainActivities } from './retrain/retrain.activities';
@@ -10,10 +11,18 @@ import { CaptureDiagnosisActivities } from './sweep/capture-diagnosis.activities
 import { LotDiagnosisActivities } from './sweep/lot-diagnosis.activities';
 import { SweepActivities } from './sweep/sweep.activities';
 
-export { AuditRetentionActivities, CaptureDiagnosisActivities, IngestActivities, LotDiagnosisActivities, RetrainActivities, SweepActivities };
+export { AuditRetentionActivities, CaptureDiagnosisActivities, IngestActivities, KpiRollupActivities, LotDiagnosisActivities, RetrainActivities, SweepActivities };
 
 /** Every injectable class with Temporal activities (its methods declared with `@Activity()`). */
-export const ACTIVITY_CLASSES = [AuditRetentionActivities, IngestActivities, RetrainActivities, SweepActivities, CaptureDiagnosisActivities, LotDiagnosisActivities] as const;
+export const ACTIVITY_CLASSES = [
+  AuditRetentionActivities,
+  IngestActivities,
+  KpiRollupActivities,
+  RetrainActivities,
+  SweepActivities,
+  CaptureDiagnosisActivities,
+  LotDiagnosisActivities,
+] as const;
 
 /** What the activity classes need besides the ORM: the bulk loader of the configured database. */
 export const ACTIVITY_DEPENDENCIES: Provider[] = [

@@ -11,11 +11,6 @@ import { TestStack } from '../support/stack';
 /** Never used in training (seed 42) nor in the model's own evaluation sets (eval-2026, eval-sweep-2026). */
 const SEED = 'sweep-e2e-2026';
 const DAY_MS = 86_400_000;
-/**
- * The KPI rollup is still a placeholder that fails in this branch: the sweep must record that and keep its own work.
- * Set to false once the real rollup lands, and the sweep's rollup must then succeed.
- */
-const ROLLUP_IS_PLACEHOLDER = true;
 
 // Three days of a capture every 3 h from g1–g5 (one sensor each): 120 captures. The history is the demo plant's,
 // shifted so the three days hold every class: g2 unbalanced throughout, g3 loose from day 2, g4 both from day 3,
@@ -98,8 +93,7 @@ describe.each(DATABASE_KINDS)('diagnosis sweep over live captures (%s)', (kind) 
     expect(result.diagnoses_written).toBe(3 * plan.length);
     expect(result.days).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
     expect(result.kpi_rollup).toBe('kpi-rollup-2026-11-01-2026-11-03');
-    if (ROLLUP_IS_PLACEHOLDER) expect(result.kpi_rollup_failure).toEqual(expect.any(String));
-    else expect(result.kpi_rollup_failure).toBeUndefined();
+    expect(result.kpi_rollup_failure).toBeUndefined();
 
     // One capture-level row per capture, one window row per 1 s window, all by the active model under this job.
     const captures = await sql<{ id: number; machine_name: string; sensor_no: string; captured_at: unknown }>('SELECT id, machine_name, sensor_no, captured_at FROM capture');
@@ -139,6 +133,25 @@ describe.each(DATABASE_KINDS)('diagnosis sweep over live captures (%s)', (kind) 
     expect(classes.size).toBe(4);
     expect(accuracy).toBeGreaterThanOrEqual(0.98);
     for (const r of verdicts) expect(Number(r.confidence)).toBeGreaterThan(0.25);
+
+    // The rollup the sweep ran: healthy g1 stays above 90; g2 (unbalanced throughout) and g3, g4 from their onset
+    // (days 2 and 3) are below 60; each machine's current fault is its last truth.
+    const viewer = await stack.issueKey('viewer');
+    const health = async (machine: string) => {
+      const res = await stack.http('GET', `/api/v1/equipment/${machine}/health`, { key: viewer });
+      expect(res.status).toBe(200);
+      return { ...res.body, byDay: new Map<string, number>(res.body.trend.map((p: { day: string; health_score: number }) => [p.day, p.health_score])) };
+    };
+    const [g1, g2, g3, g4] = await Promise.all(['g1', 'g2', 'g3', 'g4'].map(health));
+    for (const day of ['2026-11-01', '2026-11-02', '2026-11-03']) {
+      expect(g1.byDay.get(day)).toBeGreaterThan(90);
+      expect(g2.byDay.get(day)).toBeLessThan(60);
+    }
+    expect(g3.byDay.get('2026-11-01')).toBeGreaterThan(90);
+    expect(g3.byDay.get('2026-11-02')).toBeLessThan(60);
+    expect(g4.byDay.get('2026-11-02')).toBeGreaterThan(90);
+    expect(g4.byDay.get('2026-11-03')).toBeLessThan(60);
+    expect([g1, g2, g3, g4].map((h) => h.current_fault_name)).toEqual(['normal', 'unbalance', 'looseness', 'unbalance_looseness']);
 
     // Each stream's watermark is at its last capture.
     const watermarks = new SweepWatermarkRepository(orm, kind);

@@ -1,19 +1,17 @@
 // The sweep's orchestration on the Temporal dev server, with the worker wired as in production around
 // stand-in activities: bounded fan-out, a series that keeps failing is listed and the rest go on, continue-as-new
-// carries what is left, a run without a day takes it in the plant's timezone, and a failed KPI rollup is recorded.
+// carries what is left, a run without a day takes it in the plant's timezone, the KPI rollup of the days touched runs as
+// a child, and a failed one is recorded.
 import type { INestApplicationContext } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { AppConfig, loadConfig } from '@him/config';
-import { jobStart, plantDay, SWEEP_JOB, type JobWorkflow, type SeriesRef, type SeriesSweepResult, type SweepInput } from '@him/contracts';
-import { CaptureDiagnosisActivities, SweepActivities } from '../../activities';
+import { InvalidInputError, jobStart, plantDay, SWEEP_JOB, utcDaysBetween, type JobWorkflow, type SeriesRef, type SeriesSweepResult, type SweepInput } from '@him/contracts';
+import { CaptureDiagnosisActivities, KpiRollupActivities, SweepActivities } from '../../activities';
 import { ensureSearchAttributes } from '@him/temporal';
 import { createWorkers } from '../../apps/worker/src/create-worker';
 import type { TestNamespace } from '../support/namespaces';
 import { SERIES_PER_RUN } from '../../workflows/diagnosis-sweep.workflow';
-
-/** See the e2e: the KPI rollup is a placeholder that fails in this branch. Set to false once it lands. */
-const ROLLUP_IS_PLACEHOLDER = true;
 
 const NAMESPACE: TestNamespace = 'sweep-workflow';
 
@@ -36,8 +34,8 @@ describe('diagnosis sweep workflow (dev server)', () => {
     await connection?.close();
   });
 
-  /** Runs a sweep over `series` stand-in capture streams; `failing` keys throw on every attempt. */
-  async function sweep(input: SweepInput, series: SeriesRef[], failing: string[] = []) {
+  /** Runs a sweep over `series` stand-in capture streams; `failing` keys throw on every attempt; the rollup's days write nothing, or fail. */
+  async function sweep(input: SweepInput, series: SeriesRef[], failing: string[] = [], rollup: 'succeeds' | 'fails' = 'succeeds') {
     const stats = { inFlight: 0, maxInFlight: 0, attempts: new Map<string, number>() };
     const pending = Object.assign(Object.create(SweepActivities.prototype), { findPendingSeries: async () => series });
     const diagnosis = Object.assign(Object.create(CaptureDiagnosisActivities.prototype), {
@@ -64,10 +62,25 @@ describe('diagnosis sweep workflow (dev server)', () => {
         }
       },
     });
+    const kpis = Object.assign(Object.create(KpiRollupActivities.prototype), {
+      rollupKpiDays: async (from: string, to: string) => {
+        if (rollup === 'fails') throw new InvalidInputError(`no KPIs for ${from}..${to}`);
+        return { days: utcDaysBetween(from, to), equipmentDays: 0 };
+      },
+      findLotsForKpi: async () => [],
+    });
     const config = loadConfig({ LOG_LEVEL: 'error', WORKER_CPU_CONCURRENCY: '8', TEMPORAL_NAMESPACE: NAMESPACE });
     const app = {
       get: (cls: unknown) =>
-        cls === AppConfig ? config : cls === SweepActivities ? pending : cls === CaptureDiagnosisActivities ? diagnosis : Object.create((cls as { prototype: object }).prototype),
+        cls === AppConfig
+          ? config
+          : cls === SweepActivities
+            ? pending
+            : cls === CaptureDiagnosisActivities
+              ? diagnosis
+              : cls === KpiRollupActivities
+                ? kpis
+                : Object.create((cls as { prototype: object }).prototype),
     } as unknown as INestApplicationContext;
     const workers = await createWorkers({ app, connection: native, bundlePath: process.env.TEST_WORKFLOW_BUNDLE, queues: ['io', 'cpu'] });
     const job = jobStart({ type: SWEEP_JOB, input });
@@ -95,15 +108,16 @@ describe('diagnosis sweep workflow (dev server)', () => {
     expect(result.failures).toEqual([{ series: { kind: 'capture_stream', key: 'g3/1' }, reason: expect.stringMatching(/internal error/) }]);
     expect(result.days).toEqual(['2026-11-01', '2026-11-03']);
     expect(result.kpi_rollup).toBe('kpi-rollup-2026-11-01-2026-11-03');
-    if (ROLLUP_IS_PLACEHOLDER) expect(result.kpi_rollup_failure).toEqual(expect.any(String));
-    else expect(result.kpi_rollup_failure).toBeUndefined();
+    expect(result.kpi_rollup_failure).toBeUndefined();
   }, 120_000);
 
   it(`continues as new after ${SERIES_PER_RUN} series and carries the rest and the totals`, async () => {
     const count = SERIES_PER_RUN + 5;
-    const { result, continuedAsNew } = await sweep({ day: '2026-11-05', concurrency: 8 }, streams(count));
+    const { result, continuedAsNew } = await sweep({ day: '2026-11-05', concurrency: 8 }, streams(count), [], 'fails');
     expect(continuedAsNew).toBe(true);
     expect(result).toMatchObject({ day: '2026-11-05', series_total: count, series_done: count, series_failed: 0, windows: 4 * count });
+    // The rollup failed: the sweep keeps its own work and says why.
+    expect(result.kpi_rollup_failure).toMatch(/no KPIs for 2026-11-01\.\.2026-11-03/);
   }, 180_000);
 
   it('takes the day of a run started without one (a schedule) in the plant timezone', async () => {

@@ -21,5 +21,7 @@ export const TEST_NAMESPACES = [
   'anomalies',
   'query-sqlite',
   'query-mysql',
+  'kpi-sqlite',
+  'kpi-mysql',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

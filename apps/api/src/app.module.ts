@@ -12,6 +12,7 @@ import { ClientAddressGuard, KeyRateLimitGuard } from './auth/rate-limit.guards'
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
+import { KpiModule } from './kpi/kpi.module';
 import { ModelsModule } from './models/models.module';
 import { QueryModule } from './query/query.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -32,6 +33,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         JobsModule,
+        KpiModule,
         SchedulesModule,
         IngestModule,
         ModelsModule,

@@ -97,6 +97,8 @@ const schema = z
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
     AUDIT_RETENTION_MIN_DAYS: z.coerce.number().int().min(1).default(30),
 
+    KPI_MAX_RANGE_DAYS: z.coerce.number().int().min(1).max(36_600).default(400),
+
     INGEST_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -150,6 +152,8 @@ export class AppConfig {
   readonly auditRetentionDays: number;
   /** No audit-retention job may delete entries younger than this. */
   readonly auditRetentionMinDays: number;
+  /** Longest range of days a KPI rollup or a KPI query may span. */
+  readonly kpiMaxRangeDays: number;
   /** Largest file the ingest accepts (upload or path). */
   readonly ingestMaxBytes: number;
   /** Widest time range one time-series query may ask for. */
@@ -194,6 +198,7 @@ export class AppConfig {
     this.trustedProxies = p.TRUSTED_PROXIES;
     this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
     this.auditRetentionMinDays = p.AUDIT_RETENTION_MIN_DAYS;
+    this.kpiMaxRangeDays = p.KPI_MAX_RANGE_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
     this.queryMaxRangeDays = p.QUERY_MAX_RANGE_DAYS;
     this.modelCheck = { memoryMb: p.MODEL_CHECK_MEMORY_MB, timeoutMs: p.MODEL_CHECK_TIMEOUT_SECONDS * 1000 };

@@ -9,4 +9,5 @@ export * from './ingest';
 export * from './retrain';
 export * from './sweep';
 export * from './kpi';
+export * from './health-score';
 export * from './anomaly-severity';

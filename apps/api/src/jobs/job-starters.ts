@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import { AUDIT_RETENTION_JOB, EPOCH_TRAINED_MODELS, INGEST_JOB, InvalidInputError, plantDay, RETRAIN_JOB, SWEEP_JOB, type IngestInput, type JobRequest } from '@him/contracts';
-import type { AuditRetentionJobDto, RetrainJobDto, SweepJobDto } from './jobs.dto';
+import {
+  AUDIT_RETENTION_JOB,
+  EPOCH_TRAINED_MODELS,
+  INGEST_JOB,
+  InvalidInputError,
+  KPI_ROLLUP_JOB,
+  plantDay,
+  RETRAIN_JOB,
+  SWEEP_JOB,
+  type IngestInput,
+  type JobRequest,
+} from '@him/contracts';
+import { assertDayRange } from '../common/day-range';
+import type { AuditRetentionJobDto, KpiRollupJobDto, RetrainJobDto, SweepJobDto } from './jobs.dto';
 
 const DAY_MS = 86_400_000;
 
@@ -39,5 +51,10 @@ export class JobStarters {
   diagnosisSweep(body: SweepJobDto, requestedBy?: string, now = new Date()): JobRequest<typeof SWEEP_JOB> {
     const timezone = this.config.plantTimezone;
     return { type: SWEEP_JOB, input: { day: body.day ?? plantDay(now, timezone), timezone, concurrency: body.concurrency, requestedBy } };
+  }
+
+  kpiRollup(body: KpiRollupJobDto, requestedBy?: string): JobRequest<typeof KPI_ROLLUP_JOB> {
+    assertDayRange(body.from, body.to, this.config.kpiMaxRangeDays);
+    return { type: KPI_ROLLUP_JOB, input: { from: body.from, to: body.to, requestedBy } };
   }
 }

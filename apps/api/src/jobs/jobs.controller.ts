@@ -4,7 +4,17 @@ import type { FastifyRequest } from 'fastify';
 import { Role, ROLE_RANK } from '@him/db';
 import { RequireRole } from '../auth/auth.decorators';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
-import { AuditRetentionJobDto, JobResponseDto, RetrainJobDto, JobSearchDto, JobStartedResponseDto, JobSummaryDto, SweepJobDto, WorkflowIdParams } from './jobs.dto';
+import {
+  AuditRetentionJobDto,
+  JobResponseDto,
+  KpiRollupJobDto,
+  RetrainJobDto,
+  JobSearchDto,
+  JobStartedResponseDto,
+  JobSummaryDto,
+  SweepJobDto,
+  WorkflowIdParams,
+} from './jobs.dto';
 import { JobsService } from './jobs.service';
 import { JobStarters } from './job-starters';
 
@@ -60,6 +70,22 @@ export class JobsController {
   @ApiErrorResponses([400, 'Invalid body: day not YYYY-MM-DD, concurrency outside 1–8'], [403, 'Needs the operator role'], 413, 503)
   startDiagnosisSweep(@Body() body: SweepJobDto, @Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
     return this.jobs.start(this.starters.diagnosisSweep(body, req.principal?.name));
+  }
+
+  @Post('kpi-rollup')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Roll up the KPIs of every equipment per UTC day, and of the lots, over a range of days (backfill)',
+    description:
+      'Recomputes windows diagnosed, counts per fault type, fault rate, fault episodes, MTBF/MTTR, anomalies by severity and the health score ' +
+      'of each equipment and day from the stored diagnoses and anomalies, then the KPIs of the lots the range touches; upserts, so re-running ' +
+      'any range yields identical rows. Runs one activity per 7 days (progress in days) and continues as new on long backfills. ' +
+      'The same range is one job: a second request while it runs joins it. The nightly sweep starts it for the days it touched.',
+  })
+  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiErrorResponses([400, 'A day that is not YYYY-MM-DD or not a calendar day, `from` after `to`, or a range longer than KPI_MAX_RANGE_DAYS'], 503)
+  startKpiRollup(@Body() body: KpiRollupJobDto, @Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
+    return this.jobs.start(this.starters.kpiRollup(body, req.principal?.name));
   }
 
   @Get()

@@ -188,3 +188,15 @@ export class SweepJobDto {
   @Max(SWEEP_MAX_CONCURRENCY)
   concurrency?: number;
 }
+
+export class KpiRollupJobDto {
+  @ApiProperty({ example: '2026-11-01', description: 'First UTC day to roll up (YYYY-MM-DD), inclusive' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a day, YYYY-MM-DD' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-11-30', description: 'Last UTC day to roll up (YYYY-MM-DD), inclusive; at most KPI_MAX_RANGE_DAYS (default 400) days after `from`' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a day, YYYY-MM-DD' })
+  to!: string;
+}

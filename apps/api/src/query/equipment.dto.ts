@@ -52,6 +52,11 @@ export class LatestDiagnosisDto extends CaptureDiagnosisDto {
   @ApiProperty({ example: '1' }) sensor_no!: string;
 }
 
+export class EquipmentHealthSummaryDto {
+  @ApiProperty({ example: '2026-11-30', description: 'The latest day the KPI rollup scored' }) day!: string;
+  @ApiProperty({ example: 23.4, description: 'Health score 0–100 of that day; the trend and what drove it: GET /equipment/{name}/health' }) health_score!: number;
+}
+
 export class EquipmentDetailDto extends EquipmentDto {
   @ApiProperty({ type: [SensorDetailDto] }) declare sensors: SensorDetailDto[];
   @ApiProperty({
@@ -60,6 +65,8 @@ export class EquipmentDetailDto extends EquipmentDto {
     description: 'The newest capture-level diagnosis of any of its sensors (by capture time); null before the first sweep, and for a process unit',
   })
   latest_diagnosis!: LatestDiagnosisDto | null;
+  @ApiProperty({ type: EquipmentHealthSummaryDto, nullable: true, description: 'The latest health score; null before the first KPI rollup, and for a process unit' })
+  health!: EquipmentHealthSummaryDto | null;
 }
 
 export function mapEquipment(e: EquipmentRecord, lotCount: number): EquipmentDto {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@him/contracts';
-import { CaptureRepository, EquipmentRepository, LotRepository, VibrationDiagnosisRepository } from '@him/db';
+import { CaptureRepository, EquipmentRepository, KpiRepository, LotRepository, VibrationDiagnosisRepository } from '@him/db';
 import { mapEquipment, mapLatestDiagnosis, type EquipmentDetailDto, type EquipmentPageDto, type EquipmentSearchDto } from './equipment.dto';
 
 @Injectable()
@@ -10,6 +10,7 @@ export class EquipmentService {
     private readonly lots: LotRepository,
     private readonly captures: CaptureRepository,
     private readonly diagnoses: VibrationDiagnosisRepository,
+    private readonly kpis: KpiRepository,
   ) {}
 
   async list(q: EquipmentSearchDto): Promise<EquipmentPageDto> {
@@ -21,16 +22,18 @@ export class EquipmentService {
   async get(name: string): Promise<EquipmentDetailDto> {
     const found = await this.equipment.findEquipmentByCode(name);
     if (!found) throw new NotFoundError(`equipment ${name} not found`);
-    const [lotCounts, captureCounts, latest] = await Promise.all([
+    const [lotCounts, captureCounts, latest, score] = await Promise.all([
       this.lots.countLotsByEquipment([found.id]),
       this.captures.countCapturesBySensor(found.code),
       this.diagnoses.findLatestCaptureDiagnosis(found.code),
+      this.kpis.findLatestScore(found.id),
     ]);
     const summary = mapEquipment(found, lotCounts.get(found.id) ?? 0);
     return {
       ...summary,
       sensors: summary.sensors.map((s) => ({ ...s, capture_count: captureCounts.get(s.sensor_no) ?? 0 })),
       latest_diagnosis: latest ? mapLatestDiagnosis(latest) : null,
+      health: score ? { day: score.day, health_score: score.healthScore } : null,
     };
   }
 }

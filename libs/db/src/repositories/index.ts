@@ -3,6 +3,7 @@ import { AnomalyRepository } from './anomaly.repository';
 import { CaptureRepository } from './capture.repository';
 import { EquipmentRepository } from './equipment.repository';
 import { IngestLedgerRepository } from './ingest-ledger.repository';
+import { KpiRepository } from './kpi.repository';
 import { LotRepository } from './lot.repository';
 import { ModelVersionRepository } from './model-version.repository';
 import { PredictionRepository } from './prediction.repository';
@@ -15,6 +16,7 @@ export * from './anomaly.repository';
 export * from './capture.repository';
 export * from './equipment.repository';
 export * from './ingest-ledger.repository';
+export * from './kpi.repository';
 export * from './lot.repository';
 export * from './model-version.repository';
 export * from './prediction.repository';
@@ -34,6 +36,7 @@ export const REPOSITORIES: Provider[] = [
   CaptureRepository,
   EquipmentRepository,
   IngestLedgerRepository,
+  KpiRepository,
   LotRepository,
   ModelVersionRepository,
   PredictionRepository,

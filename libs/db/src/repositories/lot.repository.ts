@@ -103,6 +103,21 @@ export class LotRepository {
     return new Map(lots.map((l) => [l.id, l.code]));
   }
 
+  /** Lots, newest first: one by its code, or those of one process unit, or all. */
+  async findLots(filter: { code?: string; equipmentId?: number }): Promise<LotRecord[]> {
+    const where: Record<string, unknown> = {};
+    if (filter.code !== undefined) where.code = filter.code;
+    if (filter.equipmentId !== undefined) where.equipment = filter.equipmentId;
+    const lots = await this.orm.em.fork().find(Lot, where, { orderBy: { startedAt: 'desc', id: 'desc' } });
+    return lots.map((l) => ({ id: l.id, code: l.code, equipmentId: l.equipment.id, startedAt: l.startedAt, faultLabel: l.faultLabel ?? undefined }));
+  }
+
+  /** The ids of the lots running during [from, to): started before its end and not ended before its start. */
+  async findIdsOverlapping(from: Date, to: Date): Promise<number[]> {
+    const lots = await this.orm.em.fork().find(Lot, { startedAt: { $lt: to }, $or: [{ endedAt: null }, { endedAt: { $gte: from } }] }, { fields: ['id'], orderBy: { id: 'asc' } });
+    return lots.map((l) => l.id);
+  }
+
   // --- Reads for the query API ---
 
   /** A page of lots in code order (along uq_lot_code), with the total matching. */

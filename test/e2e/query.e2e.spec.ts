@@ -253,6 +253,8 @@ describe.each(DATABASE_KINDS)('query API on %s', (kind) => {
     it('answers 404 for an unknown lot or tag, 400 for from after to or a range over QUERY_MAX_RANGE_DAYS', async () => {
       expectError(await get('/lots/d99'), 404);
       expectError(await get('/lots?status=done'), 400, 'status');
+      expectError(await get('/lots?offset=251364661476926029824'), 400, 'offset');
+      expectError(await get('/equipment?offset=18147181968494297088'), 400, 'offset');
       expectError(await get('/lots?equipment=XYZ'), 404, 'equipment');
       expectError(await get('/timeseries?lot=d99&tag=XMEAS_1'), 404, 'lot');
       expectError(await get('/timeseries?lot=d05&tag=XMEAS_99'), 404, 'tag');

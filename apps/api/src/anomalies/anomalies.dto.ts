@@ -1,10 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { Equals, IsBoolean, IsIn, IsInt, IsString, Length, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { Equals, IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
 import { ANOMALY_SEVERITIES, SEVERITY_RULE, type AnomalySeverity } from '@him/contracts';
 import type { AnomalyRecord } from '@him/db';
-import { Optional, PageLimit } from '../common/validation';
+import { Optional, PageLimit, PageOffset } from '../common/validation';
 import { IsMachineName, IsNotLessThanField, IsUtcDateTime } from '../vibration/vibration.validation';
+
+/** A note is text: no NUL or other control characters (they would reach the database and every export of it). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const NOTE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 
 /** `true`/`false` in a query string; anything else is left as it is and fails the boolean check. */
 const ToBoolean = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
@@ -17,11 +21,7 @@ export abstract class PageQueryDto {
   @PageLimit()
   limit: number = 100;
 
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, description: 'Rows to skip: 0 for the first page, then the previous offset + limit' })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset: number = 0;
 }
 
@@ -64,10 +64,17 @@ export class AnomalyAcknowledgeDto {
   @Equals(true, { message: 'acknowledged must be true (an acknowledgement cannot be taken back)' })
   acknowledged!: true;
 
-  @ApiPropertyOptional({ example: 'Feed A valve checked; loss of A feed confirmed, maintenance ticket 4711', minLength: 1, maxLength: 500 })
+  @ApiPropertyOptional({
+    example: 'Feed A valve checked; loss of A feed confirmed, maintenance ticket 4711',
+    minLength: 1,
+    maxLength: 500,
+    pattern: NOTE_TEXT.source,
+    description: 'Free text; line breaks and tabs are kept, other control characters refused',
+  })
   @Optional()
   @IsString()
   @Length(1, 500)
+  @Matches(NOTE_TEXT, { message: 'note must not contain control characters other than tab and line breaks' })
   note?: string;
 }
 

@@ -11,13 +11,13 @@ export class PredictionSearchDto extends PageQueryDto {
   @IsLotCode()
   lot_code?: string;
 
-  @ApiPropertyOptional({ example: 'diagnosis-sweep-2026-01-03', description: 'Only forecasts written by this workflow' })
+  @ApiPropertyOptional({ example: 'diagnosis-sweep-2026-01-03', description: 'Only forecasts written by this workflow', minLength: 1, maxLength: 255 })
   @Optional()
   @IsString()
   @Length(1, 255)
   job_id?: string;
 
-  @ApiPropertyOptional({ example: 'XMEAS_7', description: 'Forecast tag' })
+  @ApiPropertyOptional({ example: 'XMEAS_7', description: 'Forecast tag', minLength: 1, maxLength: 32 })
   @Optional()
   @IsString()
   @Length(1, 32)

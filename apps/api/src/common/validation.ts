@@ -1,7 +1,7 @@
 import { applyDecorators, BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsISO8601, Matches, Max, Min, ValidateIf } from 'class-validator';
 import type { ErrorDetail } from '@him/contracts';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -39,6 +39,26 @@ export function createValidationPipe(): ValidationPipe {
  */
 export const Optional = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
 
+/** Largest `offset`: far past any table here, and within what every database takes in LIMIT … OFFSET. */
+export const MAX_PAGE_OFFSET = 1_000_000_000;
+
+/** `offset` of a paged list: rows to skip, 0 unless asked (the property keeps `= 0` as its default). */
+export const PageOffset = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      default: 0,
+      minimum: 0,
+      maximum: MAX_PAGE_OFFSET,
+      description: 'Items to skip: 0 for the first page, then the previous offset + limit',
+    }),
+    Optional(),
+    Type(() => Number),
+    IsInt(),
+    Min(0),
+    Max(MAX_PAGE_OFFSET),
+  );
+
 /** `limit` of a paged list: 1–1000 per page, 100 unless asked (the property keeps `= 100` as its default). */
 export const PageLimit = (): PropertyDecorator =>
   applyDecorators(
@@ -49,3 +69,9 @@ export const PageLimit = (): PropertyDecorator =>
     Min(1),
     Max(1000),
   );
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar day written YYYY-MM-DD: the form, and a day that exists (2024-13-01 and 2026-02-30 are refused). */
+export const IsDay = (): PropertyDecorator =>
+  applyDecorators(Matches(DAY, { message: '$property must be a day, YYYY-MM-DD' }), IsISO8601({ strict: true }, { message: '$property must be a day that exists' }));

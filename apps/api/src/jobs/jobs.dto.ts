@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Length, Matches, Max, Min, Validate, type ValidatorConstraintInterface, ValidatorConstraint } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import {
   EPOCH_TRAINED_MODELS,
   JOB_STATUSES,
@@ -14,7 +14,7 @@ import {
   type PromotionPolicy,
   type RetrainableModel,
 } from '@him/contracts';
-import { Optional } from '../common/validation';
+import { Optional, IsDay } from '../common/validation';
 
 export class JobStartedResponseDto {
   @ApiProperty({ example: 'audit-retention-before-2025-11-22' }) workflow_id!: string;
@@ -149,18 +149,6 @@ export class RetrainJobDto {
   epochs?: number;
 }
 
-/** A YYYY-MM-DD that names a real calendar day (not 2026-02-30). */
-@ValidatorConstraint({ name: 'calendarDay' })
-class CalendarDay implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  }
-
-  defaultMessage(): string {
-    return 'must be a calendar day YYYY-MM-DD';
-  }
-}
-
 export class SweepJobDto {
   @ApiPropertyOptional({
     description:
@@ -171,8 +159,7 @@ export class SweepJobDto {
   })
   @Optional()
   @IsString()
-  @Matches(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'must be YYYY-MM-DD' })
-  @Validate(CalendarDay)
+  @IsDay()
   day?: string;
 
   @ApiPropertyOptional({
@@ -190,13 +177,17 @@ export class SweepJobDto {
 }
 
 export class KpiRollupJobDto {
-  @ApiProperty({ example: '2026-11-01', description: 'First UTC day to roll up (YYYY-MM-DD), inclusive' })
+  @ApiProperty({ example: '2026-11-01', description: 'First UTC day to roll up (YYYY-MM-DD), inclusive', format: 'date' })
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a day, YYYY-MM-DD' })
+  @IsDay()
   from!: string;
 
-  @ApiProperty({ example: '2026-11-30', description: 'Last UTC day to roll up (YYYY-MM-DD), inclusive; at most KPI_MAX_RANGE_DAYS (default 400) days after `from`' })
+  @ApiProperty({
+    example: '2026-11-30',
+    description: 'Last UTC day to roll up (YYYY-MM-DD), inclusive; at most KPI_MAX_RANGE_DAYS (default 400) days after `from`',
+    format: 'date',
+  })
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a day, YYYY-MM-DD' })
+  @IsDay()
   to!: string;
 }

@@ -1,28 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Length, Matches, Min } from 'class-validator';
-import { Optional, PageLimit } from '../common/validation';
+import { IsIn, IsString, Length } from 'class-validator';
+import { Optional, PageLimit, PageOffset, IsDay } from '../common/validation';
 
 export const KPI_GRANULARITIES = ['day', 'week', 'month'] as const;
 export type KpiGranularity = (typeof KPI_GRANULARITIES)[number];
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 export class KpiSearchDto {
-  @ApiPropertyOptional({ example: 'g3', description: 'Equipment name (machine_name); all equipment when left out' })
+  @ApiPropertyOptional({ example: 'g3', description: 'Equipment name (machine_name); all equipment when left out', minLength: 1, maxLength: 50 })
   @Optional()
   @IsString()
   @Length(1, 50)
   equipment?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-01', description: 'First UTC day, inclusive (default: 29 days before `to`)' })
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'First UTC day, inclusive (default: 29 days before `to`)', format: 'date' })
   @Optional()
-  @Matches(DAY, { message: 'from must be a day, YYYY-MM-DD' })
+  @IsDay()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-30', description: 'Last UTC day, inclusive (default: today); at most KPI_MAX_RANGE_DAYS days after `from`' })
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'Last UTC day, inclusive (default: today); at most KPI_MAX_RANGE_DAYS days after `from`', format: 'date' })
   @Optional()
-  @Matches(DAY, { message: 'to must be a day, YYYY-MM-DD' })
+  @IsDay()
   to?: string;
 
   @ApiPropertyOptional({
@@ -34,11 +31,7 @@ export class KpiSearchDto {
   @IsIn(KPI_GRANULARITIES)
   granularity: KpiGranularity = 'day';
 
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, description: 'Items to skip' })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset: number = 0;
 
   @PageLimit()
@@ -75,23 +68,19 @@ export class KpiPageDto {
 }
 
 export class KpiLotSearchDto {
-  @ApiPropertyOptional({ example: 'd01_te', description: 'One lot by its code' })
+  @ApiPropertyOptional({ example: 'd01_te', description: 'One lot by its code', minLength: 1, maxLength: 64 })
   @Optional()
   @IsString()
   @Length(1, 64)
   lot_code?: string;
 
-  @ApiPropertyOptional({ example: 'tep', description: 'Lots of one process unit, by name' })
+  @ApiPropertyOptional({ example: 'tep', description: 'Lots of one process unit, by name', minLength: 1, maxLength: 50 })
   @Optional()
   @IsString()
   @Length(1, 50)
   equipment?: string;
 
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, description: 'Items to skip' })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset: number = 0;
 
   @PageLimit()

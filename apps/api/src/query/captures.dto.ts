@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { VIBRATION_CLASSES } from '@him/ml';
 import type { CaptureRecord, DiagnosisRecord, FaultType } from '@him/db';
-import { Optional, PageLimit } from '../common/validation';
+import { Optional, PageLimit, PageOffset } from '../common/validation';
 import { IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime } from '../vibration/vibration.validation';
-import { CaptureDiagnosisDto, DownsamplePoints, FAULT_TYPE_DESCRIPTION, mapCaptureDiagnosis, PageOffset } from './query.dto';
+import { CaptureDiagnosisDto, DownsamplePoints, FAULT_TYPE_DESCRIPTION, mapCaptureDiagnosis } from './query.dto';
 
 export class CaptureSearchDto {
   @ApiPropertyOptional({ example: 'g3' })

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum } from 'class-validator';
 import { EquipmentKind, type DiagnosisRecord, type EquipmentRecord } from '@him/db';
-import { Optional, PageLimit } from '../common/validation';
+import { Optional, PageLimit, PageOffset } from '../common/validation';
 import { IsMachineName } from '../vibration/vibration.validation';
-import { CaptureDiagnosisDto, mapCaptureDiagnosis, PageOffset } from './query.dto';
+import { CaptureDiagnosisDto, mapCaptureDiagnosis } from './query.dto';
 
 export class EquipmentSearchDto {
   @ApiPropertyOptional({ enum: EquipmentKind, example: EquipmentKind.RotatingMachine })

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsString, Length, Matches } from 'class-validator';
 import { LotStatus, type LotDetails } from '@him/db';
-import { Optional, PageLimit } from '../common/validation';
+import { Optional, PageLimit, PageOffset } from '../common/validation';
 import { IsMachineName, IsNotLessThanField, IsUtcDateTime } from '../vibration/vibration.validation';
-import { DownsamplePoints, PageOffset } from './query.dto';
+import { DownsamplePoints } from './query.dto';
 
 const CODE = /^[A-Za-z0-9_.-]+$/;
 

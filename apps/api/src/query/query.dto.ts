@@ -9,16 +9,6 @@ import { Optional } from '../common/validation';
 const FAULT_TYPE_VALUES = Object.values(FAULT_TYPES);
 export const FAULT_TYPE_DESCRIPTION = '0 normal, 1 mass unbalance, 2 support looseness, 3 both';
 
-/** `offset` of a paged list. */
-export const PageOffset = (): PropertyDecorator =>
-  applyDecorators(
-    ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, description: 'Items to skip (for paging)' }),
-    Optional(),
-    Type(() => Number),
-    IsInt(),
-    Min(0),
-  );
-
 /** Points a downsampled series is cut to: 1,000 unless asked, 10–10,000. */
 export const MAX_POINTS = 10_000;
 export const DownsamplePoints = (what: string): PropertyDecorator =>

@@ -89,6 +89,8 @@ describe.each(DATABASE_KINDS)('anomalies and predictions API (%s)', (kind) => {
     expect(await status('offset=-1')).toBe(400);
     // Past what a database takes in OFFSET (Schemathesis found the 500 this was).
     expect(await status('offset=251364661476926029824')).toBe(400);
+    expect(await status('offset=')).toBe(400);
+    expect(await status('limit=')).toBe(400);
     const unknownMachine = await get('/api/v1/anomalies?equipment=g9');
     expect(unknownMachine).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: 'no equipment g9' } });
     expect(await status('lot_code=d99_te')).toBe(404);

@@ -1,6 +1,6 @@
 import { applyDecorators, BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, Matches, Max, Min, ValidateIf } from 'class-validator';
 import type { ErrorDetail } from '@him/contracts';
 
@@ -39,6 +39,9 @@ export function createValidationPipe(): ValidationPipe {
  */
 export const Optional = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
 
+/** Query strings are text: '12' becomes 12, while '' and 'abc' stay as they are and fail the number check. */
+export const ToNumber = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value));
+
 /** Largest `offset`: far past any table here, and within what every database takes in LIMIT … OFFSET. */
 export const MAX_PAGE_OFFSET = 1_000_000_000;
 
@@ -53,7 +56,7 @@ export const PageOffset = (): PropertyDecorator =>
       description: 'Items to skip: 0 for the first page, then the previous offset + limit',
     }),
     Optional(),
-    Type(() => Number),
+    ToNumber(),
     IsInt(),
     Min(0),
     Max(MAX_PAGE_OFFSET),
@@ -61,14 +64,7 @@ export const PageOffset = (): PropertyDecorator =>
 
 /** `limit` of a paged list: 1–1000 per page, 100 unless asked (the property keeps `= 100` as its default). */
 export const PageLimit = (): PropertyDecorator =>
-  applyDecorators(
-    ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 }),
-    Optional(),
-    Type(() => Number),
-    IsInt(),
-    Min(1),
-    Max(1000),
-  );
+  applyDecorators(ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 }), Optional(), ToNumber(), IsInt(), Min(1), Max(1000));
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

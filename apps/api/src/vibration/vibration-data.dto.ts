@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import type { VibrationRecord } from '@him/db';
-import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
-import { Optional } from '../common/validation';
+import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime } from './vibration.validation';
+import { Optional, ToNumber } from '../common/validation';
 
 export const MAX_DATA_BULK_ROWS = 10_000;
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { FAULT_TYPES, type DiagnosisRecord, type FaultType } from '@him/db';
-import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime, ToNumber } from './vibration.validation';
-import { Optional } from '../common/validation';
+import { IsFiniteNumber, IsMachineName, IsNotLessThanField, IsSensorNo, IsUtcDateTime } from './vibration.validation';
+import { Optional, ToNumber } from '../common/validation';
 
 export const MAX_DIAGNOSIS_BULK_ROWS = 5000;
 const FAULT_TYPE_VALUES = Object.values(FAULT_TYPES);

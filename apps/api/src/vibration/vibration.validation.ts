@@ -96,9 +96,6 @@ export const IsMachineName = () => IsName(1, 50);
 
 export const IsSensorNo = (minLength = 1) => IsName(minLength, 20);
 
-/** Query strings are text: '12' becomes 12, while '' and 'abc' stay as they are and fail the number check. */
-export const ToNumber = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value));
-
 /** This field (a number or a Date) must not be below `other`; checked only when both are present and valid. */
 export function IsNotLessThanField(other: string): PropertyDecorator {
   return ValidateBy({

@@ -1,8 +1,10 @@
 // The API's one error shape for errors no controller expects: a database lock that outlasted its wait is the
-// client's cue to retry (503), not a server fault (500).
+// client's cue to retry (503), not a server fault (500). And the day fields' validation, which Schemathesis probed.
 import type { ArgumentsHost } from '@nestjs/common';
 import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { validate } from 'class-validator';
 import { AllExceptionsFilter } from '../../apps/api/src/common/all-exceptions.filter';
+import { IsDay } from '../../apps/api/src/common/validation';
 
 function answer(exception: unknown): { status: number; body: Record<string, unknown> } {
   const sent: { status?: number; body?: Record<string, unknown> } = {};
@@ -31,5 +33,18 @@ describe('AllExceptionsFilter', () => {
     expect(status).toBe(500);
     expect(body).toMatchObject({ code: 'INTERNAL_ERROR', message: 'Internal server error' });
     expect(JSON.stringify(body)).not.toMatch(/secret/);
+  });
+});
+
+describe('IsDay', () => {
+  class Body {
+    @IsDay()
+    day!: string;
+  }
+  const refused = async (day: unknown) => (await validate(Object.assign(new Body(), { day }))).length > 0;
+
+  it('takes every existing day of years 0000–9999 and refuses the rest', async () => {
+    for (const day of ['2026-12-06', '2024-02-29', '0070-04-09', '0000-01-01', '9999-12-31']) expect(await refused(day)).toBe(false);
+    for (const day of ['2026-02-29', '2024-13-01', '2026-02-30', '2026-1-01', '20261206', '', 20261206]) expect(await refused(day)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { applyDecorators, BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsISO8601, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import type { ErrorDetail } from '@him/contracts';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -70,4 +70,13 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A calendar day written YYYY-MM-DD: the form, and a day that exists (2024-13-01 and 2026-02-30 are refused). */
 export const IsDay = (): PropertyDecorator =>
-  applyDecorators(Matches(DAY, { message: '$property must be a day, YYYY-MM-DD' }), IsISO8601({ strict: true }, { message: '$property must be a day that exists' }));
+  applyDecorators(
+    Matches(DAY, { message: '$property must be a day, YYYY-MM-DD' }),
+    ValidateBy({ name: 'isDay', validator: { validate: (value) => typeof value === 'string' && dayExists(value), defaultMessage: () => '$property must be a day that exists' } }),
+  );
+
+/** Read as UTC midnight and written back, an existing day is itself, any year from 0000 to 9999 (Date.UTC would move 0070 to 1970). */
+function dayExists(day: string): boolean {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}

@@ -8,6 +8,8 @@ import { build, ensureDependencies, findTemporalBinary, isListening, log, ROOT, 
 if (fs.existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
 
 const env = { ...process.env };
+/** The Tennessee Eastman benchmark's files, read in place when present (never copied into the repository). */
+const TEP_DATA_DIR = path.resolve(ROOT, env.TEP_DATA_DIR ?? '../shared/data/tep');
 const port = Number(env.PORT ?? 3000);
 const [temporalHost, temporalPortText] = (env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233').split(':');
 const temporalPort = Number(temporalPortText);
@@ -159,15 +161,36 @@ function ensureDemoPlant() {
   }
   const { end } = JSON.parse(fs.readFileSync(anchorFile, 'utf8'));
   const day = (offset) => new Date(new Date(`${end}T00:00:00Z`).getTime() + offset * 86_400_000).toISOString();
+  // Two lots ran in the days before the demo's end: real Tennessee Eastman runs when this machine has them (normal
+  // operation, and IDV 4 from observation 160), sent as uploads; else the generated TEP-shaped ones, which the
+  // shipped detector, trained on the real runs, flags throughout.
+  const realRuns = ['d00_te.dat', 'd04_te.dat'].map((f) => path.join(TEP_DATA_DIR, f));
+  const lots = realRuns.every((f) => fs.existsSync(f))
+    ? [
+        { upload: realRuns[0], start_time: day(-4) },
+        { upload: realRuns[1], start_time: day(-2) },
+      ]
+    : [
+        { path: 'demo/tep/demo_lot_a.dat', start_time: day(-2) },
+        { path: 'demo/tep/demo_lot_b.dat', start_time: day(-1) },
+      ];
   return [
     ...fs
       .readdirSync(path.join(dir, 'captures'))
-      .filter((f) => f.endsWith('.csv'))
+      .filter((f) => f.endsWith('.csv') && !f.includes('truth'))
       .map((f) => ({ path: `demo/captures/${f}` })),
-    // The two lots ran the last two days before the demo's end.
-    { path: 'demo/tep/demo_lot_a.dat', start_time: day(-2) },
-    { path: 'demo/tep/demo_lot_b.dat', start_time: day(-1) },
+    ...lots,
   ];
+}
+
+/** Sends one demo file to the ingest workflow: by path under the data directory, or as an upload. */
+async function ingestDemoFile(adminKey, file) {
+  if (!file.upload) return api('POST', '/jobs/ingest', adminKey, file);
+  const form = new FormData();
+  form.append('start_time', file.start_time);
+  form.append('file', await fs.openAsBlob(file.upload), path.basename(file.upload));
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/jobs/ingest`, { method: 'POST', headers: { 'x-api-key': adminKey }, body: form });
+  return { status: res.status, body: await res.json() };
 }
 
 async function api(method, route, adminKey, body) {
@@ -195,9 +218,9 @@ async function seedDemoData(adminKey) {
   ];
   const jobs = [];
   for (const file of files) {
-    const res = await api('POST', '/jobs/ingest', adminKey, file);
+    const res = await ingestDemoFile(adminKey, file);
     if (res.status === 202) jobs.push(res.body.workflow_id);
-    else log(`demo file ${file.path} was refused: ${res.body.message}`);
+    else log(`demo file ${file.path ?? file.upload} was refused: ${res.body.message}`);
   }
   void sweepWhenLoaded(adminKey, jobs);
   return `${jobs.length} demo files sent to the ingest workflow (already ingested ones are answered from the ledger); a diagnosis sweep follows`;

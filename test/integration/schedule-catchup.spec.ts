@@ -7,7 +7,6 @@
 // next suite. So `npm test` leaves it out; `npm run test:schedule-outage` runs it (it passes on a quiet machine).
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client, Connection, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import { loadConfig } from '@him/config';
@@ -15,19 +14,10 @@ import { NIGHTLY_SWEEP_SCHEDULE, scheduleCatalogue, scheduleOptions } from '@him
 import { SchedulesBootstrap } from '../../apps/api/src/schedules/schedules.bootstrap';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
+import { freePort } from '../support/ports';
 
 const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'] as const;
 const SEOUL_OFFSET_MS = 9 * 3_600_000; // Asia/Seoul is UTC+9 all year
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

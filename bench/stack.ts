@@ -13,7 +13,9 @@ import { migrateDatabase } from '@him/db';
 const serverUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306');
 serverUrl.pathname = '';
 export const SERVER = serverUrl.toString();
-serverUrl.pathname = '/him_mes_bench';
+/** BENCH_DATABASE lets benches run side by side on one server without dropping each other's data. */
+const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'him_mes_bench';
+serverUrl.pathname = `/${BENCH_DATABASE}`;
 export const DB_URL = serverUrl.toString();
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 
@@ -37,10 +39,10 @@ export async function generateRecordings(): Promise<RecordingFile[]> {
   return files;
 }
 
-/** Drops and re-creates him_mes_bench with the current migrations. */
+/** Drops and re-creates the bench database with the current migrations. */
 export async function freshDatabase(): Promise<void> {
   const admin = await createConnection(SERVER);
-  await admin.query('drop database if exists him_mes_bench');
+  await admin.query(`drop database if exists \`${BENCH_DATABASE}\``);
   await admin.end();
   await migrateDatabase({ kind: 'mysql', url: DB_URL, poolMax: 2, debug: false });
 }

@@ -118,8 +118,13 @@ async function main(): Promise<void> {
     const sqlReads = [
       { name: 'capture_sample of the capture', sql: 'select measured_time, value from capture_sample where capture_id = ? order by measured_time', values: [captureId] },
       {
-        name: `process_value of ${TAG} in the lot`,
+        name: `process_value of ${TAG} in the lot, times as datetime text`,
         sql: 'select measured_at, value from process_value where lot_id = ? and tag = ? order by measured_at',
+        values: [lot.lotId, TAG],
+      },
+      {
+        name: `process_value of ${TAG} in the lot, times as epoch ms (as the repository reads it)`,
+        sql: "select timestampdiff(microsecond, timestamp'1970-01-01 00:00:00', measured_at) / 1e3, value from process_value where lot_id = ? and tag = ? order by measured_at",
         values: [lot.lotId, TAG],
       },
     ];

@@ -13,7 +13,7 @@ import { migrateDatabase } from '@him/db';
 const serverUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306');
 serverUrl.pathname = '';
 export const SERVER = serverUrl.toString();
-/** The bench's own database, dropped and re-created by each run: BENCH_DATABASE, him_mes_bench unless told. */
+/** BENCH_DATABASE lets benches run side by side on one server without dropping each other's data. */
 const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'him_mes_bench';
 serverUrl.pathname = `/${BENCH_DATABASE}`;
 export const DB_URL = serverUrl.toString();
@@ -80,6 +80,7 @@ export function peakRssMb(pid: number): number {
 export class BenchStack {
   private constructor(
     readonly api: string,
+    readonly temporalAddress: string,
     readonly worker: ChildProcess,
     private readonly children: ChildProcess[],
   ) {}
@@ -124,9 +125,11 @@ export class BenchStack {
       ),
       start('api', process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], env),
     ];
-    const worker = start('worker', process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
+    // BENCH_PROFILE_DIR: the worker writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const worker = start('worker', process.execPath, [...profile, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
     children.push(worker);
-    const stack = new BenchStack(`http://127.0.0.1:${apiPort}`, worker, children);
+    const stack = new BenchStack(`http://127.0.0.1:${apiPort}`, env.TEMPORAL_ADDRESS, worker, children);
     try {
       await until(async () => (await fetch(`${stack.api}/api/v1/health/ready`)).ok, 'the API to be ready');
     } catch (err) {

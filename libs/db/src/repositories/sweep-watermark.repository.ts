@@ -68,14 +68,22 @@ export class SweepWatermarkRepository {
    * older data (its writes were ignored as duplicates) leaves a later watermark where it is.
    */
   async advance(tx: EntityManager, advance: WatermarkAdvance): Promise<void> {
-    const { seriesKind, seriesKey, modelName } = advance;
-    const current = await tx.findOne(SweepWatermark, { seriesKind, seriesKey, modelName });
-    if (current) {
-      if (current.position >= advance.position) return;
-      tx.assign(current, { position: advance.position, dataUntil: advance.dataUntil, modelVersion: advance.modelVersion, jobId: advance.jobId });
-    } else {
-      tx.create(SweepWatermark, { ...advance });
-    }
-    await tx.flush();
+    // One statement (a sweep advances after every batch it writes): insert, or move forward only.
+    const columns = ['series_kind', 'series_key', 'model_name', 'position', 'data_until', 'model_version', 'job_id', 'updated_at'];
+    const moved = ['data_until', 'model_version', 'job_id', 'updated_at'];
+    const upsert =
+      this.dialect === 'mysql'
+        ? // Assignments run left to right: position last, so the others still compare against the old one.
+          `ON DUPLICATE KEY UPDATE ${moved.map((c) => `${c} = IF(VALUES(position) > position, VALUES(${c}), ${c})`).join(', ')}, position = GREATEST(position, VALUES(position))`
+        : `ON CONFLICT (series_kind, series_key, model_name) DO UPDATE SET ${[...moved, 'position'].map((c) => `${c} = excluded.${c}`).join(', ')} WHERE excluded.position > sweep_watermark.position`;
+    const { seriesKind, seriesKey, modelName, position, dataUntil, modelVersion, jobId } = advance;
+    await tx
+      .getConnection()
+      .execute(
+        `INSERT INTO sweep_watermark (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ${upsert}`,
+        [seriesKind, seriesKey, modelName, position, dataUntil ?? null, modelVersion ?? null, jobId ?? null, new Date()],
+        'run',
+        tx.getTransactionContext(),
+      );
   }
 }

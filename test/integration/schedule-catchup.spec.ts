@@ -1,13 +1,13 @@
 // What a schedule does when Temporal is down at its time, on a real dev server of its own that the test stops and
 // restarts on the same database file (the time-skipping test server has no schedules: CreateSchedule is UNIMPLEMENTED).
-// Seconds stand in for nights: the schedules are the catalogue's (overlap skip, the start action) with a calendar a
-// few seconds ahead, in the plant's timezone. No worker polls, so a run that started stays running.
-// Nothing here depends on how fast a loaded machine is; waits only bound a failure. A schedule is created, then
-// described: that answers once its scheduler has run (it sleeps until its first time, which describe lists next); a
-// scheduler that first runs after that time skips it unseen, so a machine slower than the lead gets a later time, and
-// the outage starts only once every scheduler sleeps. The restart comes more than the 10 s window (Temporal's least)
-// after the missed time, so the scheduler that wakes then counts it missed whatever the delay, while the other
-// window is minutes. Three runs of this on a loaded CI had failed before these changes (see git log).
+// Seconds stand in for nights: the schedules are the catalogue's (overlap skip, the start action) with calendar
+// instants a few seconds ahead, in the plant's timezone. No worker polls, so a run that started stays running.
+// No assertion depends on how fast the machine is; waits only bound a failure. A scheduler counts from its first step:
+// one that first runs after a night's time never sees that night (a schedule created a second before the stop neither
+// took nor counted its night), so each schedule is described first (that answers once its scheduler has run and
+// sleeps until its first night), and a machine too slow for the lead gets a later night. The restart comes more
+// than 10 s (Temporal's least window) after the night, so whenever a scheduler wakes it finds the night past a 10 s
+// window and within a 10 min one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -103,22 +103,32 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
     });
   }
 
-  const create = (id: string, catchupWindowMs: number, at: Date) => {
+  /** A schedule of the catalogue's kind whose nights are the given instants; its runs' ids start with `workflowId`. */
+  const create = (id: string, catchupWindowMs: number, nights: Date[], workflowId?: string) => {
     const options = scheduleOptions({ ...sweep, id, catchupWindowMs });
-    return client!.schedule.create({ ...options, spec: { calendars: [seoulCalendarAt(at)], timezone: 'Asia/Seoul' } });
+    const action = { ...options.action, workflowId: workflowId ?? options.action.workflowId };
+    return client!.schedule.create({ ...options, action, spec: { calendars: nights.map(seoulCalendarAt), timezone: 'Asia/Seoul' } });
   };
   const describeSchedule = (id: string): Promise<ScheduleDescription> => client!.schedule.getHandle(id).describe();
 
   /**
-   * Creates schedules (id → catch-up window) due at one instant a few seconds ahead and returns once each one's
-   * scheduler sleeps until it (describe lists it next) and `then` is done, all before it. A machine too slow for that
-   * gets a later instant and new ids: a scheduler that first ran after its time would have skipped it unseen.
+   * Creates schedules (id → catch-up window, nights 2 s apart) whose first night is one instant a few seconds ahead
+   * and returns once each one's scheduler sleeps until it (describe lists it next) and `then` is done, all before it.
+   * A machine too slow for that gets a later instant and new ids: a scheduler that first ran after its time would
+   * have skipped it unseen.
    */
-  async function scheduleAhead(windows: Record<string, number>, then: () => Promise<unknown> = async () => undefined) {
+  async function scheduleAhead(schedules: Record<string, { windowMs: number; nights?: number; workflowId?: string }>, then: () => Promise<unknown> = async () => undefined) {
     for (let attempt = 1, leadMs = 6000; ; attempt++, leadMs *= 2) {
       const due = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
-      const ids = Object.fromEntries(Object.keys(windows).map((name) => [name, `${name}-${attempt}`]));
-      for (const [name, windowMs] of Object.entries(windows)) await create(ids[name], windowMs, due);
+      const ids = Object.fromEntries(Object.keys(schedules).map((name) => [name, `${name}-${attempt}`]));
+      for (const [name, { windowMs, nights = 1, workflowId }] of Object.entries(schedules)) {
+        await create(
+          ids[name],
+          windowMs,
+          Array.from({ length: nights }, (_, i) => new Date(due.getTime() + i * 2000)),
+          workflowId,
+        );
+      }
       const next = await Promise.all(Object.values(ids).map(async (id) => (await describeSchedule(id)).info.nextActionTimes[0]?.toISOString()));
       // A scheduler that ran in time lists the instant; one that ran after it lists nothing (the calendar is over).
       expect(next.filter((t) => t !== undefined)).toEqual(next.filter((t) => t !== undefined).map(() => due.toISOString()));
@@ -170,7 +180,7 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
   }, 120_000);
 
   it('fires at the configured local time', async () => {
-    const { due, ids } = await scheduleAhead({ 'on-time': sweep.catchupWindowMs });
+    const { due, ids } = await scheduleAhead({ 'on-time': { windowMs: sweep.catchupWindowMs } });
     const d = await eventually(
       async () => {
         const now = await describeSchedule(ids['on-time']);
@@ -187,23 +197,29 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
   }, 120_000);
 
   it('takes a run missed in an outage once when Temporal is back within the catch-up window, and never when later', async () => {
-    // The same night missed, inside and outside the window; Temporal stops before it, with both schedulers asleep.
-    const { due, ids } = await scheduleAhead({ 'missed-within': 600_000, 'missed-outside': 10_000 }, stopServer);
-    // Back more than 10 s after it (a scheduler measures the window when it wakes, after this) and well within 10 minutes.
+    // The same night missed inside and outside the window, and four nights missed inside it (runs of their own ids:
+    // two schedules starting one workflow id would take turns); Temporal stops before the first, every scheduler asleep.
+    const { due, ids } = await scheduleAhead(
+      { within: { windowMs: 600_000 }, outside: { windowMs: 10_000 }, several: { windowMs: 600_000, nights: 4, workflowId: 'several-missed' } },
+      stopServer,
+    );
+    // Back more than 10 s after it, past the last of the four (a scheduler measures the window when it wakes, after
+    // this), and well within 10 minutes.
     await sleep(due.getTime() + 11_000 - Date.now());
     const restartedAt = Date.now();
     client = await startServer();
 
-    // Each scheduler wakes on its timer, due long ago, and settles the night in one step.
+    // Each scheduler wakes on its timer, due long ago, and settles what it missed in one step.
     const s = await eventually(
       async () => {
-        const [within, outside] = await Promise.all(
-          [ids['missed-within'], ids['missed-outside']].map((id) => client!.withDeadline(Date.now() + 10_000, () => describeSchedule(id)).catch(() => undefined)),
+        const [within, outside, several] = await Promise.all(
+          [ids.within, ids.outside, ids.several].map((id) => client!.withDeadline(Date.now() + 10_000, () => describeSchedule(id)).catch(() => undefined)),
         );
-        return within?.info.numActionsTaken && outside?.info.numActionsMissedCatchupWindow ? { within, outside } : undefined;
+        const woke = within?.info.numActionsTaken && outside?.info.numActionsMissedCatchupWindow && several?.info.numActionsTaken;
+        return woke ? { within, outside, several } : undefined;
       },
       90_000,
-      'both schedulers to wake after the restart',
+      'the schedulers to wake after the restart',
     );
     expect(s.within.info.numActionsTaken).toBe(1);
     expect(s.within.info.numActionsMissedCatchupWindow).toBe(0);
@@ -214,5 +230,11 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
     expect(s.outside.info.numActionsMissedCatchupWindow).toBe(1);
     expect(s.outside.info.numActionsTaken).toBe(0);
     expect(s.outside.info.recentActions).toEqual([]);
+
+    // Several missed nights start one run, the first; the others are skipped while it runs (overlap skip).
+    expect(s.several.info.numActionsTaken).toBe(1);
+    expect(s.several.info.numActionsSkippedOverlap).toBe(3);
+    expect(s.several.info.numActionsMissedCatchupWindow).toBe(0);
+    expect(s.several.info.recentActions.map((a) => a.action.workflow.workflowId)).toEqual([`several-missed-${due.toISOString().slice(0, 19)}Z`]);
   }, 180_000);
 });

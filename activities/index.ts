@@ -8,6 +8,7 @@ import { MySqlBulkLoader } from './ingest/mysql-bulk-loader';
 import { SqliteBulkLoader } from './ingest/sqlite-bulk-loader';
 import { RetrainActivities } from './retrain/retrain.activities';
 import { CaptureDiagnosisActivities } from './sweep/capture-diagnosis.activities';
+import { FeatureThreads } from './sweep/feature-threads';
 import { LotDiagnosisActivities } from './sweep/lot-diagnosis.activities';
 import { SweepActivities } from './sweep/sweep.activities';
 
@@ -24,8 +25,9 @@ export const ACTIVITY_CLASSES = [
   LotDiagnosisActivities,
 ] as const;
 
-/** What the activity classes need besides the ORM: the bulk loader of the configured database. */
+/** What the activity classes need besides the ORM: the bulk loader of the configured database, the feature threads. */
 export const ACTIVITY_DEPENDENCIES: Provider[] = [
+  FeatureThreads,
   {
     provide: BulkLoader,
     inject: [AppConfig],

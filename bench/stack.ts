@@ -13,7 +13,9 @@ import { migrateDatabase } from '@him/db';
 const serverUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306');
 serverUrl.pathname = '';
 export const SERVER = serverUrl.toString();
-serverUrl.pathname = '/him_mes_bench';
+/** BENCH_DATABASE lets benches run side by side on one server without dropping each other's data. */
+const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'him_mes_bench';
+serverUrl.pathname = `/${BENCH_DATABASE}`;
 export const DB_URL = serverUrl.toString();
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 
@@ -37,10 +39,10 @@ export async function generateRecordings(): Promise<RecordingFile[]> {
   return files;
 }
 
-/** Drops and re-creates him_mes_bench with the current migrations. */
+/** Drops and re-creates the bench database with the current migrations. */
 export async function freshDatabase(): Promise<void> {
   const admin = await createConnection(SERVER);
-  await admin.query('drop database if exists him_mes_bench');
+  await admin.query(`drop database if exists \`${BENCH_DATABASE}\``);
   await admin.end();
   await migrateDatabase({ kind: 'mysql', url: DB_URL, poolMax: 2, debug: false });
 }
@@ -78,6 +80,7 @@ export function peakRssMb(pid: number): number {
 export class BenchStack {
   private constructor(
     readonly api: string,
+    readonly temporalAddress: string,
     readonly worker: ChildProcess,
     private readonly children: ChildProcess[],
   ) {}
@@ -122,9 +125,11 @@ export class BenchStack {
       ),
       start('api', process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], env),
     ];
-    const worker = start('worker', process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
+    // BENCH_PROFILE_DIR: the worker writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const worker = start('worker', process.execPath, [...profile, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
     children.push(worker);
-    const stack = new BenchStack(`http://127.0.0.1:${apiPort}`, worker, children);
+    const stack = new BenchStack(`http://127.0.0.1:${apiPort}`, env.TEMPORAL_ADDRESS, worker, children);
     try {
       await until(async () => (await fetch(`${stack.api}/api/v1/health/ready`)).ok, 'the API to be ready');
     } catch (err) {
@@ -134,9 +139,10 @@ export class BenchStack {
     return stack;
   }
 
-  /** Sends a file to the ingest workflow; returns the job id. */
-  async upload(file: string): Promise<string> {
+  /** Sends a file to the ingest workflow, with any other form fields (e.g. a lot's `start_time`); returns the job id. */
+  async upload(file: string, fields: Record<string, string> = {}): Promise<string> {
     const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', await fs.openAsBlob(file), path.basename(file));
     const res = await fetch(`${this.api}/api/v1/jobs/ingest`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY }, body: form });
     const body = (await res.json()) as { workflow_id: string; message?: string };

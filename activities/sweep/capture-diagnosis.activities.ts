@@ -9,24 +9,14 @@ import {
   SweepWatermarkRepository,
   VibrationDiagnosisRepository,
   type CaptureRecord,
-  type CaptureSamples,
   type DiagnosisDraft,
   type FaultType,
   type WatermarkAdvance,
 } from '@him/db';
-import {
-  cutWindows,
-  estimateSamplingRateHz,
-  predictWindows,
-  VIBRATION_CLASS_COUNT,
-  VIBRATION_CLASSIFIER_NAME,
-  vibrationClassifierWindowSeconds,
-  windowFeatures,
-  windowSampleCount,
-  type VibrationWindowSamples,
-} from '@him/ml';
+import { predictWindows, VIBRATION_CLASS_COUNT, VIBRATION_CLASSIFIER_NAME, vibrationClassifierWindowSeconds, type CaptureWindows } from '@him/ml';
 import { ServedModels } from '@him/registry';
 import { Activity } from '../activity.decorator';
+import { FeatureThreads } from './feature-threads';
 
 /** Captures read per query of the capture table. */
 const CAPTURES_PER_PAGE = 64;
@@ -35,14 +25,12 @@ const CAPTURES_PER_PAGE = 64;
  * 40 captures of 2 s; it bounds memory (a few MB) whatever the backlog, and a retry redoes at most this much.
  */
 const SAMPLES_PER_BATCH = 100_000;
+/** Capture reads in flight ahead of the capture being diagnosed. */
+const READ_AHEAD = 4;
 
 /** One capture cut into windows, waiting for the batch's inference. */
-interface WindowedCapture {
+interface WindowedCapture extends CaptureWindows {
   capture: CaptureRecord;
-  windows: VibrationWindowSamples[];
-  /** Data time of the capture's end: its start plus its samples' span. */
-  endsAt: Date;
-  features: Float32Array;
 }
 
 interface StreamProgress {
@@ -70,6 +58,7 @@ export class CaptureDiagnosisActivities {
     private readonly diagnoses: VibrationDiagnosisRepository,
     private readonly watermarks: SweepWatermarkRepository,
     private readonly models: ServedModels,
+    private readonly threads: FeatureThreads,
   ) {}
 
   @Activity({ queue: 'cpu' })
@@ -81,23 +70,28 @@ export class CaptureDiagnosisActivities {
       const windowSeconds = vibrationClassifierWindowSeconds(metadata);
       const progress: StreamProgress = { captures: 0, windows: 0, written: 0, days: new Set(), dataUntil: null };
       let after = (await this.watermarks.find(SeriesKind.CaptureStream, series.key, VIBRATION_CLASSIFIER_NAME))?.position ?? 0;
+      // A batch's writes and watermark commit while the next batch is read and diagnosed; commits stay in order.
+      let committing: Promise<void> = Promise.resolve();
       for (;;) {
         const page = await this.captures.findAfter(machineName, sensorNo, after, CAPTURES_PER_PAGE);
         const ready = await this.readyPrefix(page);
+        // The next captures' samples are on their way from the database while this one's features are computed.
+        const nextSamples = readAhead(
+          ready.filter((c) => c.sampleCount > 0).map((c) => c.id),
+          async (id) => (await this.captures.readSamples([id])).get(id),
+        );
         for (const batch of batchesOf(ready)) {
-          const read = await this.captures.readSamples(batch.filter((c) => c.sampleCount > 0).map((c) => c.id));
-          const windowed: WindowedCapture[] = [];
+          const cut: Promise<WindowedCapture>[] = [];
           for (const capture of batch) {
-            const samples = read.get(capture.id);
-            if (samples) windowed.push(windowCapture(capture, samples, windowSeconds));
-            heartbeat({ series: series.key, capture: capture.id, captures: progress.captures + windowed.length, windows: progress.windows });
-            // Feature extraction is CPU-bound: let heartbeats and a cancellation through between captures.
-            await new Promise((resolve) => setImmediate(resolve));
+            const read = capture.sampleCount > 0 ? await nextSamples() : undefined;
+            if (read) cut.push(this.threads.windows(read, windowSeconds).then((w) => ({ ...w, capture })));
+            heartbeat({ series: series.key, capture: capture.id, captures: progress.captures + cut.length, windows: progress.windows });
             if (signal.aborted) throw new CancelledFailure(`diagnosis of ${series.key} cancelled`);
           }
+          const windowed = await Promise.all(cut);
           const drafts = await diagnoseBatch(session, windowed, { machineName, sensorNo, modelVersion: version, jobId });
           const last = batch[batch.length - 1];
-          progress.written += await this.commit(drafts, {
+          const advance: WatermarkAdvance = {
             seriesKind: SeriesKind.CaptureStream,
             seriesKey: series.key,
             modelName: VIBRATION_CLASSIFIER_NAME,
@@ -105,13 +99,21 @@ export class CaptureDiagnosisActivities {
             dataUntil: last.capturedAt,
             modelVersion: version,
             jobId,
-          });
-          for (const w of windowed) progress.days.add(w.capture.capturedAt.toISOString().slice(0, 10));
-          progress.captures += windowed.length;
-          progress.windows += windowed.reduce((n, w) => n + w.windows.length, 0);
-          progress.dataUntil = last.capturedAt;
+          };
+          const previous = committing;
+          committing = (async () => {
+            await previous;
+            progress.written += await this.commit(drafts, advance);
+            for (const w of windowed) progress.days.add(w.capture.capturedAt.toISOString().slice(0, 10));
+            progress.captures += windowed.length;
+            progress.windows += windowed.reduce((n, w) => n + w.windows.length, 0);
+            progress.dataUntil = last.capturedAt;
+          })();
+          // A failed commit must fail the activity at its next await, not linger unhandled.
+          committing.catch(() => undefined);
           after = last.id;
         }
+        await committing;
         // A short page is the stream's end, or a capture still loading: the next sweep goes on from there.
         if (ready.length === 0 || ready.length < page.length) break;
       }
@@ -151,6 +153,29 @@ export class CaptureDiagnosisActivities {
   }
 }
 
+/**
+ * Reads in key order, keeping up to `depth` reads in flight ahead of the one consumed: the database serves the next
+ * captures while this one is featurised. Each call of the returned function gives the next key's read.
+ */
+function readAhead<T>(keys: readonly number[], read: (key: number) => Promise<T>, depth = READ_AHEAD): () => Promise<T> {
+  const inFlight: Promise<T>[] = [];
+  let started = 0;
+  const startNext = () => {
+    if (started >= keys.length) return;
+    const p = read(keys[started++]);
+    // Awaited in turn; a failure before then must not count as unhandled.
+    p.catch(() => undefined);
+    inFlight.push(p);
+  };
+  for (let i = 0; i < depth; i++) startNext();
+  return () => {
+    const next = inFlight.shift();
+    if (!next) return Promise.reject(new Error('read past the last key'));
+    startNext();
+    return next;
+  };
+}
+
 /** Consecutive captures of about SAMPLES_PER_BATCH samples (at least one capture each). */
 function* batchesOf(captures: readonly CaptureRecord[]): Generator<CaptureRecord[]> {
   for (let from = 0; from < captures.length;) {
@@ -159,31 +184,6 @@ function* batchesOf(captures: readonly CaptureRecord[]): Generator<CaptureRecord
     while (to < captures.length && (to === from || samples + captures[to].sampleCount <= SAMPLES_PER_BATCH)) samples += captures[to++].sampleCount;
     yield captures.slice(from, to);
     from = to;
-  }
-}
-
-function windowCapture(capture: CaptureRecord, samples: CaptureSamples, windowSeconds: number): WindowedCapture {
-  // The rate from the samples' own times: the capture's stored rate is rounded to whole hertz, which over a 10 s
-  // capture moves the last window's end by several samples.
-  const rate = samplingRate(samples.time);
-  if (rate === undefined) return { capture, windows: [], endsAt: capture.capturedAt, features: new Float32Array(0) };
-  const length = windowSampleCount(windowSeconds, rate);
-  // A sensor sends ceil(seconds × rate) samples while a window holds round(rate): the last window of a whole-second
-  // capture may lack one sample, and is still a full window's span.
-  const windows = cutWindows(samples.value, rate, { durationSeconds: windowSeconds, startTimeSeconds: samples.time[0], partial: 'flag' }).filter(
-    (w) => w.samples.length >= length - 1,
-  );
-  const endsAt = new Date(capture.capturedAt.getTime() + 1000 * (samples.time[0] + samples.value.length / rate));
-  return { capture, windows, endsAt, features: windowFeatures(windows, rate) };
-}
-
-/** The rate of a capture's time column; none when it has too few samples or times that do not increase (nothing to diagnose). */
-function samplingRate(time: Float64Array): number | undefined {
-  try {
-    return estimateSamplingRateHz(time);
-  } catch (err) {
-    if (err instanceof InvalidInputError) return undefined;
-    throw err;
   }
 }
 
@@ -199,7 +199,7 @@ async function diagnoseBatch(
   const c = VIBRATION_CLASS_COUNT;
   const drafts: DiagnosisDraft[] = [];
   let row = 0;
-  for (const { capture, windows, endsAt } of windowed) {
+  for (const { capture, windows, endSeconds } of windowed) {
     if (windows.length === 0) continue;
     const common = { machineName: stream.machineName, sensorNo: stream.sensorNo, modelVersion: stream.modelVersion, jobId: stream.jobId, captureId: capture.id };
     const at = (seconds: number) => new Date(capture.capturedAt.getTime() + 1000 * seconds);
@@ -224,9 +224,9 @@ async function diagnoseBatch(
     drafts.push({
       ...common,
       level: DiagnosisLevel.Capture,
-      detectedAt: endsAt,
+      detectedAt: at(endSeconds),
       windowStart: capture.capturedAt,
-      windowEnd: endsAt,
+      windowEnd: at(endSeconds),
       faultType,
       confidence: mean[faultType],
       probabilities: mean,

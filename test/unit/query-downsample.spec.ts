@@ -1,5 +1,6 @@
 // Downsampling for the query API’s charts (bounded output, time order, every peak kept) and the spectrum of a capture.
 import { maxBucketIndices, minMaxBucketIndices, pick } from '../../apps/api/src/query/downsample';
+import { captureSpectrum, SPECTRUM_MAX_SAMPLES } from '../../apps/api/src/query/spectrum';
 import { amplitudeSpectrum, seededRandom } from '@him/ml';
 
 const ascending = (indices: Uint32Array) => indices.every((v, i) => i === 0 || v > indices[i - 1]);
@@ -78,5 +79,32 @@ describe('amplitudeSpectrum', () => {
     const spectrum = amplitudeSpectrum(new Float64Array(100).fill(2), 1000);
     expect(spectrum.runningSpeedHz).toBe(25);
     expect(Math.max(...spectrum.amplitudes)).toBe(0);
+  });
+});
+
+describe('captureSpectrum', () => {
+  const rate = 1350;
+  const f1 = 25.2;
+  const shaft = (length: number) => Float64Array.from({ length }, (_, i) => 0.6 * Math.sin((2 * Math.PI * f1 * i) / rate) + 0.2 * Math.sin((2 * Math.PI * 3 * f1 * i) / rate));
+
+  it('reads a long capture’s middle 65,536 samples: finer bins than a chart needs, the harmonics still marked', () => {
+    // 190 k samples (~140 s): the whole capture would be zero-padded to 524,288 points.
+    const signal = shaft(190_000);
+    // Outside the middle segment only: a burst that must not reach the spectrum.
+    for (let i = 0; i < 20_000; i++) signal[i] += 5 * Math.sin((2 * Math.PI * 300 * i) / rate);
+    const spectrum = captureSpectrum(signal, rate, 1000);
+    expect(spectrum.bin_hz).toBeCloseTo(rate / (2 * SPECTRUM_MAX_SAMPLES), 12);
+    expect(spectrum.running_speed_hz).toBeCloseTo(f1, 1);
+    expect(spectrum.harmonics[0].amplitude).toBeCloseTo(0.6, 1);
+    expect(spectrum.harmonics[2].amplitude).toBeCloseTo(0.2, 1);
+    expect(spectrum.amplitude.length).toBe(1000);
+    const at300 = spectrum.frequency_hz.findIndex((hz) => hz > 299 && hz < 301);
+    expect(at300 === -1 || spectrum.amplitude[at300] < 0.01).toBe(true);
+  });
+
+  it('reads a capture shorter than that whole', () => {
+    const spectrum = captureSpectrum(shaft(5400), rate, 1000);
+    expect(spectrum.bin_hz).toBeCloseTo(rate / 16_384, 12);
+    expect(spectrum.harmonics[0].amplitude).toBeCloseTo(0.6, 1);
   });
 });

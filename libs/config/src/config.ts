@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { isIP } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { TaskQueueKind } from '@him/contracts';
@@ -110,7 +111,8 @@ const schema = z
     MODEL_CHECK_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
     WORKER_QUEUES: queueList.default('io,cpu'),
     WORKER_IO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
-    WORKER_CPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    WORKER_CPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    WORKER_FEATURE_THREADS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism() - 1)),
     WORKER_BUNDLE_PATH: z.string().optional(),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
     DB_DEBUG: bool.default('false'),
@@ -175,6 +177,8 @@ export class AppConfig {
     queues: TaskQueueKind[];
     /** Activities run at once, per queue. */
     concurrency: Record<TaskQueueKind, number>;
+    /** Threads that cut and featurise live captures while the main thread reads the next (the sweep). */
+    featureThreads: number;
     bundlePath?: string;
     shutdownGraceSeconds: number;
   };
@@ -207,6 +211,7 @@ export class AppConfig {
     this.worker = {
       queues: p.WORKER_QUEUES,
       concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },
+      featureThreads: p.WORKER_FEATURE_THREADS,
       bundlePath: p.WORKER_BUNDLE_PATH ? abs(p.WORKER_BUNDLE_PATH) : undefined,
       shutdownGraceSeconds: p.SHUTDOWN_GRACE_SECONDS,
     };

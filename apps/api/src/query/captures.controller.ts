@@ -28,7 +28,7 @@ export class CapturesController {
   @ApiOperation({
     summary: 'One capture: its waveform and amplitude spectrum cut to `points`, running-speed harmonics marked, and its window diagnoses',
     description:
-      'The waveform keeps the minimum and maximum of each of points/2 buckets, so no peak is lost. The spectrum (Hann window, mean removed) keeps the largest amplitude of each of `points` buckets; the running speed is estimated as the classifier’s features do, and harmonics 1×…10× carry their frequency and amplitude.',
+      'The waveform keeps the minimum and maximum of each of points/2 buckets, so no peak is lost. The spectrum (Hann window, mean removed; of the middle 65,536 samples of a longer capture) keeps the largest amplitude of each of `points` buckets; the running speed is estimated as the classifier’s features do, and harmonics 1×…10× carry their frequency and amplitude.',
   })
   @ApiOkResponse({ type: CaptureDetailDto })
   @ApiErrorResponses([404, 'No capture with this id'])

@@ -88,7 +88,13 @@ export class WindowDiagnosisDto {
 
 export class CaptureDetailDto extends CaptureDto {
   @ApiProperty({ type: WaveformDto }) waveform!: WaveformDto;
-  @ApiProperty({ type: SpectrumDto, nullable: true, description: 'null for a capture of fewer than 2 samples' }) spectrum!: SpectrumDto | null;
+  @ApiProperty({
+    type: SpectrumDto,
+    nullable: true,
+    description:
+      'Amplitude spectrum of the capture, of its middle 65,536 samples when it is longer (a capture is taken at steady state); null for a capture of fewer than 2 samples',
+  })
+  spectrum!: SpectrumDto | null;
   @ApiProperty({ type: [WindowDiagnosisDto], description: 'The diagnosis of each window of the capture, by window start (every model version that diagnosed it)' })
   window_diagnoses!: WindowDiagnosisDto[];
 }

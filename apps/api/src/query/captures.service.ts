@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@him/contracts';
 import { CaptureRepository, EquipmentRepository, VibrationDiagnosisRepository } from '@him/db';
-import { amplitudeSpectrum, estimateSamplingRateHz } from '@him/ml';
-import { mapCapture, mapWindowDiagnosis, type CaptureDetailDto, type CapturePageDto, type CaptureSearchDto, type SpectrumDto, type WaveformDto } from './captures.dto';
-import { maxBucketIndices, minMaxBucketIndices, pick } from './downsample';
+import { estimateSamplingRateHz } from '@him/ml';
+import { mapCapture, mapWindowDiagnosis, type CaptureDetailDto, type CapturePageDto, type CaptureSearchDto, type WaveformDto } from './captures.dto';
+import { minMaxBucketIndices, pick } from './downsample';
+import { captureSpectrum } from './spectrum';
 
 @Injectable()
 export class CapturesService {
@@ -39,20 +40,8 @@ export class CapturesService {
     return {
       ...mapCapture(capture, diagnoses.get(id)),
       waveform,
-      spectrum: rate && signal.value.length >= 2 ? spectrumOf(signal.value, rate, points) : null,
+      spectrum: rate && signal.value.length >= 2 ? captureSpectrum(signal.value, rate, points) : null,
       window_diagnoses: windows.map(mapWindowDiagnosis),
     };
   }
-}
-
-function spectrumOf(values: Float64Array, samplingRateHz: number, points: number): SpectrumDto {
-  const spectrum = amplitudeSpectrum(values, samplingRateHz);
-  const kept = maxBucketIndices(spectrum.amplitudes, points);
-  return {
-    bin_hz: spectrum.binHz,
-    running_speed_hz: spectrum.runningSpeedHz,
-    frequency_hz: Array.from(kept, (k) => k * spectrum.binHz),
-    amplitude: pick(spectrum.amplitudes, kept),
-    harmonics: spectrum.harmonics.map((h) => ({ order: h.order, frequency_hz: h.frequencyHz, amplitude: h.amplitude })),
-  };
 }

@@ -4,6 +4,8 @@ import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-
 @Entity({ tableName: 'process_value' })
 @Unique({ name: 'uq_process_value_lot_tag_time', properties: ['lotId', 'tag', 'measuredAt'] })
 @Index({ name: 'ix_process_value_equipment_tag_time', properties: ['equipmentId', 'tag', 'measuredAt'] })
+// Covers a tag's series (value included): a chart of 190 k values reads one index range instead of a row per value.
+@Index({ name: 'ix_process_value_lot_tag_time_value', properties: ['lotId', 'tag', 'measuredAt', 'value'] })
 export class ProcessValue {
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;

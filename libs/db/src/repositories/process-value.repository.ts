@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { BulkTable } from '../bulk-table';
+import { DIALECT } from '../dialect';
+import type { Dialect } from '../orm-config';
 import { dbDate } from '../raw-values';
 import { selectManyRows, selectRows, unionOfGroups } from './sql';
 
@@ -15,13 +17,12 @@ export interface ProcessValueRecord {
 export interface TagSpan {
   first: Date;
   last: Date;
-  values: number;
 }
 
 /** One tag of one lot in time order: its values, and the time of any of them. */
 export interface TagSeries {
   values: Float64Array;
-  /** The time of value i, converted on demand: a chart keeps ~1,000 of 190,000 values, and parsing every datetime doubled the read. */
+  /** The time of value i, made a Date on demand: a chart keeps ~1,000 of 190,000 values. */
   measuredAt(index: number): Date;
 }
 
@@ -50,7 +51,10 @@ export const LOT_PAGE_ROWS = 100_000;
  */
 @Injectable()
 export class ProcessValueRepository {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(DIALECT) private readonly dialect: Dialect,
+  ) {}
 
   /** One lot's values, `pageRows` at a time, in (tag, measured_at) order. */
   async *readLot(lotId: number, pageRows = LOT_PAGE_ROWS): AsyncGenerator<ProcessValueRecord[]> {
@@ -136,34 +140,43 @@ export class ProcessValueRepository {
     return new Map(rows.map((r) => [Number(r.lot_id), Number(r.n)]));
   }
 
-  /** The tags a lot has values for, in order (a loose index scan of uq_process_value_lot_tag_time on MariaDB). */
+  /**
+   * The tags a lot has values for, in order. Distinct (lot_id, tag) pairs, not tags alone: only those make MariaDB read
+   * one entry per tag of uq_process_value_lot_tag_time (a loose index scan, 0.5 ms) instead of every value of the lot
+   * (50 k for a TEP run of 960 observations: 16–21 ms).
+   */
   async findLotTags(lotId: number): Promise<string[]> {
-    const rows = await selectRows<{ tag: string }>(this.orm.em.fork(), 'SELECT DISTINCT tag FROM process_value WHERE lot_id = ? ORDER BY tag', [lotId]);
+    const rows = await selectRows<{ tag: string }>(this.orm.em.fork(), 'SELECT DISTINCT lot_id, tag FROM process_value WHERE lot_id = ? ORDER BY tag', [lotId]);
     return rows.map((r) => r.tag);
   }
 
-  /** First and last time and number of values of one tag of a lot; undefined when the lot has no such tag. */
+  /**
+   * First and last time of one tag of a lot; undefined when the lot has no such tag. Two index lookups on MariaDB (a
+   * COUNT(*) here read all 190 k entries of a long tag).
+   */
   async findTagSpan(lotId: number, tag: string): Promise<TagSpan | undefined> {
-    const [row] = await selectRows<{ first: unknown; last: unknown; n: number | string }>(
+    const [row] = await selectRows<{ first: unknown; last: unknown }>(
       this.orm.em.fork(),
-      'SELECT MIN(measured_at) AS first, MAX(measured_at) AS last, COUNT(*) AS n FROM process_value WHERE lot_id = ? AND tag = ?',
+      'SELECT MIN(measured_at) AS first, MAX(measured_at) AS last FROM process_value WHERE lot_id = ? AND tag = ?',
       [lotId, tag],
     );
-    return row && Number(row.n) > 0 ? { first: dbDate(row.first), last: dbDate(row.last), values: Number(row.n) } : undefined;
+    return row && row.first !== null && row.first !== undefined ? { first: dbDate(row.first), last: dbDate(row.last) } : undefined;
   }
 
   /**
-   * One tag of a lot between `from` and `to` (inclusive): a range scan of uq_process_value_lot_tag_time, plus a
-   * primary-key lookup per row for its value (the unique index does not hold it).
+   * One tag of a lot between `from` and `to` (inclusive): one range scan of ix_process_value_lot_tag_time_value, which
+   * holds the values. Times come as epoch-ms doubles: as datetime text, 190 k of them more than doubled the read.
    */
   async readTagSeries(lotId: number, tag: string, from: Date, to: Date): Promise<TagSeries> {
-    const rows = await selectManyRows<[measuredAt: unknown, value: number]>(
+    // SQLite stores datetimes as epoch ms already; TIMESTAMPDIFF does not depend on the session's time zone.
+    const epochMs = this.dialect === 'mysql' ? "TIMESTAMPDIFF(MICROSECOND, TIMESTAMP'1970-01-01 00:00:00', measured_at) / 1e3" : 'measured_at';
+    const rows = await selectManyRows<[epochMs: number, value: number]>(
       this.orm,
-      'SELECT measured_at, value FROM process_value WHERE lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ? ORDER BY measured_at',
+      `SELECT ${epochMs}, value FROM process_value WHERE lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ? ORDER BY measured_at`,
       [lotId, tag, from, to],
     );
     const values = new Float64Array(rows.length);
     rows.forEach((r, i) => (values[i] = Number(r[1])));
-    return { values, measuredAt: (index) => dbDate(rows[index][0]) };
+    return { values, measuredAt: (index) => new Date(Number(rows[index][0])) };
   }
 }

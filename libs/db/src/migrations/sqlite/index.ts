@@ -4,6 +4,8 @@ import { Migration20261122024835 } from './Migration20261122024835';
 import { Migration20261202043430 } from './Migration20261202043430';
 import { Migration20261202044215 } from './Migration20261202044215';
 import { Migration20261205230654 } from './Migration20261205230654';
+import { Migration20261206020545 } from './Migration20261206020545';
+import { Migration20261206020651 } from './Migration20261206020651';
 
 /** Applied in this order; `npm run db:migration:create` regenerates this list. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -12,4 +14,6 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202043430', class: Migration20261202043430 },
   { name: 'Migration20261202044215', class: Migration20261202044215 },
   { name: 'Migration20261205230654', class: Migration20261205230654 },
+  { name: 'Migration20261206020545', class: Migration20261206020545 },
+  { name: 'Migration20261206020651', class: Migration20261206020651 },
 ];

@@ -1,6 +1,7 @@
 // Readiness must say which dependency is down. The database is reached through a TCP proxy this test can
 // cut, so MariaDB really becomes unreachable for the API; Temporal is pointed at a port nobody listens on.
 import * as net from 'node:net';
+import { Client } from '@temporalio/client';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { TestStack } from '../support/stack';
 
@@ -90,6 +91,27 @@ describeMysql('readiness', () => {
     const start = await stack.http('POST', '/api/v1/jobs/audit-retention', { key, body: {} });
     expect(start.status).toBe(503);
     expect(start.body.code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+
+  it('closes while a call to an unreachable Temporal is still being retried, and that call ends with the connection', async () => {
+    const dead = net.createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const deadPort = (dead.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => dead.close(() => r()));
+
+    stack = await TestStack.start({ db, namespace: 'readiness', worker: false, env: { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` } });
+    // No deadline, as the start-up schedule bootstrap calls it: gRPC retries it for about 20 s.
+    let ended = false;
+    const call = stack.app.get(Client).connection.operatorService.listSearchAttributes({ namespace: 'readiness' });
+    call.catch(() => undefined).finally(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 300));
+    const closing = stack;
+    stack = undefined;
+    await closing.close();
+    await new Promise((r) => setImmediate(r));
+    // It used to go on retrying, past the end of this suite, into whichever ran next in this process.
+    expect(ended).toBe(true);
+    await expect(call).rejects.toThrow(/UNAVAILABLE|No connection/);
   });
 
   it('answers a job start 503 naming Temporal, not 500, when Temporal goes away after the API has used it', async () => {

@@ -139,9 +139,10 @@ export class BenchStack {
     return stack;
   }
 
-  /** Sends a file to the ingest workflow; returns the job id. */
-  async upload(file: string): Promise<string> {
+  /** Sends a file to the ingest workflow, with any other form fields (e.g. a lot's `start_time`); returns the job id. */
+  async upload(file: string, fields: Record<string, string> = {}): Promise<string> {
     const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', await fs.openAsBlob(file), path.basename(file));
     const res = await fetch(`${this.api}/api/v1/jobs/ingest`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY }, body: form });
     const body = (await res.json()) as { workflow_id: string; message?: string };

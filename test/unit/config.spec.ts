@@ -44,8 +44,8 @@ describe('loadConfig', () => {
   });
 
   it('serves both task queues by default, each with its own concurrency, or the ones WORKER_QUEUES names', () => {
-    expect(loadConfig({}).worker).toMatchObject({ queues: ['io', 'cpu'], concurrency: { io: 8, cpu: 1 } });
-    expect(loadConfig({ WORKER_QUEUES: 'cpu', WORKER_CPU_CONCURRENCY: '2' }).worker).toMatchObject({ queues: ['cpu'], concurrency: { io: 8, cpu: 2 } });
+    expect(loadConfig({}).worker).toMatchObject({ queues: ['io', 'cpu'], concurrency: { io: 8, cpu: 2 } });
+    expect(loadConfig({ WORKER_QUEUES: 'cpu', WORKER_CPU_CONCURRENCY: '1' }).worker).toMatchObject({ queues: ['cpu'], concurrency: { io: 8, cpu: 1 } });
     expect(loadConfig({ WORKER_QUEUES: ' io , cpu ' }).worker.queues).toEqual(['io', 'cpu']);
     for (const bad of ['gpu', 'io,io', ',']) expect(() => loadConfig({ WORKER_QUEUES: bad })).toThrow(/WORKER_QUEUES/);
   });

@@ -1,8 +1,10 @@
-import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /** Daily KPI rollup per equipment; upserted, so any date range can be recomputed (backfill). */
 @Entity({ tableName: 'kpi_equipment_daily' })
 @Unique({ name: 'uq_kpi_equipment_day', properties: ['equipmentId', 'day'] })
+// A range of days of every equipment (GET /kpi without `equipment`) reads this range, not the whole history.
+@Index({ name: 'ix_kpi_equipment_daily_day', properties: ['day', 'equipmentId'] })
 export class KpiEquipmentDaily {
   [OptionalProps]?:
     | 'windowsDiagnosed'

@@ -3,7 +3,9 @@ import { MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/core'
 import { DIALECT } from '../dialect';
 import { Anomaly, type AnomalyMethod, type Severity, type TagContribution } from '../entities';
 import type { Dialect } from '../orm-config';
+import { dbJson } from '../raw-values';
 import { insertIgnore, sortByKey } from './sql';
+import { sqlFork } from './sql-fork';
 
 /** An alarm to store (what a detector found at one observation). */
 export interface AnomalyDraft {
@@ -57,7 +59,10 @@ export interface Acknowledgement {
 
 const COLUMNS = ['equipment_id', 'lot_id', 'detected_at', 'method', 'score', 'severity', 'top_tags', 'window_start', 'window_end', 'model_version', 'job_id'] as const;
 
-const toRecord = (a: Anomaly): AnomalyRecord => ({
+/** An anomaly as the ORM hands it over: a managed entity, or a plain row whose JSON may still be text. */
+type AnomalyRow = Omit<Anomaly, 'topTags'> & { topTags?: unknown };
+
+const toRecord = (a: AnomalyRow): AnomalyRecord => ({
   id: a.id,
   equipmentId: a.equipmentId,
   lotId: a.lotId ?? undefined,
@@ -65,7 +70,7 @@ const toRecord = (a: Anomaly): AnomalyRecord => ({
   method: a.method,
   score: a.score,
   severity: a.severity,
-  topTags: a.topTags ?? [],
+  topTags: dbJson<TagContribution[]>(a.topTags) ?? [],
   windowStart: a.windowStart ?? undefined,
   windowEnd: a.windowEnd ?? undefined,
   modelVersion: a.modelVersion,
@@ -112,7 +117,12 @@ export class AnomalyRepository {
     if (filter.from || filter.to) where.detectedAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
     if (filter.severity) where.severity = filter.severity;
     if (filter.acknowledged !== undefined) where.acknowledgedAt = filter.acknowledged ? { $ne: null } : null;
-    const [rows, total] = await this.orm.em.fork().findAndCount(Anomaly, where, { orderBy: { detectedAt: 'desc', id: 'desc' }, limit, offset });
+    // Plain rows, not managed entities: hydrating a page of 100 (JSON included) took twice the SQL's time.
+    const em = sqlFork(this.orm);
+    const [rows, total] = await Promise.all([
+      em.createQueryBuilder(Anomaly).select('*').where(where).orderBy({ detectedAt: 'desc', id: 'desc' }).limit(limit).offset(offset).execute<AnomalyRow[]>('all'),
+      em.count(Anomaly, where),
+    ]);
     return { items: rows.map(toRecord), total };
   }
 

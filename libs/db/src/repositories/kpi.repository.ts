@@ -227,12 +227,20 @@ export class KpiRepository {
     });
   }
 
-  /** Daily rows in day order, then equipment. */
+  /**
+   * Daily rows in day order, then equipment: along uq_kpi_equipment_day for named equipment, else ix_kpi_equipment_daily_day.
+   * Read as plain rows, not managed entities: hydrating a plant's half year (910 rows) took 20–30 ms of the API's 25.
+   */
   async findDays(filter: KpiDayFilter): Promise<EquipmentDayKpi[]> {
     const where: Record<string, unknown> = {};
     if (filter.equipmentIds) where.equipmentId = { $in: filter.equipmentIds };
     if (filter.from || filter.to) where.day = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
-    const rows = await this.orm.em.fork().find(KpiEquipmentDaily, where, { orderBy: { day: 'asc', equipmentId: 'asc' } });
+    const rows = await sqlFork(this.orm)
+      .createQueryBuilder(KpiEquipmentDaily)
+      .select('*')
+      .where(where)
+      .orderBy({ day: 'asc', equipmentId: 'asc' })
+      .execute<KpiEquipmentDaily[]>('all');
     return rows.map(toDayKpi);
   }
 

@@ -4,6 +4,7 @@ import { DIALECT } from '../dialect';
 import { Prediction } from '../entities';
 import type { Dialect } from '../orm-config';
 import { insertIgnore, sortByKey } from './sql';
+import { sqlFork } from './sql-fork';
 
 /** A forecast to store: from one observation of a lot, the fault probability and one tag's value `horizonMinutes` ahead. */
 export interface PredictionDraft {
@@ -81,7 +82,12 @@ export class PredictionRepository {
     if (filter.jobId !== undefined) where.jobId = filter.jobId;
     if (filter.tag !== undefined) where.tag = filter.tag;
     if (filter.from || filter.to) where.predictedAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
-    const [rows, total] = await this.orm.em.fork().findAndCount(Prediction, where, { orderBy: { predictedAt: 'asc', id: 'asc' }, limit, offset });
+    // Plain rows, not managed entities, as AnomalyRepository.findPage reads its page.
+    const em = sqlFork(this.orm);
+    const [rows, total] = await Promise.all([
+      em.createQueryBuilder(Prediction).select('*').where(where).orderBy({ predictedAt: 'asc', id: 'asc' }).limit(limit).offset(offset).execute<Prediction[]>('all'),
+      em.count(Prediction, where),
+    ]);
     return { items: rows.map(toRecord), total };
   }
 }

@@ -140,9 +140,13 @@ export class ProcessValueRepository {
     return new Map(rows.map((r) => [Number(r.lot_id), Number(r.n)]));
   }
 
-  /** The tags a lot has values for, in order (a loose index scan of uq_process_value_lot_tag_time on MariaDB). */
+  /**
+   * The tags a lot has values for, in order. Distinct (lot_id, tag) pairs, not tags alone: only those make MariaDB read
+   * one entry per tag of uq_process_value_lot_tag_time (a loose index scan, 0.5 ms) instead of every value of the lot
+   * (50 k for a TEP run of 960 observations: 16–21 ms).
+   */
   async findLotTags(lotId: number): Promise<string[]> {
-    const rows = await selectRows<{ tag: string }>(this.orm.em.fork(), 'SELECT DISTINCT tag FROM process_value WHERE lot_id = ? ORDER BY tag', [lotId]);
+    const rows = await selectRows<{ tag: string }>(this.orm.em.fork(), 'SELECT DISTINCT lot_id, tag FROM process_value WHERE lot_id = ? ORDER BY tag', [lotId]);
     return rows.map((r) => r.tag);
   }
 

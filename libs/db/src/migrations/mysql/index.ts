@@ -5,6 +5,7 @@ import { Migration20261202043429 } from './Migration20261202043429';
 import { Migration20261202044215 } from './Migration20261202044215';
 import { Migration20261205230654 } from './Migration20261205230654';
 import { Migration20261206020545 } from './Migration20261206020545';
+import { Migration20261206020651 } from './Migration20261206020651';
 
 /** Applied in this order; `npm run db:migration:create` regenerates this list. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202044215', class: Migration20261202044215 },
   { name: 'Migration20261205230654', class: Migration20261205230654 },
   { name: 'Migration20261206020545', class: Migration20261206020545 },
+  { name: 'Migration20261206020651', class: Migration20261206020651 },
 ];

@@ -27,6 +27,7 @@ function captureFile(spec: CaptureSpec) {
   return {
     name: captureFileName(spec.machine, spec.sensor, spec.capturedAt),
     text: [CAPTURE_HEADER, ...rows.map((r) => r.join(','))].join('\n') + '\n',
+    times: rows.map((r) => Number(r[0])),
     values: rows.map((r) => Number(r[1])),
   };
 }
@@ -41,6 +42,62 @@ const tepObservations = () =>
 
 const minOf = (values: readonly number[]) => values.reduce((a, b) => Math.min(a, b));
 const maxOf = (values: readonly number[]) => values.reduce((a, b) => Math.max(a, b));
+
+interface ExpectedBucket {
+  time: number[];
+  value: number[];
+  /** False when the bucket's slope is zero but for rounding: then either order is right. */
+  ordered: boolean;
+}
+
+/**
+ * The chart the API documents for a series longer than `points`, computed from the raw series, bucket by bucket:
+ * ⌊points/2⌋ buckets of equal duration over its first…last time (a sample's is ⌊(t − first) × ⌊points/2⌋ / (last − first)⌋,
+ * the last sample's the last); each gives its minimum and maximum at its first and last sample time, the minimum first
+ * when its values rise (least-squares slope > 0), the maximum first when they fall; a bucket of one sample gives it once.
+ */
+function envelopeOf(times: readonly number[], values: readonly number[], points: number): ExpectedBucket[] {
+  const count = Math.floor(points / 2);
+  const first = times[0];
+  const perUnit = count / (times[times.length - 1] - first);
+  const members = new Map<number, number[]>();
+  times.forEach((t, i) => {
+    const b = Math.min(count - 1, Math.floor((t - first) * perUnit));
+    members.set(b, [...(members.get(b) ?? []), i]);
+  });
+  return [...members.keys()]
+    .sort((x, y) => x - y)
+    .map((b) => {
+      const at = members.get(b)!;
+      const v = at.map((i) => values[i]);
+      if (at.length === 1) return { time: [times[at[0]]], value: v, ordered: true };
+      const x = at.map((i) => times[i] - first);
+      const sxv = x.reduce((s, xk, k) => s + xk * v[k], 0);
+      const slope = sxv - (x.reduce((s, xk) => s + xk, 0) * v.reduce((s, vk) => s + vk, 0)) / at.length;
+      return {
+        time: [times[at[0]], times[at[at.length - 1]]],
+        value: slope < 0 ? [maxOf(v), minOf(v)] : [minOf(v), maxOf(v)],
+        ordered: Math.abs(slope) > 1e-9 * Math.abs(sxv),
+      };
+    });
+}
+
+/** A chart of a long series: at most `points`, time order, the global extremes, and exactly the envelope above. */
+function expectEnvelope(chart: { time: number[]; value: number[] }, times: readonly number[], values: readonly number[], points: number) {
+  expect(times.length).toBeGreaterThan(points);
+  expect(chart.value.length).toBeLessThanOrEqual(points);
+  expect(chart.time).toHaveLength(chart.value.length);
+  expect(chart.time.every((t, i) => i === 0 || t >= chart.time[i - 1])).toBe(true);
+  expect(chart.value).toContain(minOf(values));
+  expect(chart.value).toContain(maxOf(values));
+  const expected = envelopeOf(times, values, points);
+  expect(chart.time).toEqual(expected.flatMap((b) => b.time));
+  let at = 0;
+  for (const bucket of expected) {
+    const got = chart.value.slice(at, (at += bucket.value.length));
+    expect(bucket.ordered ? got : [...got].sort((x, y) => x - y)).toEqual(bucket.ordered ? bucket.value : [...bucket.value].sort((x, y) => x - y));
+  }
+}
 
 describe.each(DATABASE_KINDS)('query API on %s', (kind) => {
   let db: TestDatabase;
@@ -161,6 +218,10 @@ describe.each(DATABASE_KINDS)('query API on %s', (kind) => {
         }
         expect(res.body.window_diagnoses).toEqual([]);
       }
+      for (const [k, spec] of CAPTURES.entries()) {
+        const { waveform } = (await get(`/captures/${idOf(spec)}?points=200`)).body;
+        expectEnvelope({ time: waveform.time_s, value: waveform.value }, files[k].times, files[k].values, 200);
+      }
       const whole = await get(`/captures/${idOf(CAPTURES[0])}?points=10000`);
       expect(whole.body.waveform.value).toEqual(files[0].values);
     });
@@ -248,6 +309,21 @@ describe.each(DATABASE_KINDS)('query API on %s', (kind) => {
       expect(res.body.points).toBeLessThanOrEqual(10);
       expect(minOf(res.body.value)).toBe(minOf(inRange));
       expect(maxOf(res.body.value)).toBe(maxOf(inRange));
+      const times = inRange.map((_, i) => start + (i + 5) * 180_000);
+      expectEnvelope({ time: res.body.measured_at.map(Date.parse), value: res.body.value }, times, inRange, 10);
+    });
+
+    it('cuts a whole tag to `points`: each bucket’s minimum and maximum at its first and last time, and the true count', async () => {
+      const start = Date.parse(TEP_START);
+      const res = await get('/timeseries?lot=d05&tag=XMEAS_9&points=16');
+      const values = observations.map((o) => o[8]);
+      expect(res.body).toMatchObject({ source_points: observations.length, points: res.body.value.length });
+      expectEnvelope(
+        { time: res.body.measured_at.map(Date.parse), value: res.body.value },
+        values.map((_, i) => start + i * 180_000),
+        values,
+        16,
+      );
     });
 
     it('answers 404 for an unknown lot or tag, 400 for from after to or a range over QUERY_MAX_RANGE_DAYS', async () => {

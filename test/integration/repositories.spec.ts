@@ -3,7 +3,19 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/core';
-import { DatabaseModule, Equipment, EquipmentKind, Lot, LotRepository, ProcessValue, ProcessValueRepository, VibrationDataRepository, type VibrationSample } from '@him/db';
+import {
+  CaptureRepository,
+  DatabaseModule,
+  Equipment,
+  EquipmentKind,
+  insertIgnore,
+  Lot,
+  LotRepository,
+  ProcessValue,
+  ProcessValueRepository,
+  VibrationDataRepository,
+  type VibrationSample,
+} from '@him/db';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 
 describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
@@ -127,6 +139,68 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
       expect(pages.flat()).toEqual(expected);
       expect((await collect(processValues.readLot(lots.d00, 4))).flat()).toEqual(expected);
       expect(await collect(processValues.readLot(lots.unlabelled))).toEqual([]);
+    });
+
+    it("reads a tag's span within bounds, its first values, and its buckets for a chart", async () => {
+      expect(await processValues.findTagSpan(lots.d00, 'XMEAS(1)', at(1), new Date(at(2).getTime() + 1))).toEqual({ first: at(1), last: at(2) });
+      expect(await processValues.findTagSpan(lots.d00, 'XMEAS(1)', at(4))).toBeUndefined();
+      const head = await processValues.readTagSeries(lots.d00, 'XMEAS(1)', at(1), at(3), 2);
+      expect([Array.from(head.values), [0, 1].map((i) => head.measuredAt(i))]).toEqual([
+        [1, 2],
+        [at(1), at(2)],
+      ]);
+      // Two buckets over at(0)…at(3): at(0) and at(1) in the first, at(2) and the last value in the second.
+      const buckets = await processValues.readTagEnvelope(lots.d01, 'XMV(1)', { first: at(0), last: at(3) }, 2);
+      expect(buckets).toEqual([
+        { firstTime: at(0).getTime(), lastTime: at(1).getTime(), min: 100.5, max: 101.5, count: 2, trend: expect.any(Number) },
+        { firstTime: at(2).getTime(), lastTime: at(3).getTime(), min: 102.5, max: 103.5, count: 2, trend: expect.any(Number) },
+      ]);
+      expect(buckets.every((b) => b.trend > 0)).toBe(true);
+    });
+  });
+
+  describe('capture samples', () => {
+    let capture: number;
+    // 41 samples, 0.1 s apart, falling to 0 at 2 s and rising after; another capture's samples around them.
+    const time = (i: number) => i / 10;
+    const value = (i: number) => (i - 20) ** 2;
+
+    beforeAll(async () => {
+      const captures = app.get(CaptureRepository);
+      capture = (await captures.ensureCapture({ machineName: 'g1', sensorNo: '1', capturedAt: new Date('2026-11-01T03:00:00Z'), ingestId: 1 })).id;
+      const other = (await captures.ensureCapture({ machineName: 'g1', sensorNo: '2', capturedAt: new Date('2026-11-01T03:00:00Z'), ingestId: 1 })).id;
+      const rows = [...Array(41).keys()].reverse().map((i) => [capture, time(i), value(i)]);
+      const em = app.get(MikroORM).em.fork();
+      await insertIgnore(em, kind, 'capture_sample', ['capture_id', 'measured_time', 'value'], [...rows, [other, 1.95, -1], [other, 5, 1e6]]);
+    });
+
+    it('reads the first samples, the span, and the samples around a time, in time order', async () => {
+      const captures = app.get(CaptureRepository);
+      const head = await captures.readCaptureSignal(capture, 3);
+      expect([Array.from(head.time), Array.from(head.value)]).toEqual([
+        [0, 0.1, 0.2],
+        [400, 361, 324],
+      ]);
+      expect((await captures.readCaptureSignal(capture, 100)).time).toHaveLength(41);
+      expect(await captures.findSampleSpan(capture)).toEqual({ first: 0, last: 4 });
+      expect(await captures.findSampleSpan(capture + 1000)).toBeUndefined();
+      const middle = await captures.readSamplesAround(capture, 2, 6);
+      expect(Array.from(middle.time)).toEqual([17, 18, 19, 20, 21, 22].map(time));
+      expect(Array.from(middle.value)).toEqual([17, 18, 19, 20, 21, 22].map(value));
+      // Near the start: the two samples before, the rest from the time on.
+      expect(Array.from((await captures.readSamplesAround(capture, 0.15, 10)).time)).toEqual([0, 1, 2, 3, 4, 5, 6].map(time));
+    });
+
+    it('cuts the capture into buckets of equal duration, each with its extent, extremes, count and trend', async () => {
+      const buckets = await app.get(CaptureRepository).readSampleEnvelope(capture, { first: 0, last: 4 }, 4);
+      // One second each; the last sample (4 s) falls in the last bucket.
+      expect(buckets.map((b) => [b.firstTime, b.lastTime, b.min, b.max, b.count])).toEqual([
+        [0, 0.9, 121, 400, 10],
+        [1, 1.9, 1, 100, 10],
+        [2, 2.9, 0, 81, 10],
+        [3, 4, 100, 400, 11],
+      ]);
+      expect(buckets.map((b) => Math.sign(b.trend))).toEqual([-1, -1, 1, 1]);
     });
   });
 });

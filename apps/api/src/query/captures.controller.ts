@@ -28,7 +28,7 @@ export class CapturesController {
   @ApiOperation({
     summary: 'One capture: its waveform and amplitude spectrum cut to `points`, running-speed harmonics marked, and its window diagnoses',
     description:
-      'The waveform keeps the minimum and maximum of each of points/2 buckets, so no peak is lost. The spectrum (Hann window, mean removed; of the middle 65,536 samples of a longer capture) keeps the largest amplitude of each of `points` buckets; the running speed is estimated as the classifier’s features do, and harmonics 1×…10× carry their frequency and amplitude.',
+      'A capture of no more than `points` samples comes whole. A longer waveform is a min/max envelope: points/2 buckets of equal duration, each giving its minimum and maximum value (so no peak is lost) at its first and last sample time, the minimum first where the bucket rises, the maximum first where it falls. The spectrum (Hann window, mean removed; of the middle 16,384 samples of a longer capture, ≈12 s) keeps the largest amplitude of each of `points` buckets; the running speed is estimated as the classifier’s features do, and harmonics 1×…10× carry their frequency and amplitude.',
   })
   @ApiOkResponse({ type: CaptureDetailDto })
   @ApiErrorResponses([404, 'No capture with this id'])

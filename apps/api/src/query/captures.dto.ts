@@ -56,7 +56,12 @@ export class CapturePageDto {
 }
 
 export class WaveformDto {
-  @ApiProperty({ example: 1000, description: 'Points returned (all samples when the capture has no more than asked)' }) points!: number;
+  @ApiProperty({
+    example: 1000,
+    description:
+      'Points returned: every sample when the capture has no more than asked, else each bucket’s minimum and maximum (one point for a bucket of one sample) at the bucket’s first and last sample time',
+  })
+  points!: number;
   @ApiProperty({ type: [Number], example: [0, 0.00074, 0.00148], description: 'Seconds from the start of the capture' }) time_s!: number[];
   @ApiProperty({ type: [Number], example: [0.012, -0.48, 0.51] }) value!: number[];
 }
@@ -92,7 +97,7 @@ export class CaptureDetailDto extends CaptureDto {
     type: SpectrumDto,
     nullable: true,
     description:
-      'Amplitude spectrum of the capture, of its middle 65,536 samples when it is longer (a capture is taken at steady state); null for a capture of fewer than 2 samples',
+      'Amplitude spectrum of the capture, of its middle 16,384 samples (≈12 s) when it is longer (a capture is taken at steady state); null for a capture of fewer than 2 samples',
   })
   spectrum!: SpectrumDto | null;
   @ApiProperty({ type: [WindowDiagnosisDto], description: 'The diagnosis of each window of the capture, by window start (every model version that diagnosed it)' })

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@him/contracts';
-import { CaptureRepository, EquipmentRepository, VibrationDiagnosisRepository } from '@him/db';
+import { CaptureRepository, EquipmentRepository, VibrationDiagnosisRepository, type CaptureSamples } from '@him/db';
 import { estimateSamplingRateHz } from '@him/ml';
 import { mapCapture, mapWindowDiagnosis, type CaptureDetailDto, type CapturePageDto, type CaptureSearchDto, type WaveformDto } from './captures.dto';
-import { minMaxBucketIndices, pick } from './downsample';
-import { captureSpectrum } from './spectrum';
+import { envelopeBucketCount, envelopePoints } from './downsample';
+import { captureSpectrum, SPECTRUM_MAX_SAMPLES } from './spectrum';
 
 @Injectable()
 export class CapturesService {
@@ -28,20 +28,37 @@ export class CapturesService {
   async get(id: number, points: number): Promise<CaptureDetailDto> {
     const capture = await this.captures.findCaptureById(id);
     if (!capture) throw new NotFoundError(`capture ${id} not found`);
-    const [signal, diagnoses, windows] = await Promise.all([
-      this.captures.readCaptureSignal(id),
+    const [{ waveform, spectrumSamples }, diagnoses, windows] = await Promise.all([
+      this.readWaveform(id, points),
       this.diagnoses.findCaptureDiagnoses([id]),
       this.diagnoses.findWindowDiagnoses(id),
     ]);
-    const kept = minMaxBucketIndices(signal.value, points);
-    const waveform: WaveformDto = { points: kept.length, time_s: pick(signal.time, kept), value: pick(signal.value, kept) };
     // The samples' own times, as the sweep reads them: the stored rate is rounded to whole hertz.
-    const rate = signal.time.length >= 2 ? estimateSamplingRateHz(signal.time) : capture.samplingRateHz;
+    const { time, value } = spectrumSamples;
+    const rate = time.length >= 2 ? estimateSamplingRateHz(time) : capture.samplingRateHz;
     return {
       ...mapCapture(capture, diagnoses.get(id)),
       waveform,
-      spectrum: rate && signal.value.length >= 2 ? captureSpectrum(signal.value, rate, points) : null,
+      spectrum: rate && value.length >= 2 ? captureSpectrum(value, rate, points) : null,
       window_diagnoses: windows.map(mapWindowDiagnosis),
     };
+  }
+
+  /**
+   * The waveform cut to `points`, and the samples the spectrum is computed from. A capture of no more than `points`
+   * samples is read whole; a longer one never leaves the database whole: its envelope comes bucketed by a GROUP BY, and
+   * only its middle SPECTRUM_MAX_SAMPLES samples come raw, for the spectrum.
+   */
+  private async readWaveform(id: number, points: number): Promise<{ waveform: WaveformDto; spectrumSamples: CaptureSamples }> {
+    const [head, span] = await Promise.all([this.captures.readCaptureSignal(id, points + 1), this.captures.findSampleSpan(id)]);
+    if (!span || head.time.length <= points) {
+      return { waveform: { points: head.time.length, time_s: Array.from(head.time), value: Array.from(head.value) }, spectrumSamples: head };
+    }
+    const [buckets, middle] = await Promise.all([
+      this.captures.readSampleEnvelope(id, span, envelopeBucketCount(points)),
+      this.captures.readSamplesAround(id, (span.first + span.last) / 2, SPECTRUM_MAX_SAMPLES),
+    ]);
+    const chart = envelopePoints(buckets);
+    return { waveform: { points: chart.time.length, time_s: chart.time, value: chart.value }, spectrumSamples: middle };
   }
 }

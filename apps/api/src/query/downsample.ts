@@ -1,36 +1,29 @@
-// Downsampling for charts: a few thousand points that still show every spike of a long series. One pass, O(n).
+// Downsampling for charts: a few thousand points that still show every spike of a long series.
+import type { EnvelopeBucket } from '@him/db';
+
+/** Buckets a series longer than `points` is cut into: two points each. */
+export const envelopeBucketCount = (points: number): number => Math.max(1, Math.floor(points / 2));
 
 /**
- * Indices (ascending) of at most `points` samples that keep the envelope of a series: the series is cut into
- * ⌊points/2⌋ buckets of consecutive samples and each keeps its minimum and its maximum, in time order, so every peak
- * (the global minimum and maximum among them) survives. All indices when the series has no more than `points`.
+ * The chart of a long series from its buckets (as the database aggregates them): each bucket's minimum and maximum, so
+ * every peak survives exactly, placed at the bucket's first and last sample time. Which comes first follows the
+ * bucket's trend — a rising bucket draws min → max, a falling one max → min — so the line keeps the signal's direction.
+ * A bucket of one sample gives it once. Times never decrease, since buckets do not overlap.
  */
-export function minMaxBucketIndices(values: ArrayLike<number>, points: number): Uint32Array {
-  const n = values.length;
-  if (n <= points) return allIndices(n);
-  const buckets = Math.max(1, Math.floor(points / 2));
-  const kept = new Uint32Array(2 * buckets);
-  let count = 0;
-  for (let b = 0; b < buckets; b++) {
-    const start = Math.floor((b * n) / buckets);
-    const end = Math.floor(((b + 1) * n) / buckets);
-    let low = start;
-    let high = start;
-    for (let i = start + 1; i < end; i++) {
-      const v = values[i];
-      if (v < values[low]) low = i;
-      else if (v > values[high]) high = i;
+export function envelopePoints(buckets: readonly EnvelopeBucket[]): { time: number[]; value: number[] } {
+  const time: number[] = [];
+  const value: number[] = [];
+  for (const b of buckets) {
+    if (b.count === 1) {
+      time.push(b.firstTime);
+      value.push(b.min);
+      continue;
     }
-    if (low === high) kept[count++] = low;
-    else if (low < high) {
-      kept[count++] = low;
-      kept[count++] = high;
-    } else {
-      kept[count++] = high;
-      kept[count++] = low;
-    }
+    time.push(b.firstTime, b.lastTime);
+    if (b.trend < 0) value.push(b.max, b.min);
+    else value.push(b.min, b.max);
   }
-  return kept.slice(0, count);
+  return { time, value };
 }
 
 /**
@@ -39,7 +32,7 @@ export function minMaxBucketIndices(values: ArrayLike<number>, points: number): 
  */
 export function maxBucketIndices(values: ArrayLike<number>, points: number): Uint32Array {
   const n = values.length;
-  if (n <= points) return allIndices(n);
+  if (n <= points) return Uint32Array.from({ length: n }, (_, i) => i);
   const kept = new Uint32Array(points);
   for (let b = 0; b < points; b++) {
     const start = Math.floor((b * n) / points);
@@ -54,10 +47,4 @@ export function maxBucketIndices(values: ArrayLike<number>, points: number): Uin
 /** The values at these indices, as a plain array for JSON. */
 export function pick(values: ArrayLike<number>, indices: Uint32Array): number[] {
   return Array.from(indices, (i) => values[i]);
-}
-
-function allIndices(n: number): Uint32Array {
-  const all = new Uint32Array(n);
-  for (let i = 0; i < n; i++) all[i] = i;
-  return all;
 }

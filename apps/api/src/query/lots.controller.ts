@@ -33,7 +33,7 @@ export class LotsController {
   @ApiOperation({
     summary: 'One tag of one lot over a time range, cut to `points` keeping its peaks',
     description:
-      'from and to default to the tag’s first and last values. The range may span at most QUERY_MAX_RANGE_DAYS (default 31) days. A series longer than points keeps the minimum and maximum of each of points/2 buckets, in time order.',
+      'from and to default to the tag’s first and last values. The range may span at most QUERY_MAX_RANGE_DAYS (default 31) days. A range of no more than points values comes whole; a longer one is a min/max envelope: points/2 buckets of equal duration, each giving its minimum and maximum value (so no peak is lost) at its first and last measurement time, the minimum first where the bucket rises, the maximum first where it falls. source_points counts every value in the range.',
   })
   @ApiOkResponse({ type: TimeseriesDto })
   @ApiErrorResponses(

@@ -87,7 +87,11 @@ export class TimeseriesDto {
   @ApiProperty({ example: '2026-01-01T00:00:00.000Z', format: 'date-time' }) from!: string;
   @ApiProperty({ example: '2026-01-02T00:00:00.000Z', format: 'date-time' }) to!: string;
   @ApiProperty({ example: 481, description: 'Values stored in the range' }) source_points!: number;
-  @ApiProperty({ example: 481, description: 'Points returned' }) points!: number;
+  @ApiProperty({
+    example: 481,
+    description: 'Points returned: every value when the range has no more than asked, else each bucket’s minimum and maximum at the bucket’s first and last measurement time',
+  })
+  points!: number;
   @ApiProperty({ type: [String], example: ['2026-01-01T00:00:00.000Z', '2026-01-01T00:03:00.000Z'] }) measured_at!: string[];
   @ApiProperty({ type: [Number], example: [0.25038, 0.25109] }) value!: number[];
 }

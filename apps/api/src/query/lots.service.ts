@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
 import { InvalidInputError, NotFoundError } from '@him/contracts';
 import { EquipmentRepository, LotRepository, ProcessValueRepository } from '@him/db';
-import { minMaxBucketIndices } from './downsample';
+import { envelopeBucketCount, envelopePoints } from './downsample';
 import { mapLot, type LotDetailDto, type LotPageDto, type LotSearchDto, type TimeseriesDto, type TimeseriesQueryDto } from './lots.dto';
 
 const DAY_MS = 86_400_000;
@@ -33,7 +33,10 @@ export class LotsService {
     return { ...mapLot(lot, samples.get(lot.id) ?? 0), tags };
   }
 
-  /** One tag of one lot over [from, to] (by default all of it), cut to `points` keeping each bucket's minimum and maximum. */
+  /**
+   * One tag of one lot over [from, to] (by default all of it): every value when there are no more than `points`, else
+   * each bucket's minimum and maximum as the database aggregates them (envelopePoints).
+   */
   async timeseries(q: TimeseriesQueryDto): Promise<TimeseriesDto> {
     const lot = await this.lots.findLotByCode(q.lot);
     if (!lot) throw new NotFoundError(`lot ${q.lot} not found`, [{ field: 'lot', message: `no lot ${q.lot}` }]);
@@ -47,17 +50,24 @@ export class LotsService {
       const message = `the range ${from.toISOString()} – ${to.toISOString()} is longer than QUERY_MAX_RANGE_DAYS (${maxDays} days): narrow from/to`;
       throw new InvalidInputError(message, [{ field: 'to', message }]);
     }
-    const series = await this.processValues.readTagSeries(lot.id, q.tag, from, to);
-    const kept = minMaxBucketIndices(series.values, q.points);
+    const range = { lot: lot.code, tag: q.tag, from: from.toISOString(), to: to.toISOString() };
+    const [head, inRange] = await Promise.all([
+      this.processValues.readTagSeries(lot.id, q.tag, from, to, q.points + 1),
+      q.from || q.to ? this.processValues.findTagSpan(lot.id, q.tag, from, to) : span,
+    ]);
+    if (!inRange || head.values.length <= q.points) {
+      const all = Array.from(head.values.keys());
+      const values = { measured_at: all.map((i) => head.measuredAt(i).toISOString()), value: Array.from(head.values) };
+      return { ...range, source_points: head.values.length, points: head.values.length, ...values };
+    }
+    const buckets = await this.processValues.readTagEnvelope(lot.id, q.tag, inRange, envelopeBucketCount(q.points));
+    const chart = envelopePoints(buckets);
     return {
-      lot: lot.code,
-      tag: q.tag,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      source_points: series.values.length,
-      points: kept.length,
-      measured_at: Array.from(kept, (i) => series.measuredAt(i).toISOString()),
-      value: Array.from(kept, (i) => series.values[i]),
+      ...range,
+      source_points: buckets.reduce((sum, b) => sum + b.count, 0),
+      points: chart.time.length,
+      measured_at: chart.time.map((ms) => new Date(ms).toISOString()),
+      value: chart.value,
     };
   }
 }

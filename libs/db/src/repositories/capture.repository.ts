@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { BulkTable } from '../bulk-table';
+import { DIALECT } from '../dialect';
 import { Capture } from '../entities/capture.entity';
+import type { Dialect } from '../orm-config';
 import { dbDate } from '../raw-values';
-import { selectManyRows, selectRows } from './sql';
+import { envelopeBuckets, selectManyRows, selectRows, type EnvelopeBucket } from './sql';
 import { sqlFork } from './sql-fork';
 
 export interface CaptureIdentity {
@@ -39,6 +41,12 @@ export interface CaptureSamples {
   /** Seconds from the start of the capture. */
   time: Float64Array;
   value: Float64Array;
+}
+
+/** A capture's first and last sample time, in seconds from its start. */
+export interface CaptureSpan {
+  first: number;
+  last: number;
 }
 
 export interface CaptureFilter {
@@ -93,7 +101,10 @@ export function captureSampleBulkTable(captureId: number): BulkTable {
 /** Live captures and the count of their samples (`capture_sample` rows are bulk-loaded by the ingest). */
 @Injectable()
 export class CaptureRepository {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(DIALECT) private readonly dialect: Dialect,
+  ) {}
 
   /** The capture of this sensor at this time, registered first when new (insert-if-absent as EquipmentRepository does: a re-sent capture may race its first send). */
   async ensureCapture(capture: CaptureIdentity): Promise<Capture> {
@@ -145,14 +156,7 @@ export class CaptureRepository {
       const rows = await selectManyRows<[time: number, value: number]>(this.orm, 'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time', [
         id,
       ]);
-      if (rows.length === 0) continue;
-      const time = new Float64Array(rows.length);
-      const value = new Float64Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        time[i] = Number(rows[i][0]);
-        value[i] = Number(rows[i][1]);
-      }
-      samples.set(id, { time, value });
+      if (rows.length > 0) samples.set(id, toSamples(rows));
     }
     return samples;
   }
@@ -189,8 +193,60 @@ export class CaptureRepository {
     return new Map(rows.map((r) => [r.sensor_no, Number(r.n)]));
   }
 
-  /** All samples of a capture in time order. */
-  async readCaptureSignal(captureId: number): Promise<CaptureSamples> {
-    return (await this.readSamples([captureId])).get(captureId) ?? { time: new Float64Array(0), value: new Float64Array(0) };
+  /** The capture's first `limit` samples in time order (all of a shorter one): one range read of the primary key. */
+  async readCaptureSignal(captureId: number, limit: number): Promise<CaptureSamples> {
+    const rows = await selectManyRows<[time: number, value: number]>(
+      this.orm,
+      'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time LIMIT ?',
+      [captureId, limit],
+    );
+    return toSamples(rows);
   }
+
+  /** The capture's first and last sample time (two primary-key lookups); undefined for a capture without samples. */
+  async findSampleSpan(captureId: number): Promise<CaptureSpan | undefined> {
+    const [row] = await selectManyRows<[first: number | null, last: number | null]>(
+      this.orm,
+      'SELECT MIN(measured_time), MAX(measured_time) FROM capture_sample WHERE capture_id = ?',
+      [captureId],
+    );
+    return row && row[0] !== null && row[1] !== null ? { first: Number(row[0]), last: Number(row[1]) } : undefined;
+  }
+
+  /** The capture's samples over its span, cut into `buckets` buckets of equal duration (see envelopeBuckets). */
+  async readSampleEnvelope(captureId: number, span: CaptureSpan, buckets: number): Promise<EnvelopeBucket[]> {
+    const series = { table: 'capture_sample', time: 'measured_time', where: 'capture_id = ?', params: [captureId] };
+    return envelopeBuckets(this.orm, this.dialect, series, span.first, span.last, buckets);
+  }
+
+  /**
+   * `count` consecutive samples around time `middle`, in time order: half before it, half from it (fewer when a side
+   * has fewer). Two short range reads of the primary key, whatever the capture's length.
+   */
+  async readSamplesAround(captureId: number, middle: number, count: number): Promise<CaptureSamples> {
+    const half = Math.floor(count / 2);
+    const [before, after] = await Promise.all([
+      selectManyRows<[time: number, value: number]>(
+        this.orm,
+        'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? AND measured_time < ? ORDER BY measured_time DESC LIMIT ?',
+        [captureId, middle, half],
+      ),
+      selectManyRows<[time: number, value: number]>(
+        this.orm,
+        'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? AND measured_time >= ? ORDER BY measured_time LIMIT ?',
+        [captureId, middle, count - half],
+      ),
+    ]);
+    return toSamples([...before.reverse(), ...after]);
+  }
+}
+
+function toSamples(rows: readonly [time: number, value: number][]): CaptureSamples {
+  const time = new Float64Array(rows.length);
+  const value = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    time[i] = Number(rows[i][0]);
+    value[i] = Number(rows[i][1]);
+  }
+  return { time, value };
 }

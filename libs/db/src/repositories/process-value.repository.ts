@@ -4,7 +4,7 @@ import type { BulkTable } from '../bulk-table';
 import { DIALECT } from '../dialect';
 import type { Dialect } from '../orm-config';
 import { dbDate } from '../raw-values';
-import { selectManyRows, selectRows, unionOfGroups } from './sql';
+import { envelopeBuckets, selectManyRows, selectRows, unionOfGroups, type EnvelopeBucket } from './sql';
 
 /** One tag's value at one time, as read. */
 export interface ProcessValueRecord {
@@ -151,32 +151,51 @@ export class ProcessValueRepository {
   }
 
   /**
-   * First and last time of one tag of a lot; undefined when the lot has no such tag. Two index lookups on MariaDB (a
-   * COUNT(*) here read all 190 k entries of a long tag).
+   * First and last time of one tag of a lot, within [from, to] when given; undefined when there is none. Two index
+   * lookups on MariaDB (a COUNT(*) here read all 190 k entries of a long tag).
    */
-  async findTagSpan(lotId: number, tag: string): Promise<TagSpan | undefined> {
+  async findTagSpan(lotId: number, tag: string, from?: Date, to?: Date): Promise<TagSpan | undefined> {
+    const bounds = `${from ? ' AND measured_at >= ?' : ''}${to ? ' AND measured_at <= ?' : ''}`;
     const [row] = await selectRows<{ first: unknown; last: unknown }>(
       this.orm.em.fork(),
-      'SELECT MIN(measured_at) AS first, MAX(measured_at) AS last FROM process_value WHERE lot_id = ? AND tag = ?',
-      [lotId, tag],
+      `SELECT MIN(measured_at) AS first, MAX(measured_at) AS last FROM process_value WHERE lot_id = ? AND tag = ?${bounds}`,
+      [lotId, tag, ...(from ? [from] : []), ...(to ? [to] : [])],
     );
     return row && row.first !== null && row.first !== undefined ? { first: dbDate(row.first), last: dbDate(row.last) } : undefined;
   }
 
   /**
-   * One tag of a lot between `from` and `to` (inclusive): one range scan of ix_process_value_lot_tag_time_value, which
-   * holds the values. Times come as epoch-ms doubles: as datetime text, 190 k of them more than doubled the read.
+   * The first `limit` values of one tag of a lot between `from` and `to` (inclusive): one range scan of
+   * ix_process_value_lot_tag_time_value, which holds the values. Times come as epoch-ms doubles: as datetime text,
+   * 190 k of them more than doubled the read.
    */
-  async readTagSeries(lotId: number, tag: string, from: Date, to: Date): Promise<TagSeries> {
-    // SQLite stores datetimes as epoch ms already; TIMESTAMPDIFF does not depend on the session's time zone.
-    const epochMs = this.dialect === 'mysql' ? "TIMESTAMPDIFF(MICROSECOND, TIMESTAMP'1970-01-01 00:00:00', measured_at) / 1e3" : 'measured_at';
+  async readTagSeries(lotId: number, tag: string, from: Date, to: Date, limit: number): Promise<TagSeries> {
     const rows = await selectManyRows<[epochMs: number, value: number]>(
       this.orm,
-      `SELECT ${epochMs}, value FROM process_value WHERE lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ? ORDER BY measured_at`,
-      [lotId, tag, from, to],
+      `SELECT ${this.epochMs()}, value FROM process_value WHERE lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ? ORDER BY measured_at LIMIT ?`,
+      [lotId, tag, from, to, limit],
     );
     const values = new Float64Array(rows.length);
     rows.forEach((r, i) => (values[i] = Number(r[1])));
     return { values, measuredAt: (index) => new Date(Number(rows[index][0])) };
+  }
+
+  /**
+   * One tag of a lot over `span` (its first and last time in the range asked), cut into `buckets` buckets of equal
+   * duration (see envelopeBuckets); times in epoch ms. Reads ix_process_value_lot_tag_time_value only.
+   */
+  async readTagEnvelope(lotId: number, tag: string, span: TagSpan, buckets: number): Promise<EnvelopeBucket[]> {
+    const series = {
+      table: 'process_value',
+      time: this.epochMs(),
+      where: 'lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ?',
+      params: [lotId, tag, span.first, span.last],
+    };
+    return envelopeBuckets(this.orm, this.dialect, series, span.first.getTime(), span.last.getTime(), buckets);
+  }
+
+  /** measured_at as epoch ms. SQLite stores it so; TIMESTAMPDIFF does not depend on the session's time zone. */
+  private epochMs(): string {
+    return this.dialect === 'mysql' ? "TIMESTAMPDIFF(MICROSECOND, TIMESTAMP'1970-01-01 00:00:00', measured_at) / 1e3" : 'measured_at';
   }
 }

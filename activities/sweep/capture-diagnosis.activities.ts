@@ -26,7 +26,7 @@ const CAPTURES_PER_PAGE = 64;
  */
 const SAMPLES_PER_BATCH = 100_000;
 /** Capture reads in flight ahead of the capture being diagnosed. */
-const READ_AHEAD = 4;
+const READ_AHEAD = 2;
 
 /** One capture cut into windows, waiting for the batch's inference. */
 interface WindowedCapture extends CaptureWindows {

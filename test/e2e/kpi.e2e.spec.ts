@@ -6,6 +6,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { Client } from '@temporalio/client';
 import { HEALTH_WINDOW_DAYS, healthScore, jobStart, utcDayStart, type DailyFaultRate, type JobWorkflow } from '@him/contracts';
+import { seededRandom } from '@him/ml';
 import {
   Anomaly,
   AnomalyMethod,
@@ -37,16 +38,6 @@ const dayOf = (t: Date) => t.toISOString().slice(0, 10);
 const G2_ONSET = utcDayStart(day(9)) + 14 * HOUR_MS;
 const G3_SURGE = [utcDayStart(day(19)) + 6 * HOUR_MS, utcDayStart(day(20)) + 3 * HOUR_MS];
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const truth = (machine: string, t: number): FaultType => {
   if (machine === 'g2' && t >= G2_ONSET) return 1;
   if (machine === 'g3' && t >= G3_SURGE[0] && t < G3_SURGE[1]) return 2;
@@ -55,7 +46,7 @@ const truth = (machine: string, t: number): FaultType => {
 
 /** Diagnoses as a classifier would write them: 4 windows and one capture-level row per capture, 2 sensors every 2 h. */
 function history(): DiagnosisDraft[] {
-  const next = random(42);
+  const next = seededRandom(42);
   const drafts: DiagnosisDraft[] = [];
   for (const [m, machine] of ['g1', 'g2', 'g3'].entries()) {
     for (let i = 0; i < DAYS * 12; i++) {

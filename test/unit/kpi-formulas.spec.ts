@@ -2,21 +2,11 @@
 // below 60 within two days of its onset, and a healthy machine whose classifier misreads up to 2 % of windows stays
 // above 90. Fault episodes across midnight, and the periods weeks and months aggregate over.
 import { explainHealthScore, HEALTH_WINDOW_DAYS, healthScore, type DailyFaultRate } from '@him/contracts';
+import { seededRandom } from '../../libs/ml/src/random';
 import { episodeStats } from '../../activities/kpi/fault-episodes';
 import { periodOf } from '../../apps/api/src/kpi/kpi.service';
 
 const WINDOWS_PER_DAY = 288;
-
-/** Deterministic uniform numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The score of each day of a history of daily faulty-window counts, as the rollup computes it. */
 function scores(faultWindows: number[], confidence = 0.95): number[] {
@@ -29,7 +19,7 @@ function scores(faultWindows: number[], confidence = 0.95): number[] {
 
 /** Each window misread with probability p. */
 const noisy = (days: number, p: number, seed: number) => {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: days }, () => Array.from({ length: WINDOWS_PER_DAY }, () => (next() < p ? 1 : 0) as number).reduce((a, b) => a + b, 0));
 };
 

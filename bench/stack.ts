@@ -9,6 +9,7 @@ import { createConnection } from 'mysql2/promise';
 import { REPO_ROOT } from '@him/config';
 import { recordingFileName, writeRecording, type RecordingSpec } from '@him/datagen';
 import { migrateDatabase } from '@him/db';
+import { devServerArgs } from '@him/temporal';
 
 const serverUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306');
 serverUrl.pathname = '';
@@ -103,26 +104,7 @@ export class BenchStack {
     };
     const cli = process.env.TEMPORAL_CLI ?? 'temporal';
     const children = [
-      start(
-        'temporal',
-        cli,
-        [
-          'server',
-          'start-dev',
-          '--headless',
-          '--ip',
-          '127.0.0.1',
-          '--port',
-          String(temporalPort),
-          '--log-level',
-          'error',
-          '--search-attribute',
-          'JobType=Keyword',
-          '--search-attribute',
-          'MainEntity=Keyword',
-        ],
-        {},
-      ),
+      start('temporal', cli, devServerArgs(temporalPort), {}),
       start('api', process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], env),
     ];
     // BENCH_PROFILE_DIR: the worker writes a V8 CPU profile there when it stops (open it in Chrome DevTools).

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client, Connection, type ScheduleDescription } from '@temporalio/client';
 import { loadConfig } from '@him/config';
-import { NIGHTLY_SWEEP_SCHEDULE, scheduleCatalogue, scheduleOptions } from '@him/temporal';
+import { devServerArgs, NIGHTLY_SWEEP_SCHEDULE, scheduleCatalogue, scheduleOptions } from '@him/temporal';
 import { SchedulesBootstrap } from '../../apps/api/src/schedules/schedules.bootstrap';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
@@ -49,24 +49,7 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
   const sweep = scheduleCatalogue(loadConfig({ PLANT_TIMEZONE: 'Asia/Seoul' }))[0];
 
   async function startServer(): Promise<Client> {
-    const proc = spawn(
-      process.env.TEMPORAL_CLI!,
-      [
-        'server',
-        'start-dev',
-        '--headless',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--db-filename',
-        dbFile,
-        '--log-level',
-        'error',
-        ...['--search-attribute', 'JobType=Keyword', '--search-attribute', 'MainEntity=Keyword'],
-      ],
-      { stdio: 'ignore' },
-    );
+    const proc = spawn(process.env.TEMPORAL_CLI!, devServerArgs(port, ['--db-filename', dbFile]), { stdio: 'ignore' });
     server = proc;
     const deadline = Date.now() + 90_000;
     for (;;) {

@@ -23,3 +23,12 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     if ((err as { code?: number }).code !== GRPC_ALREADY_EXISTS) throw err;
   }
 }
+
+/**
+ * Arguments of `temporal server start-dev` on 127.0.0.1:`port` with our search attributes (keywords, as above) for the
+ * benches and tests that run a dev server of their own; `extra` adds options such as `--db-filename`.
+ */
+export function devServerArgs(port: number, extra: readonly string[] = []): string[] {
+  const attributes = Object.values(SEARCH_ATTRIBUTES).flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]);
+  return ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...extra, ...attributes];
+}

@@ -78,13 +78,13 @@ export class CaptureDiagnosisActivities {
         // The next captures' samples are on their way from the database while this one's features are computed.
         const nextSamples = readAhead(
           ready.filter((c) => c.sampleCount > 0).map((c) => c.id),
-          async (id) => (await this.captures.readSamples([id])).get(id),
+          (id) => this.captures.readSamples(id),
         );
         for (const batch of batchesOf(ready)) {
           const cut: Promise<WindowedCapture>[] = [];
           for (const capture of batch) {
             const read = capture.sampleCount > 0 ? await nextSamples() : undefined;
-            if (read) cut.push(this.threads.windows(read, windowSeconds).then((w) => ({ ...w, capture })));
+            if (read && read.value.length > 0) cut.push(this.threads.windows(read, windowSeconds).then((w) => ({ ...w, capture })));
             heartbeat({ series: series.key, capture: capture.id, captures: progress.captures + cut.length, windows: progress.windows });
             if (signal.aborted) throw new CancelledFailure(`diagnosis of ${series.key} cancelled`);
           }

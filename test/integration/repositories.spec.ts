@@ -176,12 +176,12 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
 
     it('reads the first samples, the span, and the samples around a time, in time order', async () => {
       const captures = app.get(CaptureRepository);
-      const head = await captures.readCaptureSignal(capture, 3);
+      const head = await captures.readSamples(capture, 3);
       expect([Array.from(head.time), Array.from(head.value)]).toEqual([
         [0, 0.1, 0.2],
         [400, 361, 324],
       ]);
-      expect((await captures.readCaptureSignal(capture, 100)).time).toHaveLength(41);
+      expect((await captures.readSamples(capture, 100)).time).toHaveLength(41);
       expect(await captures.findSampleSpan(capture)).toEqual({ first: 0, last: 4 });
       expect(await captures.findSampleSpan(capture + 1000)).toBeUndefined();
       const middle = await captures.readSamplesAround(capture, 2, 6);

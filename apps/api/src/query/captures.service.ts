@@ -50,7 +50,7 @@ export class CapturesService {
    * only its middle SPECTRUM_MAX_SAMPLES samples come raw, for the spectrum.
    */
   private async readWaveform(id: number, points: number): Promise<{ waveform: WaveformDto; spectrumSamples: CaptureSamples }> {
-    const [head, span] = await Promise.all([this.captures.readCaptureSignal(id, points + 1), this.captures.findSampleSpan(id)]);
+    const [head, span] = await Promise.all([this.captures.readSamples(id, points + 1), this.captures.findSampleSpan(id)]);
     if (!span || head.time.length <= points) {
       return { waveform: { points: head.time.length, time_s: Array.from(head.time), value: Array.from(head.value) }, spectrumSamples: head };
     }

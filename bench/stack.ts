@@ -1,6 +1,6 @@
 // What the end-to-end benchmarks share: a fresh MySQL database, the 1.5 M-row recording set, and the whole
 // system as separate processes (Temporal dev server, API, worker from dist/) driven over HTTP like a user would.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -77,6 +77,21 @@ export function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
+/** CPU seconds (user + system) a live process has used so far (Linux /proc; clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The local database server's pid, when it runs on this machine (for its CPU share); undefined elsewhere. */
+function databasePid(): number | undefined {
+  for (const name of ['mariadbd', 'mysqld']) {
+    const found = spawnSync('pidof', [name], { encoding: 'utf8' }).stdout?.trim().split(/\s+/)[0];
+    if (found) return Number(found);
+  }
+  return undefined;
+}
+
 /** Temporal, the API and one worker on the bench database; `stop()` ends them all. */
 export class BenchStack {
   private constructor(
@@ -119,6 +134,22 @@ export class BenchStack {
       throw err;
     }
     return stack;
+  }
+
+  /**
+   * CPU seconds used so far by each process of the stack (and the database server, when local): two readings'
+   * difference says which process a timed step kept busy. Each process's threads are included.
+   */
+  cpu(): Record<string, number> {
+    const [temporal, api, worker] = this.children;
+    const db = databasePid();
+    return {
+      worker: cpuSeconds(worker.pid!),
+      database: db === undefined ? NaN : cpuSeconds(db),
+      temporal: cpuSeconds(temporal.pid!),
+      api: cpuSeconds(api.pid!),
+      bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    };
   }
 
   /** Sends a file to the ingest workflow, with any other form fields (e.g. a lot's `start_time`); returns the job id. */

@@ -5,6 +5,8 @@ import { ModelStatus, type ModelVersionRecord } from '@him/db';
 import { loadServableModel, type OnnxModelMetadata } from '@him/ml';
 import type { ModelRegistry } from './model-registry';
 
+const SESSION_OPTIONS: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+
 /** A registered version loaded into ONNX Runtime. */
 export interface ServedModel {
   session: InferenceSession;
@@ -64,7 +66,9 @@ export class ServedModels {
       return known;
     }
     const model = fs.readFile(record.filePath).then(async (bytes) => {
-      const { session, metadata } = await loadServableModel(record.name, bytes);
+      // One thread per inference: a worker already runs several at once (its activity slots), and ONNX Runtime's own
+      // pool spins between runs — in the sweep bench its second thread burnt 0.2–0.3 CPU s of the 2 cores' budget.
+      const { session, metadata } = await loadServableModel(record.name, bytes, SESSION_OPTIONS);
       return { session, metadata, record, version: `${record.name}@${record.version}` };
     });
     const entry: LoadedVersion = { name: record.name, model, users: 0, retired: !active };

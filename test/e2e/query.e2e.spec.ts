@@ -46,38 +46,43 @@ const maxOf = (values: readonly number[]) => values.reduce((a, b) => Math.max(a,
 interface ExpectedBucket {
   time: number[];
   value: number[];
-  /** False when the bucket's slope is zero but for rounding: then either order is right. */
+  /** False when the bucket's trend is zero but for rounding, or it has no samples in one half: then either order is right. */
   ordered: boolean;
 }
 
+const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+
 /**
  * The chart the API documents for a series longer than `points`, computed from the raw series, bucket by bucket:
- * ⌊points/2⌋ buckets of equal duration over its first…last time (a sample's is ⌊(t − first) × ⌊points/2⌋ / (last − first)⌋,
- * the last sample's the last); each gives its minimum and maximum at its first and last sample time, the minimum first
- * when its values rise (least-squares slope > 0), the maximum first when they fall; a bucket of one sample gives it once.
+ * ⌊points/2⌋ buckets of equal duration over its first…last time (bucket b starts at first + b × (last − first) / ⌊points/2⌋,
+ * the last one ends at last inclusive); each gives its minimum and maximum at its first and last sample time, the minimum
+ * first when its values rise (the mean from its middle time on above its mean), the maximum first when they fall; a
+ * bucket of one sample gives it once.
  */
 function envelopeOf(times: readonly number[], values: readonly number[], points: number): ExpectedBucket[] {
   const count = Math.floor(points / 2);
   const first = times[0];
-  const perUnit = count / (times[times.length - 1] - first);
+  const span = times[times.length - 1] - first;
+  const at = (b: number) => first + (b * span) / count;
   const members = new Map<number, number[]>();
   times.forEach((t, i) => {
-    const b = Math.min(count - 1, Math.floor((t - first) * perUnit));
+    let b = count - 1;
+    while (t < at(b)) b--;
     members.set(b, [...(members.get(b) ?? []), i]);
   });
   return [...members.keys()]
     .sort((x, y) => x - y)
     .map((b) => {
-      const at = members.get(b)!;
-      const v = at.map((i) => values[i]);
-      if (at.length === 1) return { time: [times[at[0]]], value: v, ordered: true };
-      const x = at.map((i) => times[i] - first);
-      const sxv = x.reduce((s, xk, k) => s + xk * v[k], 0);
-      const slope = sxv - (x.reduce((s, xk) => s + xk, 0) * v.reduce((s, vk) => s + vk, 0)) / at.length;
+      const inBucket = members.get(b)!;
+      const v = inBucket.map((i) => values[i]);
+      if (inBucket.length === 1) return { time: [times[inBucket[0]]], value: v, ordered: true };
+      const middle = first + ((b + 0.5) * span) / count;
+      const secondHalf = inBucket.filter((i) => times[i] >= middle).map((i) => values[i]);
+      const trend = secondHalf.length ? mean(secondHalf) - mean(v) : 0;
       return {
-        time: [times[at[0]], times[at[at.length - 1]]],
-        value: slope < 0 ? [maxOf(v), minOf(v)] : [minOf(v), maxOf(v)],
-        ordered: Math.abs(slope) > 1e-9 * Math.abs(sxv),
+        time: [times[inBucket[0]], times[inBucket[inBucket.length - 1]]],
+        value: trend < 0 ? [maxOf(v), minOf(v)] : [minOf(v), maxOf(v)],
+        ordered: secondHalf.length > 0 && secondHalf.length < v.length && Math.abs(trend) > 1e-9 * Math.max(...v.map(Math.abs)),
       };
     });
 }

@@ -47,7 +47,7 @@ describe.each(DATABASE_KINDS)('ingest repositories on %s', (kind) => {
   });
 
   it('registers one capture when many ingests of it start at once', async () => {
-    const captures = new CaptureRepository(orm, kind);
+    const captures = new CaptureRepository(orm);
     const capturedAt = new Date('2026-11-01T03:00:00.000Z');
     const registered = await sideBySide(() => captures.ensureCapture({ machineName: 'g3', sensorNo: '2', capturedAt, samplingRateHz: 1350, ingestId: 1 }));
     expect(new Set(registered.map((c) => c.id)).size).toBe(1);

@@ -202,5 +202,11 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
       ]);
       expect(buckets.map((b) => Math.sign(b.trend))).toEqual([-1, -1, 1, 1]);
     });
+
+    it('reads more buckets than one statement holds (SQLite allows 500 terms), leaving out the empty ones', async () => {
+      const buckets = await app.get(CaptureRepository).readSampleEnvelope(capture, { first: 0, last: 4 }, 1200);
+      const samples = [...Array(41).keys()];
+      expect(buckets).toEqual(samples.map((i) => ({ firstTime: time(i), lastTime: time(i), min: value(i), max: value(i), count: 1, trend: 0 })));
+    });
   });
 });

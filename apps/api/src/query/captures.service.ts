@@ -46,8 +46,8 @@ export class CapturesService {
 
   /**
    * The waveform cut to `points`, and the samples the spectrum is computed from. A capture of no more than `points`
-   * samples is read whole; a longer one never leaves the database whole: its envelope comes bucketed by a GROUP BY, and
-   * only its middle SPECTRUM_MAX_SAMPLES samples come raw, for the spectrum.
+   * samples is read whole; a longer one never leaves the database whole: its envelope comes bucketed by the database
+   * (envelopeBuckets), and only its middle SPECTRUM_MAX_SAMPLES samples come raw, for the spectrum.
    */
   private async readWaveform(id: number, points: number): Promise<{ waveform: WaveformDto; spectrumSamples: CaptureSamples }> {
     const [head, span] = await Promise.all([this.captures.readSamples(id, points + 1), this.captures.findSampleSpan(id)]);

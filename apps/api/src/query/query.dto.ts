@@ -18,7 +18,7 @@ export const DownsamplePoints = (what: string): PropertyDecorator =>
       default: 1000,
       minimum: 10,
       maximum: MAX_POINTS,
-      description: `At most this many points of ${what}. A series of no more samples comes whole; a longer one is cut into points/2 buckets of equal duration, each giving its minimum and maximum (so no peak is lost), placed at the bucket's first and last sample time in the order of the bucket's trend (rising: minimum first)`,
+      description: `At most this many points of ${what}. A series of no more samples comes whole; a longer one is cut into points/2 buckets of equal duration, each giving its minimum and maximum (so no peak is lost), placed at the bucket's first and last sample time in the order of the bucket's trend (rising — the mean of its second half above that of its first — minimum first)`,
     }),
     Optional(),
     Type(() => Number),

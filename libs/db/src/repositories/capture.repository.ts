@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { BulkTable } from '../bulk-table';
-import { DIALECT } from '../dialect';
 import { Capture } from '../entities/capture.entity';
-import type { Dialect } from '../orm-config';
 import { dbDate } from '../raw-values';
 import { envelopeBuckets, selectManyRows, selectRows, type EnvelopeBucket } from './sql';
 import { sqlFork } from './sql-fork';
@@ -101,10 +99,7 @@ export function captureSampleBulkTable(captureId: number): BulkTable {
 /** Live captures and the count of their samples (`capture_sample` rows are bulk-loaded by the ingest). */
 @Injectable()
 export class CaptureRepository {
-  constructor(
-    private readonly orm: MikroORM,
-    @Inject(DIALECT) private readonly dialect: Dialect,
-  ) {}
+  constructor(private readonly orm: MikroORM) {}
 
   /** The capture of this sensor at this time, registered first when new (insert-if-absent as EquipmentRepository does: a re-sent capture may race its first send). */
   async ensureCapture(capture: CaptureIdentity): Promise<Capture> {
@@ -204,8 +199,15 @@ export class CaptureRepository {
 
   /** The capture's samples over its span, cut into `buckets` buckets of equal duration (see envelopeBuckets). */
   async readSampleEnvelope(captureId: number, span: CaptureSpan, buckets: number): Promise<EnvelopeBucket[]> {
-    const series = { table: 'capture_sample', time: 'measured_time', where: 'capture_id = ?', params: [captureId] };
-    return envelopeBuckets(this.orm, this.dialect, series, span.first, span.last, buckets);
+    const series = {
+      table: 'capture_sample',
+      time: 'measured_time',
+      timeValue: (aggregate: string) => aggregate,
+      timeParam: (seconds: number) => seconds,
+      where: 'capture_id = ?',
+      params: [captureId],
+    };
+    return envelopeBuckets(this.orm, series, span.first, span.last, buckets);
   }
 
   /**

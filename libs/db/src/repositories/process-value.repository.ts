@@ -187,15 +187,18 @@ export class ProcessValueRepository {
   async readTagEnvelope(lotId: number, tag: string, span: TagSpan, buckets: number): Promise<EnvelopeBucket[]> {
     const series = {
       table: 'process_value',
-      time: this.epochMs(),
-      where: 'lot_id = ? AND tag = ? AND measured_at >= ? AND measured_at <= ?',
-      params: [lotId, tag, span.first, span.last],
+      time: 'measured_at',
+      timeValue: (aggregate: string) => this.epochMs(aggregate),
+      // measured_at holds whole milliseconds: t ≥ x and t < x hold exactly when they do for ⌈x⌉.
+      timeParam: (epochMs: number) => new Date(Math.ceil(epochMs)),
+      where: 'lot_id = ? AND tag = ?',
+      params: [lotId, tag],
     };
-    return envelopeBuckets(this.orm, this.dialect, series, span.first.getTime(), span.last.getTime(), buckets);
+    return envelopeBuckets(this.orm, series, span.first.getTime(), span.last.getTime(), buckets);
   }
 
-  /** measured_at as epoch ms. SQLite stores it so; TIMESTAMPDIFF does not depend on the session's time zone. */
-  private epochMs(): string {
-    return this.dialect === 'mysql' ? "TIMESTAMPDIFF(MICROSECOND, TIMESTAMP'1970-01-01 00:00:00', measured_at) / 1e3" : 'measured_at';
+  /** A datetime (measured_at by default) as epoch ms. SQLite stores it so; TIMESTAMPDIFF does not depend on the session's time zone. */
+  private epochMs(datetime = 'measured_at'): string {
+    return this.dialect === 'mysql' ? `TIMESTAMPDIFF(MICROSECOND, TIMESTAMP'1970-01-01 00:00:00', ${datetime}) / 1e3` : datetime;
   }
 }

@@ -160,41 +160,68 @@ export interface EnvelopeBucket {
   min: number;
   max: number;
   count: number;
-  /** Whether values rise (> 0) or fall (< 0) across the bucket: the numerator of the least-squares slope of value on time. */
+  /**
+   * Whether values rise (> 0) or fall (< 0) across the bucket: the mean of its second half (samples from its middle
+   * time on) minus its mean, whose sign is that of second half minus first half; 0 when every sample is in one half.
+   */
   trend: number;
 }
 
-/** A series as `envelopeBuckets` reads it: its time (a numeric SQL expression) and `value`, from `table` where `where` holds. */
+/** A series as `envelopeBuckets` reads it: rows of `table` where `where` holds, ordered by an index on the time column. */
 export interface SeriesSource {
   table: string;
+  /** The time column: each bucket is one range of it, read along the index whose prefix `where` fixes. */
   time: string;
+  /** An aggregate of the time column (its MIN or MAX) as a number in the series' unit. */
+  timeValue(aggregate: string): string;
+  /** A time in the series' unit as the parameter the column is compared with. */
+  timeParam(time: number): unknown;
   where: string;
   params: readonly unknown[];
 }
 
+/** Buckets per envelope statement (one UNION ALL term each): SQLite refuses compounds of more than 500 terms. */
+const BUCKETS_PER_STATEMENT = 250;
+
 /**
  * A series cut into `buckets` buckets of equal duration over [first, last] (its first and last time), each with its
- * extent, minimum, maximum, count and trend, in time order: one GROUP BY, so 190 k samples stay in the database. A
- * sample's bucket is ⌊(t − first) × buckets / (last − first)⌋, the last sample's the last bucket; the trend is
- * Σx·v − Σx·Σv/n with x = t − first, from the same pass. Empty buckets (a gap) are absent. SQLite may lack FLOOR; there
- * CAST AS INTEGER truncates, which is the floor of the non-negative bucket position.
+ * extent, minimum, maximum, count and trend, in time order; empty buckets (a gap) are absent. Bucket b holds the times
+ * from first + b × (last − first) / buckets up to the next bucket's start, the last bucket up to `last` inclusive.
+ * Each bucket is one plain aggregate over a range of the index, its bounds computed here, and the buckets go as UNION
+ * ALL statements of BUCKETS_PER_STATEMENT terms, run concurrently: on MariaDB one GROUP BY over the series with a
+ * per-row bucket expression cost ~1.5× as much (its grouping alone ~70 ms for 190 k rows).
  */
-export async function envelopeBuckets(orm: MikroORM, dialect: Dialect, series: SeriesSource, first: number, last: number, buckets: number): Promise<EnvelopeBucket[]> {
-  const x = `(${series.time} - ?)`;
-  const perUnit = last > first ? buckets / (last - first) : 0;
-  const bucket = dialect === 'mysql' ? `LEAST(FLOOR(${x} * ?), ?)` : `MIN(CAST(${x} * ? AS INTEGER), ?)`;
-  const rows = await selectManyRows<[bucket: number, firstTime: number, lastTime: number, min: number, max: number, count: number, trend: number]>(
-    orm,
-    `SELECT ${bucket} AS b, MIN(${series.time}), MAX(${series.time}), MIN(value), MAX(value), COUNT(*), SUM(${x} * value) - SUM(${x}) * SUM(value) / COUNT(*) ` +
-      `FROM ${series.table} WHERE ${series.where} GROUP BY b ORDER BY b`,
-    [first, perUnit, buckets - 1, first, first, ...series.params],
-  );
+export async function envelopeBuckets(orm: MikroORM, series: SeriesSource, first: number, last: number, buckets: number): Promise<EnvelopeBucket[]> {
+  const start = (b: number) => (b === buckets ? last : first + (b * (last - first)) / buckets);
+  const { table, time, where } = series;
+  const term = (b: number) => ({
+    sql:
+      `SELECT ? AS b, ${series.timeValue(`MIN(${time})`)}, ${series.timeValue(`MAX(${time})`)}, MIN(value), MAX(value), COUNT(*), ` +
+      `AVG(value), AVG(CASE WHEN ${time} >= ? THEN value END) FROM ${table} WHERE ${where} AND ${time} >= ? AND ${time} ${b === buckets - 1 ? '<=' : '<'} ?`,
+    params: [b, series.timeParam(first + ((b + 0.5) * (last - first)) / buckets), ...series.params, series.timeParam(start(b)), series.timeParam(start(b + 1))],
+  });
+  const statements: Promise<BucketRow[]>[] = [];
+  for (let from = 0; from < buckets; from += BUCKETS_PER_STATEMENT) {
+    const terms = Array.from({ length: Math.min(BUCKETS_PER_STATEMENT, buckets - from) }, (_, k) => term(from + k));
+    statements.push(
+      selectManyRows<BucketRow>(
+        orm,
+        terms.map((t) => t.sql).join(' UNION ALL '),
+        terms.flatMap((t) => t.params),
+      ),
+    );
+  }
+  const rows = (await Promise.all(statements)).flat().filter((r) => Number(r[5]) > 0);
+  // UNION ALL promises no order of its terms' rows.
+  rows.sort((x, y) => Number(x[0]) - Number(y[0]));
   return rows.map((r) => ({
     firstTime: Number(r[1]),
     lastTime: Number(r[2]),
     min: Number(r[3]),
     max: Number(r[4]),
     count: Number(r[5]),
-    trend: Number(r[6]),
+    trend: r[7] === null ? 0 : Number(r[7]) - Number(r[6]),
   }));
 }
+
+type BucketRow = [bucket: number, firstTime: number, lastTime: number, min: number, max: number, count: number, mean: number, secondHalfMean: number | null];

@@ -100,7 +100,7 @@ async function timeline(client: Client, workflowId: string): Promise<string> {
   let childStart = 0;
   for (const e of events) {
     const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
-    if (type === 'diagnoseCaptureStream' || type === 'diagnoseLot') seriesScheduled.add(Number(e.eventId));
+    if (type === 'diagnoseCaptureStream' || type === 'diagnoseCaptureStreams' || type === 'diagnoseLot') seriesScheduled.add(Number(e.eventId));
     if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) started.set(Number(e.activityTaskStartedEventAttributes!.scheduledEventId), at(e));
     if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
       const scheduledId = Number(e.activityTaskCompletedEventAttributes!.scheduledEventId);

@@ -1,5 +1,6 @@
-import { continueAsNew, executeChild, isCancellation, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, executeChild, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
+  captureStreamShardSize,
   describeJobFailure,
   jobStart,
   KPI_ROLLUP_JOB,
@@ -40,6 +41,8 @@ const diagnose = proxyActivities<SeriesDiagnosisActivities>({
 const LOT_HEARTBEAT_TIMEOUT = '2 minutes' as const;
 /** Series started by one run before it continues as new: ~10 history events each keep a run far below the limits. */
 export const SERIES_PER_RUN = 200;
+/** The patch that put capture streams several to an activity (replaying older runs keeps one each). */
+const CAPTURE_STREAM_SHARDS = 'capture-stream-shards';
 /** Failures named in the result (and carried); beyond these they are counted only. */
 const FAILURES_LISTED = 50;
 /** A scheduled run whose schedule named no timezone takes its day in UTC. */
@@ -49,8 +52,9 @@ const thousands = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * The diagnosis sweep: every series with data past its watermark (capture streams, lots), diagnosed `concurrency` at
- * a time on the CPU queue; a series that still fails after its retries is listed in `failures` and the others go on
- * (the next sweep tries it again from its watermark). Continues as new when Temporal suggests it or after
+ * a time on the CPU queue, capture streams in shards of several per activity; a series that still fails after its
+ * retries (alone, after failing in its shard) is listed in `failures` and the others go on (the next sweep tries it
+ * again from its watermark). Continues as new when Temporal suggests it or after
  * SERIES_PER_RUN series, carrying only series refs and totals. Then the KPI rollup of the days it touched runs as a
  * child; a failed rollup is recorded in the result (`kpi_rollup_failure`) and the log, and the sweep still completes,
  * since its diagnoses and watermarks are committed and must not be redone.
@@ -85,27 +89,60 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
   };
   report();
 
+  // Capture streams go several to an activity (captureStreamShardSize); runs started before shards keep one each.
+  const shardSize = patched(CAPTURE_STREAM_SHARDS) ? captureStreamShardSize(pending.filter((s) => s.kind === 'capture_stream').length, concurrency) : 1;
   let startedThisRun = 0;
   const mayStartAnother = () => pending.length > 0 && startedThisRun < SERIES_PER_RUN && !workflowInfo().continueAsNewSuggested;
+
+  const record = (result: SeriesSweepResult) => {
+    addResult(totals, result);
+    result.days.forEach((d) => days.add(d));
+  };
+  /** One series with its own retries; one that still fails is listed and the sweep goes on. */
+  const diagnoseOne = async (series: SeriesRef) => {
+    try {
+      // The Temporal UI names each activity by its series.
+      const lot = series.kind === 'lot';
+      const activity = lot ? diagnose.diagnoseLot : diagnose.diagnoseCaptureStream;
+      const options = { summary: `diagnose ${lot ? 'lot' : 'capture stream'} ${series.key}`, ...(lot ? { heartbeatTimeout: LOT_HEARTBEAT_TIMEOUT } : {}) };
+      record(await activity.executeWithOptions(options, [series, jobId]));
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      totals.series_failed++;
+      const reason = describeJobFailure(err).message;
+      if (failures.length < FAILURES_LISTED) failures.push({ series, reason });
+      log.warn('series not diagnosed', { series: `${series.kind} ${series.key}`, reason });
+    }
+  };
+  /** A shard of capture streams in one activity; a stream that failed in it (or all, if the shard did) goes alone. */
+  const diagnoseShard = async (shard: SeriesRef[]) => {
+    let results: (SeriesSweepResult | null)[];
+    try {
+      const summary = `diagnose capture streams ${shard[0].key} … ${shard[shard.length - 1].key} (${shard.length})`;
+      results = await diagnose.diagnoseCaptureStreams.executeWithOptions({ summary }, [shard, jobId]);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      results = shard.map(() => null);
+    }
+    for (const [i, result] of results.entries()) {
+      if (result) record(result);
+      else await diagnoseOne(shard[i]);
+    }
+  };
+  /** The next series to start: up to shardSize capture streams in a row, or one lot; never past SERIES_PER_RUN. */
+  const takeNext = (): SeriesRef[] => {
+    let n = 1;
+    const most = Math.min(shardSize, SERIES_PER_RUN - startedThisRun);
+    while (n < most && n < pending.length && pending[0].kind === 'capture_stream' && pending[n].kind === 'capture_stream') n++;
+    startedThisRun += n;
+    return pending.splice(0, n);
+  };
+
   const lane = async () => {
     while (mayStartAnother()) {
-      const series = pending.shift()!;
-      startedThisRun++;
-      try {
-        // The Temporal UI names each activity by its series.
-        const lot = series.kind === 'lot';
-        const activity = lot ? diagnose.diagnoseLot : diagnose.diagnoseCaptureStream;
-        const options = { summary: `diagnose ${lot ? 'lot' : 'capture stream'} ${series.key}`, ...(lot ? { heartbeatTimeout: LOT_HEARTBEAT_TIMEOUT } : {}) };
-        const result = await activity.executeWithOptions(options, [series, jobId]);
-        addResult(totals, result);
-        result.days.forEach((d) => days.add(d));
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        totals.series_failed++;
-        const reason = describeJobFailure(err).message;
-        if (failures.length < FAILURES_LISTED) failures.push({ series, reason });
-        log.warn('series not diagnosed', { series: `${series.kind} ${series.key}`, reason });
-      }
+      const next = takeNext();
+      if (next.length > 1) await diagnoseShard(next);
+      else await diagnoseOne(next[0]);
       report();
     }
   };

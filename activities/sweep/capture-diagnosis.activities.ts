@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CancelledFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { CancelledFailure, cancellationSignal, heartbeat, log } from '@temporalio/activity';
 import { InvalidInputError, parseCaptureStreamKey, type SeriesRef, type SeriesSweepResult } from '@him/contracts';
 import {
   CaptureRepository,
@@ -129,6 +129,25 @@ export class CaptureDiagnosisActivities {
         data_until: progress.dataUntil?.toISOString() ?? null,
       };
     });
+  }
+
+  /**
+   * A shard of capture streams, one after the other (see captureStreamShardSize). A stream that fails is logged and
+   * reported as null, so the others' results count and the sweep retries it alone; a cancellation ends the shard.
+   */
+  @Activity({ queue: 'cpu' })
+  async diagnoseCaptureStreams(shard: SeriesRef[], jobId: string): Promise<(SeriesSweepResult | null)[]> {
+    const results: (SeriesSweepResult | null)[] = [];
+    for (const series of shard) {
+      try {
+        results.push(await this.diagnoseCaptureStream(series, jobId));
+      } catch (err) {
+        if (err instanceof CancelledFailure || cancellationSignal().aborted) throw err;
+        log.warn('capture stream failed in its shard; the sweep retries it alone', { series: series.key, error: err instanceof Error ? err.message : String(err) });
+        results.push(null);
+      }
+    }
+    return results;
   }
 
   /** Stores the diagnoses and moves the watermark past them, in one transaction; returns how many rows were new. */

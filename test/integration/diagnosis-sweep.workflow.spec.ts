@@ -89,7 +89,7 @@ describe('diagnosis sweep workflow (dev server)', () => {
       const handle = await client.workflow.start<JobWorkflow<typeof SWEEP_JOB>>(job.workflowType, { taskQueue: job.taskQueue, workflowId, args: [input] });
       const result = await handle.result();
       const description = await handle.describe();
-      return { result, continuedAsNew: description.runId !== handle.firstExecutionRunId, startTime: description.startTime };
+      return { result, workflowId, continuedAsNew: description.runId !== handle.firstExecutionRunId, startTime: description.startTime };
     };
     // Two workers (io, cpu) run until the sweep is done.
     const [io, cpu] = workers;
@@ -97,13 +97,42 @@ describe('diagnosis sweep workflow (dev server)', () => {
     return { ...outcome, stats };
   }
 
+  /** The series activities a sweep's first run scheduled, in order: type and stream keys. */
+  async function scheduledActivities(workflowId: string): Promise<[string, string[]][]> {
+    const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+    const converter = client.options.loadedDataConverter.payloadConverter;
+    return (events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name?.startsWith('diagnose'))
+      .map((a) => {
+        const [refs] = a!.input!.payloads!.map((p) => converter.fromPayload(p));
+        return [a!.activityType!.name!, ([] as SeriesRef[]).concat(refs as SeriesRef | SeriesRef[]).map((r) => r.key)];
+      });
+  }
+
   const streams = (n: number): SeriesRef[] => Array.from({ length: n }, (_, i) => ({ kind: 'capture_stream', key: `g${i + 1}/1` }));
 
-  it('diagnoses at most `concurrency` series at once, lists a series that keeps failing and finishes the others', async () => {
-    const { result, stats } = await sweep({ day: '2026-11-04', concurrency: 3 }, streams(7), ['g3/1']);
+  it('diagnoses at most `concurrency` series at once, in shards; lists a series that keeps failing and finishes the others', async () => {
+    const { result, stats, workflowId } = await sweep({ day: '2026-11-04', concurrency: 3 }, streams(7), ['g3/1']);
     expect(stats.maxInFlight).toBeLessThanOrEqual(3);
     expect(stats.maxInFlight).toBeGreaterThan(1);
-    expect(stats.attempts.get('g3/1')).toBe(3);
+    // 7 streams at 3 lanes: shards of two (about two per lane), the last stream alone, and the one that failed in its
+    // shard alone again (which lane gets there first varies).
+    const scheduled = await scheduledActivities(workflowId);
+    expect(scheduled.slice(0, 3)).toEqual([
+      ['diagnoseCaptureStreams', ['g1/1', 'g2/1']],
+      ['diagnoseCaptureStreams', ['g3/1', 'g4/1']],
+      ['diagnoseCaptureStreams', ['g5/1', 'g6/1']],
+    ]);
+    expect(scheduled.slice(3)).toEqual(
+      expect.arrayContaining([
+        ['diagnoseCaptureStream', ['g7/1']],
+        ['diagnoseCaptureStream', ['g3/1']],
+      ]),
+    );
+    expect(scheduled).toHaveLength(5);
+    // Once in its shard, then its own three attempts.
+    expect(stats.attempts.get('g3/1')).toBe(4);
     expect(result).toMatchObject({ day: '2026-11-04', series_total: 7, series_done: 6, series_failed: 1, items: 12, windows: 24, diagnoses_written: 36 });
     expect(result.failures).toEqual([{ series: { kind: 'capture_stream', key: 'g3/1' }, reason: expect.stringMatching(/internal error/) }]);
     expect(result.days).toEqual(['2026-11-01', '2026-11-03']);

@@ -1,5 +1,6 @@
-// The sweep's small shared helpers (safe in workflow code): the plant's day of an instant, and capture stream keys.
-import { captureStreamKey, InvalidInputError, parseCaptureStreamKey, plantDay } from '@him/contracts';
+// The sweep's small shared helpers (safe in workflow code): the plant's day of an instant, capture stream keys, and how
+// many capture streams go to one activity.
+import { captureStreamKey, captureStreamShardSize, InvalidInputError, MAX_STREAMS_PER_SHARD, parseCaptureStreamKey, plantDay } from '@him/contracts';
 
 describe('plantDay', () => {
   it('is the calendar date in the plant timezone, not in UTC', () => {
@@ -22,5 +23,15 @@ describe('capture stream keys', () => {
     expect(captureStreamKey('g3', '1')).toBe('g3/1');
     expect(parseCaptureStreamKey('g3/1')).toEqual({ machineName: 'g3', sensorNo: '1' });
     for (const bad of ['g3', '/1', 'g3/']) expect(() => parseCaptureStreamKey(bad)).toThrow(InvalidInputError);
+  });
+});
+
+describe('captureStreamShardSize', () => {
+  it('gives each lane about two shards, at least one stream each and at most MAX_STREAMS_PER_SHARD', () => {
+    expect(captureStreamShardSize(20, 2)).toBe(5);
+    expect(captureStreamShardSize(7, 3)).toBe(2);
+    expect(captureStreamShardSize(3, 8)).toBe(1);
+    expect(captureStreamShardSize(0, 2)).toBe(1);
+    expect(captureStreamShardSize(10_000, 2)).toBe(MAX_STREAMS_PER_SHARD);
   });
 });

@@ -135,6 +135,7 @@ async function main(): Promise<void> {
       const ids = await Promise.all(files.slice(from, from + UPLOADS_AT_ONCE).map((f) => stack.upload(f)));
       await Promise.all(ids.map((id) => stack.result(id)));
     }
+    console.log(`loaded; worker peak RSS so far ${peakRssMb(stack.worker.pid!).toFixed(0)} MB`);
 
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const temporalClient = new Client({ connection });
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
       console.log(
         `  (a) ${stream.seconds.toFixed(2)} s · (b) ${sweepSeconds.toFixed(2)} s · b/a ${(sweepSeconds / stream.seconds).toFixed(2)} · ${await timeline(temporalClient, sweepId)}`,
       );
-      console.log(`  CPU seconds used during (a): ${streamCpu} · during (b): ${sweepCpu}`);
+      console.log(`  CPU seconds used during (a): ${streamCpu} · during (b): ${sweepCpu} · worker peak RSS so far ${peakRssMb(stack.worker.pid!).toFixed(0)} MB`);
       runs.push({ stream: stream.seconds, sweep: sweepSeconds });
       last = { sweep, sweepId, stream };
     }

@@ -8,12 +8,14 @@ import {
   DatabaseModule,
   Equipment,
   EquipmentKind,
+  envelopeOfSamples,
   insertIgnore,
   Lot,
   LotRepository,
   ProcessValue,
   ProcessValueRepository,
   VibrationDataRepository,
+  type EnvelopeBucket,
   type VibrationSample,
 } from '@him/db';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
@@ -201,6 +203,18 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
         [3, 4, 100, 400, 11],
       ]);
       expect(buckets.map((b) => Math.sign(b.trend))).toEqual([-1, -1, 1, 1]);
+    });
+
+    it('buckets samples read whole as the database does (envelopeOfSamples, for short captures)', async () => {
+      const captures = app.get(CaptureRepository);
+      const all = await captures.readSamples(capture);
+      for (const count of [1, 3, 4, 7, 13, 40, 1200]) {
+        const inDb = await captures.readSampleEnvelope(capture, { first: 0, last: 4 }, count);
+        const read = envelopeOfSamples(all.time, all.value, 0, 4, count);
+        const extent = ({ firstTime, lastTime, min, max, count: n }: EnvelopeBucket) => [firstTime, lastTime, min, max, n];
+        expect(read.map(extent)).toEqual(inDb.map(extent));
+        read.forEach((b, i) => expect(b.trend).toBeCloseTo(inDb[i].trend, 9));
+      }
     });
 
     it('reads more buckets than one statement holds (SQLite allows 500 terms), leaving out the empty ones', async () => {

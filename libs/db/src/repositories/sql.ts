@@ -199,13 +199,13 @@ const ENVELOPE_STATEMENTS = 4;
  * which ran on one core.
  */
 export async function envelopeBuckets(orm: MikroORM, series: SeriesSource, first: number, last: number, buckets: number): Promise<EnvelopeBucket[]> {
-  const start = (b: number) => (b === buckets ? last : first + (b * (last - first)) / buckets);
+  const { start, middle } = bucketBounds(first, last, buckets);
   const { table, time, where } = series;
   const term = (b: number) => ({
     sql:
       `SELECT ? AS b, ${series.timeValue(`MIN(${time})`)}, ${series.timeValue(`MAX(${time})`)}, MIN(value), MAX(value), COUNT(*), ` +
       `AVG(value), AVG(CASE WHEN ${time} >= ? THEN value END) FROM ${table} WHERE ${where} AND ${time} >= ? AND ${time} ${b === buckets - 1 ? '<=' : '<'} ?`,
-    params: [b, series.timeParam(first + ((b + 0.5) * (last - first)) / buckets), ...series.params, series.timeParam(start(b)), series.timeParam(start(b + 1))],
+    params: [b, series.timeParam(middle(b)), ...series.params, series.timeParam(start(b)), series.timeParam(start(b + 1))],
   });
   const perStatement = Math.ceil(buckets / Math.max(ENVELOPE_STATEMENTS, Math.ceil(buckets / MAX_BUCKETS_PER_STATEMENT)));
   const statements: Promise<BucketRow[]>[] = [];
@@ -230,6 +230,53 @@ export async function envelopeBuckets(orm: MikroORM, series: SeriesSource, first
     count: Number(r[5]),
     trend: r[7] === null ? 0 : Number(r[7]) - Number(r[6]),
   }));
+}
+
+/**
+ * envelopeBuckets of samples already read (times ascending, in [first, last]), by the same bounds and trend: for a
+ * short series one range read and this beat the statements' ~125–250 UNION terms each to parse and plan (a 5 k-sample
+ * capture cut to 500 buckets: p95 32 ms that way).
+ */
+export function envelopeOfSamples(time: ArrayLike<number>, value: ArrayLike<number>, first: number, last: number, buckets: number): EnvelopeBucket[] {
+  const { start, middle } = bucketBounds(first, last, buckets);
+  const out: EnvelopeBucket[] = [];
+  let b = 0;
+  let current: (EnvelopeBucket & { sum: number; secondSum: number; secondCount: number }) | undefined;
+  const close = () => {
+    if (!current) return;
+    const { sum, secondSum, secondCount, ...bucket } = current;
+    out.push({ ...bucket, trend: secondCount === 0 ? 0 : secondSum / secondCount - sum / bucket.count });
+    current = undefined;
+  };
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i];
+    const v = value[i];
+    if (t < first || t > last) continue;
+    while (b < buckets - 1 && t >= start(b + 1)) {
+      close();
+      b++;
+    }
+    current ??= { firstTime: t, lastTime: t, min: v, max: v, count: 0, trend: 0, sum: 0, secondSum: 0, secondCount: 0 };
+    current.lastTime = t;
+    current.min = Math.min(current.min, v);
+    current.max = Math.max(current.max, v);
+    current.count++;
+    current.sum += v;
+    if (t >= middle(b)) {
+      current.secondSum += v;
+      current.secondCount++;
+    }
+  }
+  close();
+  return out;
+}
+
+/** Bucket b of `buckets` over [first, last] holds the times from start(b) up to start(b + 1); its trend splits at middle(b). */
+function bucketBounds(first: number, last: number, buckets: number) {
+  return {
+    start: (b: number) => (b === buckets ? last : first + (b * (last - first)) / buckets),
+    middle: (b: number) => first + ((b + 0.5) * (last - first)) / buckets,
+  };
 }
 
 type BucketRow = [bucket: number, firstTime: number, lastTime: number, min: number, max: number, count: number, mean: number, secondHalfMean: number | null];

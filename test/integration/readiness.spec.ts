@@ -3,6 +3,7 @@
 import * as net from 'node:net';
 import { Client } from '@temporalio/client';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { freePort } from '../support/ports';
 import { TestStack } from '../support/stack';
 
 class CuttableProxy {
@@ -76,10 +77,7 @@ describeMysql('readiness', () => {
   });
 
   it('answers 503 naming Temporal when it is unreachable, and a job start gets 503, not 500', async () => {
-    const dead = net.createServer();
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    const deadPort = (dead.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => dead.close(() => r()));
+    const deadPort = await freePort();
 
     stack = await TestStack.start({ db, namespace: 'readiness', worker: false, env: { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` } });
     const res = await stack.http('GET', '/api/v1/health/ready');
@@ -94,10 +92,7 @@ describeMysql('readiness', () => {
   });
 
   it('closes while a call to an unreachable Temporal is still being retried, and that call ends with the connection', async () => {
-    const dead = net.createServer();
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    const deadPort = (dead.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => dead.close(() => r()));
+    const deadPort = await freePort();
 
     stack = await TestStack.start({ db, namespace: 'readiness', worker: false, env: { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` } });
     // No deadline, as the start-up schedule bootstrap calls it: gRPC retries it for about 20 s.

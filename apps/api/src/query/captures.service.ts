@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@him/contracts';
-import { CaptureRepository, envelopeOfSamples, EquipmentRepository, VibrationDiagnosisRepository, type CaptureSamples } from '@him/db';
+import { CaptureRepository, envelopeOfSamples, EquipmentRepository, VibrationDiagnosisRepository, type CaptureSamples, type EnvelopeBucket } from '@him/db';
 import { estimateSamplingRateHz } from '@him/ml';
 import { mapCapture, mapWindowDiagnosis, type CaptureDetailDto, type CapturePageDto, type CaptureSearchDto, type WaveformDto } from './captures.dto';
 import { envelopeBucketCount, envelopePoints } from './downsample';
@@ -19,6 +19,13 @@ function samplesAround(s: CaptureSamples, middle: number, count: number): Captur
   const half = Math.floor(count / 2);
   const [from, to] = [Math.max(0, at - half), Math.min(s.time.length, at + count - half)];
   return { time: s.time.slice(from, to), value: s.value.slice(from, to) };
+}
+
+const wholeWaveform = ({ time, value }: CaptureSamples): WaveformDto => ({ points: time.length, time_s: Array.from(time), value: Array.from(value) });
+
+function envelopeWaveform(buckets: readonly EnvelopeBucket[]): WaveformDto {
+  const chart = envelopePoints(buckets);
+  return { points: chart.time.length, time_s: chart.time, value: chart.value };
 }
 
 @Injectable()
@@ -66,10 +73,10 @@ export class CapturesService {
   private async readShortWaveform(id: number, points: number): Promise<{ waveform: WaveformDto; spectrumSamples: CaptureSamples }> {
     const all = await this.captures.readSamples(id);
     const n = all.time.length;
-    if (n <= points) return { waveform: { points: n, time_s: Array.from(all.time), value: Array.from(all.value) }, spectrumSamples: all };
+    if (n <= points) return { waveform: wholeWaveform(all), spectrumSamples: all };
     const [first, last] = [all.time[0], all.time[n - 1]];
-    const chart = envelopePoints(envelopeOfSamples(all.time, all.value, first, last, envelopeBucketCount(points)));
-    return { waveform: { points: chart.time.length, time_s: chart.time, value: chart.value }, spectrumSamples: samplesAround(all, (first + last) / 2, SPECTRUM_MAX_SAMPLES) };
+    const buckets = envelopeOfSamples(all.time, all.value, first, last, envelopeBucketCount(points));
+    return { waveform: envelopeWaveform(buckets), spectrumSamples: samplesAround(all, (first + last) / 2, SPECTRUM_MAX_SAMPLES) };
   }
 
   /**
@@ -79,14 +86,11 @@ export class CapturesService {
    */
   private async readWaveform(id: number, points: number): Promise<{ waveform: WaveformDto; spectrumSamples: CaptureSamples }> {
     const [head, span] = await Promise.all([this.captures.readSamples(id, points + 1), this.captures.findSampleSpan(id)]);
-    if (!span || head.time.length <= points) {
-      return { waveform: { points: head.time.length, time_s: Array.from(head.time), value: Array.from(head.value) }, spectrumSamples: head };
-    }
+    if (!span || head.time.length <= points) return { waveform: wholeWaveform(head), spectrumSamples: head };
     const [buckets, middle] = await Promise.all([
       this.captures.readSampleEnvelope(id, span, envelopeBucketCount(points)),
       this.captures.readSamplesAround(id, (span.first + span.last) / 2, SPECTRUM_MAX_SAMPLES),
     ]);
-    const chart = envelopePoints(buckets);
-    return { waveform: { points: chart.time.length, time_s: chart.time, value: chart.value }, spectrumSamples: middle };
+    return { waveform: envelopeWaveform(buckets), spectrumSamples: middle };
   }
 }

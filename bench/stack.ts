@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { REPO_ROOT } from '@him/config';
+import { REPO_ROOT, WORKER_NODE_FLAGS } from '@him/config';
 import { recordingFileName, writeRecording, type RecordingSpec } from '@him/datagen';
 import { migrateDatabase } from '@him/db';
 import { devServerArgs } from '@him/temporal';
@@ -124,7 +124,7 @@ export class BenchStack {
     ];
     // BENCH_PROFILE_DIR: the worker writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    const worker = start('worker', process.execPath, [...profile, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
+    const worker = start('worker', process.execPath, [...WORKER_NODE_FLAGS, ...profile, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
     children.push(worker);
     const stack = new BenchStack(`http://127.0.0.1:${apiPort}`, env.TEMPORAL_ADDRESS, worker, children);
     try {

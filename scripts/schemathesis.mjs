@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build, ensureDependencies, findTemporalBinary, log, ROOT, SEARCH_ATTRIBUTE_ARGS, waitForPort } from './lib/toolchain.mjs';
+import { build, ensureDependencies, findTemporalBinary, log, ROOT, SEARCH_ATTRIBUTE_ARGS, waitForPort, workerArgs } from './lib/toolchain.mjs';
 
 /** Pinned: a newer Schemathesis may add checks, and CI should change only when we choose to. */
 const SCHEMATHESIS = 'schemathesis==4.32.5';
@@ -123,7 +123,7 @@ async function main() {
   await waitForPort('127.0.0.1', temporalPort, 60_000);
   const migrate = spawnSync(process.execPath, ['dist/libs/db/src/cli.js', 'migrate'], { cwd: ROOT, env, encoding: 'utf8' });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  startChild('worker', process.execPath, ['dist/apps/worker/src/main.js'], env, logFile);
+  startChild('worker', process.execPath, await workerArgs(), env, logFile);
   startChild('api', process.execPath, ['dist/apps/api/src/main.js'], env, logFile);
   await waitForReady(`http://127.0.0.1:${port}/api/v1/health/ready`, 90_000);
 

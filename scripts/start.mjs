@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build, ensureDependencies, findTemporalBinary, isListening, log, ROOT, SEARCH_ATTRIBUTE_ARGS, waitForPort } from './lib/toolchain.mjs';
+import { build, ensureDependencies, findTemporalBinary, isListening, log, ROOT, SEARCH_ATTRIBUTE_ARGS, waitForPort, workerArgs } from './lib/toolchain.mjs';
 
 if (fs.existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
 
@@ -247,7 +247,7 @@ async function main() {
   log(runStep('migrations', ['dist/libs/db/src/cli.js', 'migrate']).split('\n').pop());
   const adminKeyLine = runStep('admin key', ['dist/apps/api/src/cli/keys.js', 'bootstrap']);
   const adminKey = env.MES_ADMIN_API_KEY ?? /(hm_[\w-]+)/.exec(adminKeyLine)?.[1];
-  startChild('worker', '33', process.execPath, ['dist/apps/worker/src/main.js']);
+  startChild('worker', '33', process.execPath, await workerArgs());
   startChild('api', '32', process.execPath, ['dist/apps/api/src/main.js']);
   await waitForReady(90_000);
   const demo = adminKey ? await seedDemoData(adminKey) : 'demo data: seeded on the first start';

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -118,3 +118,9 @@ export function isListening(host, port) {
 
 /** The search attributes our workflows are started with (see libs/contracts/src/jobs.ts). */
 export const SEARCH_ATTRIBUTE_ARGS = ['--search-attribute', 'JobType=Keyword', '--search-attribute', 'MainEntity=Keyword'];
+
+/** Node's arguments for a worker process: its flags (WORKER_NODE_FLAGS in libs/config, read from the build) and its entry. */
+export async function workerArgs() {
+  const { WORKER_NODE_FLAGS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'libs', 'config', 'src', 'worker-process.js')).href);
+  return [...WORKER_NODE_FLAGS, 'dist/apps/worker/src/main.js'];
+}

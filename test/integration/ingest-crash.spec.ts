@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
+import { WORKER_NODE_FLAGS } from '@him/config';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { vibrationCsv } from '../support/ingest-files';
 import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
@@ -19,7 +20,7 @@ describeMysql('ingest survives a killed worker (MariaDB)', () => {
 
   /** The real worker process (dist/, prebuilt bundle) on this suite's database and namespace. */
   function startWorker(): ChildProcess {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
       env: {
         ...process.env,
         ...db.env,

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
+import { WORKER_NODE_FLAGS } from '@him/config';
 import { captureChunks, captureFileName, DEMO_MACHINES, planCaptures, scriptedFaultHistory } from '@him/datagen';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
@@ -24,7 +25,7 @@ describeMysql('diagnosis sweep survives a killed worker (MariaDB)', () => {
 
   /** The real worker process (dist/, prebuilt bundle) on this suite's database and namespace. */
   function startWorker(): ChildProcess {
-    return spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
+    return spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
       env: {
         ...process.env,
         ...db.env,

@@ -284,6 +284,11 @@ describe('sampling rate from a Time column', () => {
     expect(estimateSamplingRateHz(time)).toBeCloseTo(1300, 6);
   });
 
+  it('takes the median of an even number of steps between its two middle steps', () => {
+    // Steps 1.3, 1, 1.1, 1, 1.3, 1: median (1 + 1.1) / 2 = 1.05, so 1, 1, 1 and 1.1 are within ±10 % of it.
+    expect(estimateSamplingRateHz([0, 1.3, 2.3, 3.4, 4.4, 5.7, 6.7])).toBeCloseTo(4 / 4.1, 12);
+  });
+
   it('refuses too few or non-increasing time stamps', () => {
     expect(() => estimateSamplingRateHz([0.5])).toThrow(InvalidInputError);
     expect(() => estimateSamplingRateHz([1, 1, 1])).toThrow(InvalidInputError);

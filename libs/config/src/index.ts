@@ -1,3 +1,4 @@
 export * from './config';
 export * from './config.module';
 export * from './schedule-settings';
+export * from './worker-process';

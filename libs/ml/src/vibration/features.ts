@@ -104,11 +104,12 @@ let lastPlan: SpectrumPlan | undefined;
 
 function spectrumPlan(windowLength: number): SpectrumPlan {
   if (lastPlan?.windowLength === windowLength) return lastPlan;
-  lastPlan = buildSpectrumPlan(windowLength);
+  lastPlan = buildSpectrumPlan(windowLength, lastPlan);
   return lastPlan;
 }
 
-function buildSpectrumPlan(windowLength: number): SpectrumPlan {
+/** A plan for windows of this length; `previous` lends its FFT and buffers when the FFT size is the same. */
+function buildSpectrumPlan(windowLength: number, previous?: SpectrumPlan): SpectrumPlan {
   // Zero-padding to ≥ 2N halves the bin spacing, so an order falls at most ¼ of a natural bin from a bin centre.
   let fftSize = 4;
   while (fftSize < 2 * windowLength) fftSize *= 2;
@@ -121,6 +122,12 @@ function buildSpectrumPlan(windowLength: number): SpectrumPlan {
     hann[i] = w;
     hannSum += w;
     hannSquareSum += w * w;
+  }
+  // Captures at slightly different rates cut windows a few samples apart, whose FFT has the same size: building the
+  // FFT's tables cost more than a capture's windows.
+  if (previous?.fftSize === fftSize) {
+    previous.input.fill(0, windowLength);
+    return { ...previous, windowLength, hann, hannSum, hannSquareSum };
   }
   return {
     windowLength,

@@ -1,5 +1,6 @@
 // Windows are cut by physical duration, not by sample count: sensors sample at 1.3–1.4 kHz each, and a
 // classifier sees the same number of shaft revolutions per window only if every window spans the same time.
+import quickselect from 'quickselect';
 import { InvalidInputError } from '@him/contracts';
 
 export const DEFAULT_WINDOW_SECONDS = 1;
@@ -99,9 +100,7 @@ export function estimateSamplingRateHz(time: ArrayLike<number>): number {
   }
   const steps = new Float64Array(time.length - 1);
   for (let i = 1; i < time.length; i++) steps[i - 1] = time[i] - time[i - 1];
-  steps.sort();
-  const middle = steps.length >> 1;
-  const medianStep = steps.length % 2 === 1 ? steps[middle] : (steps[middle - 1] + steps[middle]) / 2;
+  const medianStep = median(steps);
   if (!(medianStep > 0) || !Number.isFinite(1 / medianStep)) {
     throw new InvalidInputError('time stamps must increase to give a sampling rate', [{ field: 'time', message: `median step ${medianStep} s` }]);
   }
@@ -115,6 +114,20 @@ export function estimateSamplingRateHz(time: ArrayLike<number>): number {
     }
   }
   return regularCount / regularSum;
+}
+
+/**
+ * The median of `values` (reordered in place), by selection rather than a sort: a sweep takes the median step of
+ * every capture, and sorting them was a third of its feature threads' time.
+ */
+function median(values: Float64Array): number {
+  const middle = values.length >> 1;
+  quickselect(values, middle, 0, values.length - 1, (a, b) => a - b);
+  if (values.length % 2 === 1) return values[middle];
+  // Selection leaves the smaller half before the middle: its largest is the lower middle value.
+  let lower = values[0];
+  for (let i = 1; i < middle; i++) if (values[i] > lower) lower = values[i];
+  return (lower + values[middle]) / 2;
 }
 
 function requirePositive(field: string, value: number): void {

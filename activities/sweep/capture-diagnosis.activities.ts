@@ -25,8 +25,6 @@ const CAPTURES_PER_PAGE = 64;
  * 40 captures of 2 s; it bounds memory (a few MB) whatever the backlog, and a retry redoes at most this much.
  */
 const SAMPLES_PER_BATCH = 100_000;
-/** Capture reads in flight ahead of the capture being diagnosed. */
-const READ_AHEAD = 2;
 
 /** One capture cut into windows, waiting for the batch's inference. */
 interface WindowedCapture extends CaptureWindows {
@@ -75,20 +73,12 @@ export class CaptureDiagnosisActivities {
       for (;;) {
         const page = await this.captures.findAfter(machineName, sensorNo, after, CAPTURES_PER_PAGE);
         const ready = await this.readyPrefix(page);
-        // The next captures' samples are on their way from the database while this one's features are computed.
-        const nextSamples = readAhead(
-          ready.filter((c) => c.sampleCount > 0).map((c) => c.id),
-          (id) => this.captures.readSamples(id),
-        );
         for (const batch of batchesOf(ready)) {
-          const cut: Promise<WindowedCapture>[] = [];
-          for (const capture of batch) {
-            const read = capture.sampleCount > 0 ? await nextSamples() : undefined;
-            if (read && read.value.length > 0) cut.push(this.threads.windows(read, windowSeconds).then((w) => ({ ...w, capture })));
-            heartbeat({ series: series.key, capture: capture.id, captures: progress.captures + cut.length, windows: progress.windows });
-            if (signal.aborted) throw new CancelledFailure(`diagnosis of ${series.key} cancelled`);
-          }
-          const windowed = await Promise.all(cut);
+          heartbeat({ series: series.key, capture: batch[0].id, captures: progress.captures, windows: progress.windows });
+          if (signal.aborted) throw new CancelledFailure(`diagnosis of ${series.key} cancelled`);
+          // The feature threads read and featurise the batch's captures, several at a time.
+          const cut = batch.filter((c) => c.sampleCount > 0).map((capture) => this.threads.windowsOfCapture(capture.id, windowSeconds).then((w) => ({ ...w, capture })));
+          const windowed = (await Promise.all(cut)).filter((w) => w.samples > 0);
           const drafts = await diagnoseBatch(session, windowed, { machineName, sensorNo, modelVersion: version, jobId });
           const last = batch[batch.length - 1];
           const advance: WatermarkAdvance = {
@@ -170,29 +160,6 @@ export class CaptureDiagnosisActivities {
     const blocked = page.findIndex((c) => c.sampleCount === 0 && c.ingestId !== undefined && running.has(c.ingestId));
     return blocked < 0 ? page : page.slice(0, blocked);
   }
-}
-
-/**
- * Reads in key order, keeping up to `depth` reads in flight ahead of the one consumed: the database serves the next
- * captures while this one is featurised. Each call of the returned function gives the next key's read.
- */
-function readAhead<T>(keys: readonly number[], read: (key: number) => Promise<T>, depth = READ_AHEAD): () => Promise<T> {
-  const inFlight: Promise<T>[] = [];
-  let started = 0;
-  const startNext = () => {
-    if (started >= keys.length) return;
-    const p = read(keys[started++]);
-    // Awaited in turn; a failure before then must not count as unhandled.
-    p.catch(() => undefined);
-    inFlight.push(p);
-  };
-  for (let i = 0; i < depth; i++) startNext();
-  return () => {
-    const next = inFlight.shift();
-    if (!next) return Promise.reject(new Error('read past the last key'));
-    startNext();
-    return next;
-  };
 }
 
 /** Consecutive captures of about SAMPLES_PER_BATCH samples (at least one capture each). */

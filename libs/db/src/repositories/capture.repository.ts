@@ -4,6 +4,7 @@ import type { BulkTable } from '../bulk-table';
 import { Capture } from '../entities/capture.entity';
 import { dbDate } from '../raw-values';
 import { envelopeBuckets, selectManyRows, selectRows, type EnvelopeBucket } from './sql';
+import { CAPTURE_SAMPLES_SQL, toSamples, type CaptureSamples } from './capture-samples';
 import { sqlFork } from './sql-fork';
 
 export interface CaptureIdentity {
@@ -32,13 +33,6 @@ export interface CaptureStreamHead {
   machineName: string;
   sensorNo: string;
   lastCaptureId: number;
-}
-
-/** A capture's samples in time order. */
-export interface CaptureSamples {
-  /** Seconds from the start of the capture. */
-  time: Float64Array;
-  value: Float64Array;
 }
 
 /** A capture's first and last sample time, in seconds from its start. */
@@ -141,15 +135,11 @@ export class CaptureRepository {
     return rows.map(toRecord);
   }
 
-  /**
-   * A capture's samples in time order, the first `limit` of them when given: one range read of the primary key
-   * (asking for capture_id too would make mysql2 convert a BIGINT per row).
-   */
+  /** A capture's samples in time order, the first `limit` of them when given (see CAPTURE_SAMPLES_SQL). */
   async readSamples(captureId: number, limit?: number): Promise<CaptureSamples> {
-    const sql = 'SELECT measured_time, value FROM capture_sample WHERE capture_id = ? ORDER BY measured_time';
     const rows = await selectManyRows<[time: number, value: number]>(
       this.orm,
-      limit === undefined ? sql : `${sql} LIMIT ?`,
+      limit === undefined ? CAPTURE_SAMPLES_SQL : `${CAPTURE_SAMPLES_SQL} LIMIT ?`,
       limit === undefined ? [captureId] : [captureId, limit],
     );
     return toSamples(rows);
@@ -230,14 +220,4 @@ export class CaptureRepository {
     ]);
     return toSamples([...before.reverse(), ...after]);
   }
-}
-
-function toSamples(rows: readonly [time: number, value: number][]): CaptureSamples {
-  const time = new Float64Array(rows.length);
-  const value = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    time[i] = Number(rows[i][0]);
-    value[i] = Number(rows[i][1]);
-  }
-  return { time, value };
 }

@@ -13,6 +13,7 @@ import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
 
 export * from './anomaly.repository';
+export * from './capture-samples';
 export * from './capture.repository';
 export * from './equipment.repository';
 export * from './ingest-ledger.repository';

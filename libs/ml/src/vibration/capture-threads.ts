@@ -1,30 +1,56 @@
 import * as path from 'node:path';
 import { Piscina } from 'piscina';
 import type { CaptureWindowsTask } from './capture-thread';
-import type { CaptureSignal, CaptureWindows } from './capture-windows';
+import type { CaptureWindows } from './capture-windows';
 
 /**
- * The compiled thread body. Under ts-jest this module is the TypeScript source while threads need JavaScript: they
- * load the build's copy (`npm test` builds before jest runs, as it does the workflow bundle).
+ * Threads load JavaScript: under ts-jest a module is its TypeScript source, so a thread loads the build's copy of it
+ * (`npm test` builds before jest runs, as it does the workflow bundle).
  */
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const THREAD_FILE = __filename.endsWith('.ts') ? path.join(REPO_ROOT, 'dist', path.relative(REPO_ROOT, __dirname), 'capture-thread.js') : path.join(__dirname, 'capture-thread.js');
+const compiled = (file: string): string => (file.endsWith('.ts') ? path.join(REPO_ROOT, 'dist', path.relative(REPO_ROOT, file)).replace(/\.ts$/, '.js') : file);
+const THREAD_FILE = compiled(path.join(__dirname, __filename.endsWith('.ts') ? 'capture-thread.ts' : 'capture-thread.js'));
+
+/** Where a thread reads captures' samples: a module exporting `openCaptureSampleReader(options)` (CAPTURE_SAMPLES_MODULE of @him/db). */
+export interface CaptureSampleSource {
+  module: string;
+  /** Given to `openCaptureSampleReader` in each thread (the database settings): plain data. */
+  options: unknown;
+}
+
+export interface CaptureWindowsOfCapture extends CaptureWindows {
+  /** Samples read: 0 for a capture that has none (nothing to diagnose). */
+  samples: number;
+}
+
+/** Captures in hand per thread: one is parsed and featurised while the next one's rows arrive. */
+const TASKS_PER_THREAD = 2;
 
 /**
- * Feature threads for live captures: a worker reads the next captures from the database on its main thread while
- * these cut and featurise the ones read (the main thread alone would do one after the other).
+ * Feature threads for live captures: each reads a capture's samples from the database and cuts and featurises them.
+ * The worker's main thread only hands out capture ids and gets features back; parsing the rows there made it the
+ * sweep's critical path (and cost it more than a thread: its async hooks and larger heap).
  */
 export class CaptureFeatureThreads {
   /** Started at the first capture: a worker that never diagnoses one (an I/O-only worker) starts no thread. */
-  private pool: Piscina<CaptureWindowsTask, CaptureWindows> | undefined;
+  private pool: Piscina<CaptureWindowsTask, CaptureWindowsOfCapture> | undefined;
 
-  constructor(private readonly threads: number) {}
+  constructor(
+    private readonly threads: number,
+    private readonly source: CaptureSampleSource,
+  ) {}
 
-  /** The capture's windows and features; its sample arrays move to the thread (unusable here afterwards). */
-  windows(signal: CaptureSignal, windowSeconds: number): Promise<CaptureWindows> {
-    this.pool ??= new Piscina({ filename: THREAD_FILE, minThreads: this.threads, maxThreads: this.threads, idleTimeout: Number.POSITIVE_INFINITY });
-    const { time, value } = signal;
-    return this.pool.run({ time, value, windowSeconds }, { transferList: [time.buffer, value.buffer] as ArrayBuffer[] });
+  /** The capture's windows and features, read and computed in a thread. */
+  windowsOfCapture(captureId: number, windowSeconds: number): Promise<CaptureWindowsOfCapture> {
+    this.pool ??= new Piscina({
+      filename: THREAD_FILE,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      concurrentTasksPerWorker: TASKS_PER_THREAD,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: { source: { module: compiled(this.source.module), options: this.source.options } satisfies CaptureSampleSource },
+    });
+    return this.pool.run({ captureId, windowSeconds });
   }
 
   async close(): Promise<void> {

@@ -21,8 +21,8 @@ import { FeatureThreads } from './feature-threads';
 /** Captures read per query of the capture table. */
 const CAPTURES_PER_PAGE = 64;
 /**
- * Samples diagnosed per transaction: one read of their samples, one ORT run, one write with the watermark. About
- * 40 captures of 2 s; it bounds memory (a few MB) whatever the backlog, and a retry redoes at most this much.
+ * Samples diagnosed per transaction: their captures read and featurised in the feature threads, one ORT run, one write
+ * with the watermark. About 40 captures of 2 s; it bounds what a retry redoes whatever the backlog.
  */
 const SAMPLES_PER_BATCH = 100_000;
 
@@ -40,8 +40,8 @@ interface StreamProgress {
 }
 
 /**
- * Diagnoses a live-capture stream with the active vibration classifier: per capture, 1 s windows (the model's window,
- * without overlap), features, the classifier in ORT batches, one diagnosis per window and one per capture (window
+ * Diagnoses a live-capture stream with the active vibration classifier: per capture, read and cut into 1 s windows
+ * (the model's window, without overlap) and featurised in a feature thread, then the classifier in ORT batches, one diagnosis per window and one per capture (window
  * probabilities averaged). Writes and the watermark's advance commit together, so a retry resumes at the watermark
  * and a re-run writes nothing new (the unique key holds the model version).
  *

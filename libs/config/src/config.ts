@@ -112,12 +112,8 @@ const schema = z
     WORKER_QUEUES: queueList.default('io,cpu'),
     WORKER_IO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
     WORKER_CPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-    WORKER_FEATURE_THREADS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(64)
-      .default(Math.max(1, os.availableParallelism() - 1)),
+    // One per core: a feature thread also waits on the database, for the captures it reads.
+    WORKER_FEATURE_THREADS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     WORKER_BUNDLE_PATH: z.string().optional(),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
     DB_DEBUG: bool.default('false'),

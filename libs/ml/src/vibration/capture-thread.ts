@@ -14,11 +14,27 @@ interface SampleReaderModule {
   openCaptureSampleReader(options: unknown): { read(captureId: number): Promise<CaptureSignal> };
 }
 
-let reader: Promise<{ read(captureId: number): Promise<CaptureSignal> }> | undefined;
+type Reader = ReturnType<SampleReaderModule['openCaptureSampleReader']>;
+
+function openReader(): Promise<Reader> {
+  const { source } = workerData as { source: CaptureSampleSource };
+  const opened = import(source.module).then((m: SampleReaderModule) => m.openCaptureSampleReader(source.options));
+  opened.catch(() => undefined); // reported by the task that awaits it
+  return opened;
+}
+
+// Opened as the thread starts, which a CPU worker does at boot (see CaptureFeatureThreads.start): the first sweep finds
+// the reader ready. One that failed to open fails its task and is opened again for the next.
+let reader = openReader();
 
 export default async function windowsOfCapture({ captureId, windowSeconds }: CaptureWindowsTask): Promise<CaptureWindowsOfCapture> {
-  const { source } = workerData as { source: CaptureSampleSource };
-  reader ??= import(source.module).then((m: SampleReaderModule) => m.openCaptureSampleReader(source.options));
-  const signal = await (await reader).read(captureId);
+  const opening = reader;
+  const signal = await opening.then(
+    (r) => r.read(captureId),
+    (err: unknown) => {
+      if (reader === opening) reader = openReader();
+      throw err;
+    },
+  );
   return { ...captureWindows(signal, windowSeconds), samples: signal.value.length };
 }

@@ -32,7 +32,7 @@ const TASKS_PER_THREAD = 2;
  * sweep's critical path (and cost it more than a thread: its async hooks and larger heap).
  */
 export class CaptureFeatureThreads {
-  /** Started at the first capture: a worker that never diagnoses one (an I/O-only worker) starts no thread. */
+  /** Started by start() or at the first capture: a worker that never diagnoses one (an I/O-only worker) starts no thread. */
   private pool: Piscina<CaptureWindowsTask, CaptureWindowsOfCapture> | undefined;
 
   constructor(
@@ -40,17 +40,24 @@ export class CaptureFeatureThreads {
     private readonly source: CaptureSampleSource,
   ) {}
 
-  /** The capture's windows and features, read and computed in a thread. */
-  windowsOfCapture(captureId: number, windowSeconds: number): Promise<CaptureWindowsOfCapture> {
-    this.pool ??= new Piscina({
+  /**
+   * Starts the threads now, and with them their readers: a thread's start and its first module loads cost the first
+   * sweep of a fresh worker ~0.4 CPU s, which a worker serving the CPU queue rather spends at boot.
+   */
+  start(): Piscina<CaptureWindowsTask, CaptureWindowsOfCapture> {
+    return (this.pool ??= new Piscina({
       filename: THREAD_FILE,
       minThreads: this.threads,
       maxThreads: this.threads,
       concurrentTasksPerWorker: TASKS_PER_THREAD,
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { source: { module: compiled(this.source.module), options: this.source.options } satisfies CaptureSampleSource },
-    });
-    return this.pool.run({ captureId, windowSeconds });
+    }));
+  }
+
+  /** The capture's windows and features, read and computed in a thread. */
+  windowsOfCapture(captureId: number, windowSeconds: number): Promise<CaptureWindowsOfCapture> {
+    return this.start().run({ captureId, windowSeconds });
   }
 
   async close(): Promise<void> {

@@ -40,10 +40,11 @@ interface StreamProgress {
 }
 
 /**
- * Diagnoses a live-capture stream with the active vibration classifier: per capture, read and cut into 1 s windows
- * (the model's window, without overlap) and featurised in a feature thread, then the classifier in ORT batches, one diagnosis per window and one per capture (window
- * probabilities averaged). Writes and the watermark's advance commit together, so a retry resumes at the watermark
- * and a re-run writes nothing new (the unique key holds the model version).
+ * Diagnoses a live-capture stream with the active vibration classifier: each capture read, cut into 1 s windows (the
+ * model's window, without overlap) and featurised in a feature thread, then the classifier in ORT batches, one
+ * diagnosis per window and one per capture (window probabilities averaged). Writes and the watermark's advance commit
+ * together, so a retry resumes at the watermark and a re-run writes nothing new (the unique key holds the model
+ * version).
  *
  * The watermark belongs to the model's name, not its version: a newly promoted version diagnoses the captures that
  * arrive after its promotion; re-diagnosing older captures with it (a backfill) is a separate job.

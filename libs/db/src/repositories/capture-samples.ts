@@ -1,7 +1,7 @@
 // Captures' samples: the one SQL that reads them, for the capture repository and for the sweep's feature threads. A
 // feature thread loads this module by path (CAPTURE_SAMPLES_MODULE) and reads on a connection of its own: parsing
 // millions of sample rows on the worker's main thread made that thread the sweep's critical path. It imports only the
-// database drivers, so a thread starts in milliseconds (the whole of @him/db, MikroORM with it, took ~0.6 s and ~75 MB).
+// database drivers, so a thread starts in milliseconds (loading the whole of @him/db, MikroORM with it, took ~0.6 s).
 import Database from 'better-sqlite3';
 import { createPool } from 'mysql2/promise';
 import type { DatabaseConfig } from '@him/config';

@@ -9,7 +9,7 @@ import type { CaptureWindows } from './capture-windows';
  */
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const compiled = (file: string): string => (file.endsWith('.ts') ? path.join(REPO_ROOT, 'dist', path.relative(REPO_ROOT, file)).replace(/\.ts$/, '.js') : file);
-const THREAD_FILE = compiled(path.join(__dirname, __filename.endsWith('.ts') ? 'capture-thread.ts' : 'capture-thread.js'));
+const THREAD_FILE = compiled(path.join(__dirname, `capture-thread${path.extname(__filename)}`));
 
 /** Where a thread reads captures' samples: a module exporting `openCaptureSampleReader(options)` (CAPTURE_SAMPLES_MODULE of @him/db). */
 export interface CaptureSampleSource {
@@ -44,7 +44,16 @@ export class CaptureFeatureThreads {
    * Starts the threads now, and with them their readers: a thread's start and its first module loads cost the first
    * sweep of a fresh worker ~0.4 CPU s, which a worker serving the CPU queue rather spends at boot.
    */
-  start(): Piscina<CaptureWindowsTask, CaptureWindowsOfCapture> {
+  start(): void {
+    this.running();
+  }
+
+  /** The capture's windows and features, read and computed in a thread. */
+  windowsOfCapture(captureId: number, windowSeconds: number): Promise<CaptureWindowsOfCapture> {
+    return this.running().run({ captureId, windowSeconds });
+  }
+
+  private running(): Piscina<CaptureWindowsTask, CaptureWindowsOfCapture> {
     return (this.pool ??= new Piscina({
       filename: THREAD_FILE,
       minThreads: this.threads,
@@ -53,11 +62,6 @@ export class CaptureFeatureThreads {
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { source: { module: compiled(this.source.module), options: this.source.options } satisfies CaptureSampleSource },
     }));
-  }
-
-  /** The capture's windows and features, read and computed in a thread. */
-  windowsOfCapture(captureId: number, windowSeconds: number): Promise<CaptureWindowsOfCapture> {
-    return this.start().run({ captureId, windowSeconds });
   }
 
   async close(): Promise<void> {

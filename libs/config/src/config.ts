@@ -13,6 +13,14 @@ export const REPO_ROOT = (() => {
   return dir;
 })();
 
+/**
+ * The JavaScript file a thread or child process loads for a module: the file itself from dist/, or its build in dist/
+ * when the module runs as TypeScript under ts-jest (`npm test` builds before jest runs).
+ */
+export function compiledFile(file: string): string {
+  return path.extname(file) === '.ts' ? path.join(REPO_ROOT, 'dist', path.relative(REPO_ROOT, file)).replace(/\.ts$/, '.js') : file;
+}
+
 export const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '@him/config';
+import { compiledFile } from '@him/config';
 import { OnnxModelRejectedError, type OnnxRejectionReason } from '@him/ml';
 
 /** What the check may cost: an uploaded graph can ask ONNX Runtime for any amount of memory while it loads. */
@@ -99,8 +99,7 @@ function parseMessage(line: string): ModelCheckMessage[] {
  * build in dist/, which `npm test` makes first.
  */
 function checkerScript(): string {
-  const dir = path.extname(__filename) === '.ts' ? path.join(REPO_ROOT, 'dist', path.relative(REPO_ROOT, __dirname)) : __dirname;
-  const script = path.join(dir, 'model-check.process.js');
+  const script = compiledFile(path.join(__dirname, `model-check.process${path.extname(__filename)}`));
   if (!fs.existsSync(script)) throw new Error(`the model check script ${script} is missing: run \`npm run build\``);
   return script;
 }

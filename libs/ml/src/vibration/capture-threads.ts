@@ -1,15 +1,11 @@
 import * as path from 'node:path';
 import { Piscina } from 'piscina';
+import { compiledFile } from '@him/config';
 import type { CaptureWindowsTask } from './capture-thread';
 import type { CaptureWindows } from './capture-windows';
 
-/**
- * Threads load JavaScript: under ts-jest a module is its TypeScript source, so a thread loads the build's copy of it
- * (`npm test` builds before jest runs, as it does the workflow bundle).
- */
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const compiled = (file: string): string => (file.endsWith('.ts') ? path.join(REPO_ROOT, 'dist', path.relative(REPO_ROOT, file)).replace(/\.ts$/, '.js') : file);
-const THREAD_FILE = compiled(path.join(__dirname, `capture-thread${path.extname(__filename)}`));
+/** Threads load JavaScript: the build's copy when this module runs as TypeScript (see compiledFile). */
+const THREAD_FILE = compiledFile(path.join(__dirname, `capture-thread${path.extname(__filename)}`));
 
 /** Where a thread reads captures' samples: a module exporting `openCaptureSampleReader(options)` (CAPTURE_SAMPLES_MODULE of @him/db). */
 export interface CaptureSampleSource {
@@ -60,7 +56,7 @@ export class CaptureFeatureThreads {
       maxThreads: this.threads,
       concurrentTasksPerWorker: TASKS_PER_THREAD,
       idleTimeout: Number.POSITIVE_INFINITY,
-      workerData: { source: { module: compiled(this.source.module), options: this.source.options } satisfies CaptureSampleSource },
+      workerData: { source: { module: compiledFile(this.source.module), options: this.source.options } satisfies CaptureSampleSource },
     }));
   }
 

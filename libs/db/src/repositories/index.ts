@@ -13,7 +13,8 @@ import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
 
 export * from './anomaly.repository';
-export * from './capture-samples';
+// The reader itself is loaded by path in the feature threads (CAPTURE_SAMPLES_MODULE); its SQL stays the repository's.
+export { CAPTURE_SAMPLES_MODULE, type CaptureSamples } from './capture-samples';
 export * from './capture.repository';
 export * from './equipment.repository';
 export * from './ingest-ledger.repository';

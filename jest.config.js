@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
-  moduleNameMapper: { '^@him/(config|contracts|datagen|db|ingest|ml|registry|temporal)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@him/(config|contracts|datagen|db|ingest|ml|registry|reports|temporal)$': '<rootDir>/libs/$1/src' },
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -6,13 +6,24 @@ import { IngestActivities } from './ingest/ingest.activities';
 import { KpiRollupActivities } from './kpi/kpi-rollup.activities';
 import { MySqlBulkLoader } from './ingest/mysql-bulk-loader';
 import { SqliteBulkLoader } from './ingest/sqlite-bulk-loader';
+import { ReportActivities } from './report/report.activities';
+import { ReportGathering } from './report/report-gathering';
 import { RetrainActivities } from './retrain/retrain.activities';
 import { CaptureDiagnosisActivities } from './sweep/capture-diagnosis.activities';
 import { FeatureThreads } from './sweep/feature-threads';
 import { LotDiagnosisActivities } from './sweep/lot-diagnosis.activities';
 import { SweepActivities } from './sweep/sweep.activities';
 
-export { AuditRetentionActivities, CaptureDiagnosisActivities, IngestActivities, KpiRollupActivities, LotDiagnosisActivities, RetrainActivities, SweepActivities };
+export {
+  AuditRetentionActivities,
+  CaptureDiagnosisActivities,
+  IngestActivities,
+  KpiRollupActivities,
+  LotDiagnosisActivities,
+  ReportActivities,
+  RetrainActivities,
+  SweepActivities,
+};
 
 /** Every injectable class with Temporal activities (its methods declared with `@Activity()`). */
 export const ACTIVITY_CLASSES = [
@@ -23,11 +34,13 @@ export const ACTIVITY_CLASSES = [
   SweepActivities,
   CaptureDiagnosisActivities,
   LotDiagnosisActivities,
+  ReportActivities,
 ] as const;
 
-/** What the activity classes need besides the ORM: the bulk loader of the configured database, the feature threads. */
+/** What the activity classes need besides the ORM: the bulk loader of the configured database, the feature threads, the report gathering. */
 export const ACTIVITY_DEPENDENCIES: Provider[] = [
   FeatureThreads,
+  ReportGathering,
   {
     provide: BulkLoader,
     inject: [AppConfig],

@@ -4,3 +4,4 @@ export { ingestWithDedupe } from './ingest.workflow';
 export { retrainModel } from './retrain.workflow';
 export { diagnosisSweep } from './diagnosis-sweep.workflow';
 export { kpiRollup } from './kpi-rollup.workflow';
+export { generateReport, reportRetention, weeklyReport } from './report.workflow';

@@ -23,5 +23,8 @@ export const TEST_NAMESPACES = [
   'query-mysql',
   'kpi-sqlite',
   'kpi-mysql',
+  'reports-sqlite',
+  'reports-mysql',
+  'report-kill',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

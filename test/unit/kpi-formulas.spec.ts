@@ -1,10 +1,9 @@
 // The KPI formulas (docs/KPI-AND-HEALTH.md). The health score's two promises: a machine that develops a fault falls
 // below 60 within two days of its onset, and a healthy machine whose classifier misreads up to 2 % of windows stays
 // above 90. Fault episodes across midnight, and the periods weeks and months aggregate over.
-import { explainHealthScore, HEALTH_WINDOW_DAYS, healthScore, type DailyFaultRate } from '@him/contracts';
+import { explainHealthScore, HEALTH_WINDOW_DAYS, healthScore, periodOf, type DailyFaultRate } from '@him/contracts';
 import { seededRandom } from '../../libs/ml/src/random';
 import { episodeStats } from '../../activities/kpi/fault-episodes';
-import { periodOf } from '../../apps/api/src/kpi/kpi.service';
 
 const WINDOWS_PER_DAY = 288;
 
@@ -106,5 +105,6 @@ describe('periodOf (GET /kpi granularity)', () => {
     expect(periodOf('2024-02-10', 'month')).toEqual({ start: '2024-02-01', end: '2024-02-29' });
     expect(periodOf('2026-12-31', 'month')).toEqual({ start: '2026-12-01', end: '2026-12-31' });
     expect(periodOf('2026-12-31', 'day')).toEqual({ start: '2026-12-31', end: '2026-12-31' });
+    expect(periodOf('2026-12-03', 'range', { from: '2026-11-20', to: '2026-12-05' })).toEqual({ start: '2026-11-20', end: '2026-12-05' });
   });
 });

@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KpiModule } from './kpi/kpi.module';
+import { ReportsModule } from './reports/reports.module';
 import { ModelsModule } from './models/models.module';
 import { QueryModule } from './query/query.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -34,6 +35,7 @@ export class AppModule {
         HealthModule,
         JobsModule,
         KpiModule,
+        ReportsModule,
         SchedulesModule,
         IngestModule,
         ModelsModule,

@@ -129,6 +129,10 @@ const schema = z
     /** The plant's IANA timezone: a hand-started sweep's default day and a scheduled sweep's day are dates there. */
     PLANT_TIMEZONE: timezone.default('Asia/Seoul'),
     SWEEP_CRON: cron.default('0 2 * * *'),
+    WEEKLY_REPORT_CRON: cron.default('0 6 * * 1'),
+    WEEKLY_REPORT_LANG: z.enum(['en', 'ko']).default('en'),
+    REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+    REPORT_RETENTION_CRON: cron.default('30 3 * * *'),
     SCHEDULE_CATCHUP_WINDOW: catchupWindow.default('1 day'),
     ENSURE_SCHEDULES: bool.default('true'),
   })
@@ -163,6 +167,8 @@ export class AppConfig {
   readonly auditRetentionDays: number;
   /** No audit-retention job may delete entries younger than this. */
   readonly auditRetentionMinDays: number;
+  /** Reports keep their files this many days; the report-retention schedule purges older ones (their rows stay). */
+  readonly reportRetentionDays: number;
   /** Longest range of days a KPI rollup or a KPI query may span. */
   readonly kpiMaxRangeDays: number;
   /** Largest file the ingest accepts (upload or path). */
@@ -176,6 +182,11 @@ export class AppConfig {
   readonly schedules: {
     /** When the nightly diagnosis sweep runs, in the plant's local time. */
     sweepCron: string;
+    /** When the weekly report of the previous ISO week is made (Monday 06:00 by default), and in which language. */
+    weeklyReportCron: string;
+    weeklyReportLang: 'en' | 'ko';
+    /** When report files older than reportRetentionDays are purged. */
+    reportRetentionCron: string;
     /** How late after an outage a missed run is still taken (once); older ones are skipped. */
     catchupWindowMs: number;
     /** Whether the API creates or updates the schedules when it starts (off in tests that do not exercise them). */
@@ -212,11 +223,19 @@ export class AppConfig {
     this.auditRetentionDays = p.AUDIT_RETENTION_DAYS;
     this.auditRetentionMinDays = p.AUDIT_RETENTION_MIN_DAYS;
     this.kpiMaxRangeDays = p.KPI_MAX_RANGE_DAYS;
+    this.reportRetentionDays = p.REPORT_RETENTION_DAYS;
     this.ingestMaxBytes = p.INGEST_MAX_BYTES;
     this.queryMaxRangeDays = p.QUERY_MAX_RANGE_DAYS;
     this.modelCheck = { memoryMb: p.MODEL_CHECK_MEMORY_MB, timeoutMs: p.MODEL_CHECK_TIMEOUT_SECONDS * 1000 };
     this.plantTimezone = p.PLANT_TIMEZONE;
-    this.schedules = { sweepCron: p.SWEEP_CRON.trim(), catchupWindowMs: p.SCHEDULE_CATCHUP_WINDOW, ensureAtStart: p.ENSURE_SCHEDULES };
+    this.schedules = {
+      sweepCron: p.SWEEP_CRON.trim(),
+      weeklyReportCron: p.WEEKLY_REPORT_CRON.trim(),
+      weeklyReportLang: p.WEEKLY_REPORT_LANG,
+      reportRetentionCron: p.REPORT_RETENTION_CRON.trim(),
+      catchupWindowMs: p.SCHEDULE_CATCHUP_WINDOW,
+      ensureAtStart: p.ENSURE_SCHEDULES,
+    };
     this.worker = {
       queues: p.WORKER_QUEUES,
       concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },

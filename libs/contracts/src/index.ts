@@ -11,3 +11,5 @@ export * from './sweep';
 export * from './kpi';
 export * from './health-score';
 export * from './anomaly-severity';
+export * from './kpi-periods';
+export * from './report';

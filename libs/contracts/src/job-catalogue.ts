@@ -4,6 +4,7 @@ import { AUDIT_RETENTION_JOB } from './audit-retention';
 import { INGEST_JOB } from './ingest';
 import { KPI_ROLLUP_JOB } from './kpi';
 import { SEARCH_ATTRIBUTES } from './jobs';
+import { REPORT_JOB, REPORT_RETENTION_JOB, WEEKLY_REPORT_JOB } from './report';
 import { RETRAIN_JOB } from './retrain';
 import { SWEEP_JOB } from './sweep';
 import { TASK_QUEUES, type TaskQueue } from './task-queues';
@@ -77,6 +78,29 @@ export const JOB_CATALOGUE = {
     workflowId: (input) => `${KPI_ROLLUP_JOB}-${input.from}-${input.to}`,
     mainEntity: (input) => `${input.from}..${input.to}`,
     summary: (input) => (input.from === input.to ? `KPI rollup for ${input.from}` : `KPI rollup ${input.from} → ${input.to}`),
+  }),
+  [REPORT_JOB]: job({
+    workflowType: 'generateReport',
+    taskQueue: TASK_QUEUES.io,
+    // The report row is one per distinct request: a second start while it renders joins the first.
+    workflowId: (input) => `${REPORT_JOB}-${input.reportId}`,
+    mainEntity: (input) => `report ${input.reportId}`,
+    summary: (input) => (input.title ? `report ${input.reportId}: ${input.title}` : `report ${input.reportId}`),
+  }),
+  [WEEKLY_REPORT_JOB]: job({
+    workflowType: 'weeklyReport',
+    taskQueue: TASK_QUEUES.io,
+    // Scheduled runs get their time appended by Temporal; a hand start is the schedule's "trigger now".
+    workflowId: () => `${WEEKLY_REPORT_JOB}-scheduled`,
+    mainEntity: () => 'previous ISO week',
+    summary: (input) => `weekly report of the previous ISO week (${input.formats.join(', ')}, ${input.lang})`,
+  }),
+  [REPORT_RETENTION_JOB]: job({
+    workflowType: 'reportRetention',
+    taskQueue: TASK_QUEUES.io,
+    workflowId: (input) => `${REPORT_RETENTION_JOB}-${input.olderThanDays}d`,
+    mainEntity: () => 'report files',
+    summary: (input) => `report retention: files of reports older than ${input.olderThanDays} days`,
   }),
 };
 

@@ -1,7 +1,7 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import type { AppConfig } from '@him/config';
-import { jobStart, SWEEP_JOB, type JobRequest } from '@him/contracts';
+import { jobStart, REPORT_RETENTION_JOB, SWEEP_JOB, WEEKLY_REPORT_JOB, type JobRequest } from '@him/contracts';
 
 /** One Temporal Schedule the platform keeps: what it starts (a job from the catalogue) and when. */
 export interface ScheduleDefinition {
@@ -20,6 +20,8 @@ export interface ScheduleDefinition {
 }
 
 export const NIGHTLY_SWEEP_SCHEDULE = 'nightly-diagnosis-sweep';
+export const WEEKLY_REPORT_SCHEDULE = 'weekly-report';
+export const REPORT_RETENTION_SCHEDULE = 'report-retention';
 
 /**
  * Every schedule, from configuration. A new one (the weekly report, a retrain per model) is an entry here; start-up
@@ -34,6 +36,22 @@ export function scheduleCatalogue(config: AppConfig): ScheduleDefinition[] {
       timezone: config.plantTimezone,
       catchupWindowMs: config.schedules.catchupWindowMs,
       purpose: 'Diagnoses every series with data past its watermark, then rolls up the KPIs of the days it touched',
+    },
+    {
+      id: WEEKLY_REPORT_SCHEDULE,
+      job: { type: WEEKLY_REPORT_JOB, input: { timezone: config.plantTimezone, formats: ['pdf', 'xlsx'], lang: config.schedules.weeklyReportLang } },
+      cron: config.schedules.weeklyReportCron,
+      timezone: config.plantTimezone,
+      catchupWindowMs: config.schedules.catchupWindowMs,
+      purpose: 'Makes the report (xlsx and pdf) of the previous ISO week, Monday to Sunday in the plant timezone',
+    },
+    {
+      id: REPORT_RETENTION_SCHEDULE,
+      job: { type: REPORT_RETENTION_JOB, input: { olderThanDays: config.reportRetentionDays, batchSize: 100 } },
+      cron: config.schedules.reportRetentionCron,
+      timezone: config.plantTimezone,
+      catchupWindowMs: config.schedules.catchupWindowMs,
+      purpose: `Deletes the files of reports older than ${config.reportRetentionDays} days (REPORT_RETENTION_DAYS); their rows stay, and each purge is audited`,
     },
   ];
 }

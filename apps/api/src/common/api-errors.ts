@@ -9,6 +9,7 @@ const ERROR_DESCRIPTIONS = {
   403: 'The key’s role is below what this operation needs',
   404: 'The resource named in the path does not exist',
   409: 'The request conflicts with the current state',
+  410: 'The resource existed but is gone for good',
   413: 'The body or file is larger than this operation accepts',
   429: 'Too many requests for this key; retry after the time in Retry-After',
   503: 'A dependency (database or Temporal) is not reachable; retry shortly',

@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
+import { KPI_GRANULARITIES, type KpiGranularity } from '@him/contracts';
 import { Optional, PageLimit, PageOffset, IsDay } from '../common/validation';
-
-export const KPI_GRANULARITIES = ['day', 'week', 'month'] as const;
-export type KpiGranularity = (typeof KPI_GRANULARITIES)[number];
 
 export class KpiSearchDto {
   @ApiPropertyOptional({ example: 'g3', description: 'Equipment name (machine_name); all equipment when left out', minLength: 1, maxLength: 50 })
@@ -25,7 +23,8 @@ export class KpiSearchDto {
   @ApiPropertyOptional({
     enum: KPI_GRANULARITIES,
     default: 'day',
-    description: 'day: the stored rows; week (ISO, Monday first) and month: counts summed, rates recomputed from the sums (never averaged)',
+    description:
+      'day: the stored rows; week (ISO, Monday first), month and range (the whole [from, to] as one period, as a report’s Summary shows it): counts summed, rates recomputed from the sums (never averaged)',
   })
   @Optional()
   @IsIn(KPI_GRANULARITIES)

@@ -1,87 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
-import { addUtcDays, explainHealthScore, HEALTH_WINDOW_DAYS, healthScore, NotFoundError, utcDaysBetween } from '@him/contracts';
-import { EquipmentRepository, KpiRepository, LotRepository, type EquipmentDayKpi } from '@him/db';
+import { addUtcDays, explainHealthScore, HEALTH_WINDOW_DAYS, healthScore, kpiPeriods, NotFoundError, utcDaysBetween } from '@him/contracts';
+import { EquipmentRepository, KpiRepository, LotRepository } from '@him/db';
 import { VIBRATION_CLASSES } from '@him/ml';
 import { assertDayRange } from '../common/day-range';
-import type { EquipmentHealthDto, KpiGranularity, KpiLotPageDto, KpiLotSearchDto, KpiPageDto, KpiPeriodDto, KpiSearchDto } from './kpi.dto';
+import type { EquipmentHealthDto, KpiLotPageDto, KpiLotSearchDto, KpiPageDto, KpiSearchDto } from './kpi.dto';
 
 const TREND_DAYS = 30;
 /** Later than any diagnosis: "the latest" reads everything before it. */
 const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 
 const today = () => new Date().toISOString().slice(0, 10);
-
-/** The calendar period a day falls in: itself, its ISO week (Monday first), or its month. */
-export function periodOf(day: string, granularity: KpiGranularity): { start: string; end: string } {
-  if (granularity === 'day') return { start: day, end: day };
-  if (granularity === 'week') {
-    const start = addUtcDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
-    return { start, end: addUtcDays(start, 6) };
-  }
-  const start = `${day.slice(0, 7)}-01`;
-  const next = new Date(`${start}T00:00:00Z`);
-  next.setUTCMonth(next.getUTCMonth() + 1);
-  return { start, end: addUtcDays(next.toISOString().slice(0, 10), -1) };
-}
-
-/** Weighted mean over the rows that have the value (undefined when none has). */
-function weightedMean(rows: readonly EquipmentDayKpi[], value: (r: EquipmentDayKpi) => number | undefined, weight: (r: EquipmentDayKpi) => number): number | null {
-  let sum = 0;
-  let weights = 0;
-  for (const r of rows) {
-    const v = value(r);
-    if (v === undefined || weight(r) <= 0) continue;
-    sum += v * weight(r);
-    weights += weight(r);
-  }
-  return weights > 0 ? sum / weights : null;
-}
-
-/**
- * One equipment's KPIs over a period from its day rows (in day order): counts summed, rates recomputed from the sums,
- * means weighted by what they are means of (confidence by captures, MTBF by episodes, MTTR by max(1, episodes)).
- */
-function aggregate(equipment: string, period: { start: string; end: string }, rows: readonly EquipmentDayKpi[]): KpiPeriodDto {
-  const sum = (f: (r: EquipmentDayKpi) => number) => rows.reduce((s, r) => s + f(r), 0);
-  const windows = sum((r) => r.windowsDiagnosed);
-  const normal = sum((r) => r.countNormal);
-  const scored = rows.filter((r) => r.healthScore !== undefined);
-  return {
-    equipment,
-    period_start: period.start,
-    period_end: period.end,
-    days: rows.length,
-    windows_diagnosed: windows,
-    count_normal: normal,
-    count_unbalance: sum((r) => r.countUnbalance),
-    count_looseness: sum((r) => r.countLooseness),
-    count_unbalance_looseness: sum((r) => r.countUnbalanceLooseness),
-    fault_rate: windows > 0 ? (windows - normal) / windows : 0,
-    captures_diagnosed: sum((r) => r.capturesDiagnosed),
-    mean_confidence: weightedMean(
-      rows,
-      (r) => r.meanConfidence,
-      (r) => r.capturesDiagnosed,
-    ),
-    fault_episodes: sum((r) => r.faultEpisodes),
-    mtbf_hours: weightedMean(
-      rows,
-      (r) => r.mtbfHours,
-      (r) => r.faultEpisodes,
-    ),
-    mttr_hours: weightedMean(
-      rows,
-      (r) => r.mttrHours,
-      (r) => Math.max(1, r.faultEpisodes),
-    ),
-    anomalies_low: sum((r) => r.anomaliesLow),
-    anomalies_medium: sum((r) => r.anomaliesMedium),
-    anomalies_high: sum((r) => r.anomaliesHigh),
-    anomalies_critical: sum((r) => r.anomaliesCritical),
-    health_score: scored.length ? scored[scored.length - 1].healthScore! : null,
-  };
-}
 
 /** Reads the KPI rollup's tables: KPIs per equipment and period, per lot, and a machine's health. */
 @Injectable()
@@ -101,18 +30,7 @@ export class KpiService {
     const rows = await this.kpis.findDays({ equipmentIds: only && [only.id], from, to });
     const names = only ? new Map([[only.id, only.code]]) : await this.equipment.findCodes(rows.map((r) => r.equipmentId));
 
-    const groups = new Map<string, { equipment: string; period: { start: string; end: string }; rows: EquipmentDayKpi[] }>();
-    for (const r of rows) {
-      const period = periodOf(r.day, q.granularity);
-      const equipment = names.get(r.equipmentId) ?? String(r.equipmentId);
-      const key = `${period.start} ${equipment}`;
-      const group = groups.get(key) ?? { equipment, period, rows: [] };
-      group.rows.push(r);
-      groups.set(key, group);
-    }
-    const items = [...groups.values()]
-      .sort((a, b) => (a.period.start === b.period.start ? a.equipment.localeCompare(b.equipment) : a.period.start < b.period.start ? -1 : 1))
-      .map((g) => aggregate(g.equipment, g.period, g.rows));
+    const items = kpiPeriods(rows, names, q.granularity, { from, to });
     return { items: items.slice(q.offset, q.offset + q.limit), total: items.length };
   }
 

@@ -1,4 +1,5 @@
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { ReportFormat, ReportParams } from '@him/contracts';
 import { JsonColumn } from '../json-column.type';
 
 export enum ReportStatus {
@@ -6,10 +7,13 @@ export enum ReportStatus {
   Running = 'running',
   Ready = 'ready',
   Failed = 'failed',
+  /** Its files were deleted (retention or an admin); the row stays as the record of what was reported. */
+  Purged = 'purged',
 }
 
 export interface ReportFile {
-  format: 'xlsx' | 'pdf';
+  format: ReportFormat;
+  /** Relative to the blob store. */
   path: string;
   bytes: number;
   sha256: string;
@@ -18,11 +22,20 @@ export interface ReportFile {
 /** A generated KPI report; files live in the blob store, described here with their checksums. */
 @Entity({ tableName: 'report' })
 @Index({ name: 'ix_report_created', properties: ['createdAt'] })
+@Index({ name: 'ix_report_type_created', properties: ['type', 'createdAt'] })
+@Unique({ name: 'uq_report_request', properties: ['requestKey'] })
 export class Report {
   [OptionalProps]?: 'status' | 'createdAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
+
+  /** SHA-256 of the normalised request (ReportParams): the same request is the same report. */
+  @Property({ type: 'string', length: 64 })
+  requestKey!: string;
+
+  @Property({ type: 'string', length: 16 })
+  type!: string;
 
   @Property({ type: 'string', length: 100 })
   title!: string;
@@ -37,7 +50,7 @@ export class Report {
   periodTo!: string;
 
   @Property({ type: JsonColumn })
-  params!: Record<string, unknown>;
+  params!: ReportParams;
 
   @Property({ type: JsonColumn, nullable: true })
   files?: ReportFile[];
@@ -48,6 +61,14 @@ export class Report {
 
   @Property({ type: JsonColumn, nullable: true })
   modelVersions?: Record<string, string>;
+
+  /** Rows of each table the report lists. */
+  @Property({ type: JsonColumn, nullable: true })
+  rowCounts?: Record<string, number>;
+
+  /** SHA-256 of the report's data (window, counts, versions, KPI figures), printed in its files. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  dataChecksum?: string;
 
   @Property({ type: 'string', length: 255, nullable: true })
   workflowId?: string;
@@ -63,4 +84,7 @@ export class Report {
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   finishedAt?: Date;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  purgedAt?: Date;
 }

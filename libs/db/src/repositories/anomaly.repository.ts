@@ -4,6 +4,7 @@ import { DIALECT } from '../dialect';
 import { Anomaly, type AnomalyMethod, type Severity, type TagContribution } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbJson } from '../raw-values';
+import { summariseScope, type ReportScope, type ScopeColumns, type ScopeSummary } from './report-scope';
 import { insertIgnore, sortByKey } from './sql';
 import { sqlFork } from './sql-fork';
 
@@ -58,6 +59,17 @@ export interface Acknowledgement {
 }
 
 const COLUMNS = ['equipment_id', 'lot_id', 'detected_at', 'method', 'score', 'severity', 'top_tags', 'window_start', 'window_end', 'model_version', 'job_id'] as const;
+
+const REPORT_COLUMNS: ScopeColumns = { time: 'detected_at', equipment: 'equipment_id', lot: 'lot_id', version: 'model_version' };
+const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as Severity[];
+
+function inScope(scope: ReportScope) {
+  return {
+    detectedAt: { $gte: scope.from, $lt: scope.to },
+    ...(scope.equipmentIds && { equipmentId: { $in: [...scope.equipmentIds] } }),
+    ...(scope.lotIds && { lotId: { $in: [...scope.lotIds] } }),
+  };
+}
 
 /** An anomaly as the ORM hands it over: a managed entity, or a plain row whose JSON may still be text. */
 type AnomalyRow = Omit<Anomaly, 'topTags'> & { topTags?: unknown };
@@ -135,5 +147,39 @@ export class AnomalyRepository {
   async acknowledge(id: number, ack: Acknowledgement): Promise<boolean> {
     const changed = await this.orm.em.fork().nativeUpdate(Anomaly, { id, acknowledgedAt: null }, { acknowledgedBy: ack.by, acknowledgedAt: ack.at, note: ack.note ?? null });
     return changed === 1;
+  }
+
+  /** The anomalies of a report's scope (by equipment, lot and detection time): counts, id bound, time span, detector versions. */
+  summariseForReport(scope: ReportScope): Promise<ScopeSummary> {
+    return summariseScope(this.orm.em.fork(), 'anomaly', REPORT_COLUMNS, scope);
+  }
+
+  /** A page of the anomalies of a report's scope, in id order. */
+  async pageForReport(scope: ReportScope, page: { afterId: number; maxId: number; limit: number }): Promise<AnomalyRecord[]> {
+    const rows = await sqlFork(this.orm)
+      .createQueryBuilder(Anomaly)
+      .select('*')
+      .where({ ...inScope(scope), id: { $gt: page.afterId, $lte: page.maxId } })
+      .orderBy({ id: 'asc' })
+      .limit(page.limit)
+      .execute<AnomalyRow[]>('all');
+    return rows.map(toRecord);
+  }
+
+  /** The most severe anomalies of a report's scope (critical first, then by score), at most `limit`. */
+  async findMostSevere(scope: ReportScope, maxId: number, limit: number): Promise<AnomalyRecord[]> {
+    const found: AnomalyRecord[] = [];
+    for (const severity of [...SEVERITY_ORDER].reverse()) {
+      if (found.length >= limit) break;
+      const rows = await sqlFork(this.orm)
+        .createQueryBuilder(Anomaly)
+        .select('*')
+        .where({ ...inScope(scope), severity, id: { $lte: maxId } })
+        .orderBy({ score: 'desc', id: 'asc' })
+        .limit(limit - found.length)
+        .execute<AnomalyRow[]>('all');
+      found.push(...rows.map(toRecord));
+    }
+    return found;
   }
 }

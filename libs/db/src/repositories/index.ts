@@ -8,6 +8,7 @@ import { LotRepository } from './lot.repository';
 import { ModelVersionRepository } from './model-version.repository';
 import { PredictionRepository } from './prediction.repository';
 import { ProcessValueRepository } from './process-value.repository';
+import { ReportRepository } from './report.repository';
 import { SweepWatermarkRepository } from './sweep-watermark.repository';
 import { VibrationDataRepository } from './vibration-data.repository';
 import { VibrationDiagnosisRepository } from './vibration-diagnosis.repository';
@@ -23,6 +24,8 @@ export * from './lot.repository';
 export * from './model-version.repository';
 export * from './prediction.repository';
 export * from './process-value.repository';
+export * from './report-scope';
+export * from './report.repository';
 export * from './sql';
 export * from './sweep-watermark.repository';
 export * from './vibration-data.repository';
@@ -43,6 +46,7 @@ export const REPOSITORIES: Provider[] = [
   ModelVersionRepository,
   PredictionRepository,
   ProcessValueRepository,
+  ReportRepository,
   SweepWatermarkRepository,
   VibrationDataRepository,
   VibrationDiagnosisRepository,

@@ -112,6 +112,13 @@ export class LotRepository {
     return lots.map((l) => ({ id: l.id, code: l.code, equipmentId: l.equipment.id, startedAt: l.startedAt, faultLabel: l.faultLabel ?? undefined }));
   }
 
+  /** These lots, in id order (unknown ids left out). */
+  async findByIds(ids: readonly number[]): Promise<LotRecord[]> {
+    if (ids.length === 0) return [];
+    const lots = await this.orm.em.fork().find(Lot, { id: { $in: [...new Set(ids)] } }, { orderBy: { id: 'asc' } });
+    return lots.map((l) => ({ id: l.id, code: l.code, equipmentId: l.equipment.id, startedAt: l.startedAt, faultLabel: l.faultLabel ?? undefined }));
+  }
+
   /** The ids of the lots running during [from, to): started before its end and not ended before its start. */
   async findIdsOverlapping(from: Date, to: Date): Promise<number[]> {
     const lots = await this.orm.em.fork().find(Lot, { startedAt: { $lt: to }, $or: [{ endedAt: null }, { endedAt: { $gte: from } }] }, { fields: ['id'], orderBy: { id: 'asc' } });

@@ -6,6 +6,7 @@ import { Migration20261202044215 } from './Migration20261202044215';
 import { Migration20261205230654 } from './Migration20261205230654';
 import { Migration20261206020545 } from './Migration20261206020545';
 import { Migration20261206020651 } from './Migration20261206020651';
+import { Migration20261206091714 } from './Migration20261206091714';
 
 /** Applied in this order; `npm run db:migration:create` regenerates this list. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205230654', class: Migration20261205230654 },
   { name: 'Migration20261206020545', class: Migration20261206020545 },
   { name: 'Migration20261206020651', class: Migration20261206020651 },
+  { name: 'Migration20261206091714', class: Migration20261206091714 },
 ];

@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { addUtcDays, kpiPeriods, utcDayStart, utcDaysBetween, type ReportParams } from '@him/contracts';
+import {
+  AnomalyRepository,
+  EquipmentRepository,
+  IngestLedgerRepository,
+  KpiRepository,
+  LotRepository,
+  PredictionRepository,
+  VibrationDiagnosisRepository,
+  type AnomalyRecord,
+  type DiagnosisRecord,
+  type Ingest,
+  type PredictionRecord,
+  type Report,
+  type ReportScope,
+  type ScopeSummary,
+} from '@him/db';
+import type { AnomalyLine, DiagnosisLine, IngestLine, PredictionLine, ReportDocument, ReportRowSources } from '@him/reports';
+
+/** Rows per page read for the long tables: a few MB each, so a report's memory does not grow with its size. */
+const PAGE_ROWS = 5000;
+/** Anomalies the PDF lists (the most severe); the workbook lists them all. */
+const PDF_ANOMALIES = 200;
+
+/** What the renderers read: the document, and the scope and id bounds the long tables are read within. */
+export interface GatheredReport {
+  document: ReportDocument;
+  scope: ReportScope;
+  maxIds: Record<keyof ReportRowSources, number>;
+}
+
+const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+const topTags = (a: AnomalyRecord): string => a.topTags.map((t) => `${t.tag} ${t.contribution.toFixed(2)}`).join(', ');
+
+/** `vibration-classifier@3`, `tep-detector@2` … → { 'vibration-classifier': '3', 'tep-detector': '2' }. */
+function modelVersions(summaries: readonly ScopeSummary[]): Record<string, string> {
+  const byModel = new Map<string, Set<string>>();
+  for (const version of summaries.flatMap((s) => s.versions)) {
+    const at = version.lastIndexOf('@');
+    const [name, v] = at > 0 ? [version.slice(0, at), version.slice(at + 1)] : ['model', version];
+    byModel.set(name, (byModel.get(name) ?? new Set()).add(v));
+  }
+  return Object.fromEntries([...byModel.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, vs]) => [name, [...vs].sort().join(', ')]));
+}
+
+type Page = { afterId: number; maxId: number; limit: number };
+
+/** A table read page by page in id order up to `maxId`, each page turned into the renderers' lines. */
+function pagesOf<R extends { id: number }, L>(read: (page: Page) => Promise<R[]>, maxId: number, toLines: (rows: R[]) => L[] | Promise<L[]>): () => AsyncIterable<L[]> {
+  return async function* () {
+    for (let afterId = 0; ;) {
+      const rows = await read({ afterId, maxId, limit: PAGE_ROWS });
+      if (rows.length === 0) return;
+      yield await toLines(rows);
+      afterId = rows[rows.length - 1].id;
+    }
+  };
+}
+
+const diagnosisLine = (d: DiagnosisRecord): DiagnosisLine => ({
+  id: d.id,
+  equipment: d.machineName,
+  sensorNo: d.sensorNo,
+  level: d.level,
+  detectedAt: d.detectedAt,
+  windowStart: d.windowStart ?? null,
+  windowEnd: d.windowEnd ?? null,
+  faultType: d.faultType,
+  confidence: d.confidence ?? null,
+  modelVersion: d.modelVersion ?? '',
+  jobId: d.jobId ?? null,
+});
+
+const ingestLine = (r: Ingest): IngestLine => ({
+  id: r.id,
+  fileName: r.fileName,
+  kind: r.kind,
+  checksum: r.checksum,
+  bytes: Number(r.bytes),
+  status: r.status,
+  rowsRead: r.rowsRead,
+  rowsInserted: r.rowsInserted,
+  rowsDuplicate: r.rowsDuplicate,
+  rowsRejected: r.rowsRejected,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt ?? null,
+});
+
+/** Gathers what a report shows, through the repositories, and reads its long tables back page by page. */
+@Injectable()
+export class ReportGathering {
+  constructor(
+    private readonly diagnoses: VibrationDiagnosisRepository,
+    private readonly anomalies: AnomalyRepository,
+    private readonly predictions: PredictionRepository,
+    private readonly ingests: IngestLedgerRepository,
+    private readonly kpis: KpiRepository,
+    private readonly equipment: EquipmentRepository,
+    private readonly lots: LotRepository,
+  ) {}
+
+  async gather(report: Report): Promise<GatheredReport> {
+    const params: ReportParams = report.params;
+    const scope = await this.scopeOf(params);
+    const [diagnoses, anomalies, predictions, ingests] = await Promise.all([
+      this.diagnoses.summariseForReport(scope),
+      this.anomalies.summariseForReport(scope),
+      this.predictions.summariseForReport(scope),
+      this.ingests.summariseForReport(scope),
+    ]);
+    const dataSummaries = [diagnoses, anomalies, predictions];
+    const firsts = dataSummaries.map((s) => s.firstAt).filter((d): d is Date => d !== null);
+    const lasts = dataSummaries.map((s) => s.lastAt).filter((d): d is Date => d !== null);
+    const dataWindow = {
+      from: iso(firsts.length ? new Date(Math.min(...firsts.map(Number))) : null),
+      to: iso(lasts.length ? new Date(Math.max(...lasts.map(Number))) : null),
+    };
+
+    const dayRows = await this.kpis.findDays({ equipmentIds: scope.equipmentIds && [...scope.equipmentIds], from: params.from, to: params.to });
+    const names = await this.equipment.findCodes(dayRows.map((r) => r.equipmentId));
+    const equipmentKpis = kpiPeriods(dayRows, names, 'range', { from: params.from, to: params.to });
+    const days = Array.from({ length: utcDaysBetween(params.from, params.to) }, (_, i) => addUtcDays(params.from, i));
+    const healthTrends = equipmentKpis.map(({ equipment }) => {
+      const scores = new Map(dayRows.filter((r) => names.get(r.equipmentId) === equipment).map((r) => [r.day, r.healthScore ?? null]));
+      return { equipment, points: days.map((day) => ({ day, healthScore: scores.get(day) ?? null })) };
+    });
+
+    const lotKpis = await this.lotKpiLines(scope, params);
+    const rowCounts = { diagnoses: diagnoses.rows, anomalies: anomalies.rows, predictions: predictions.rows, ingests: ingests.rows };
+    const maxIds = { diagnoses: diagnoses.maxId, anomalies: anomalies.maxId, predictions: predictions.maxId, ingests: ingests.maxId };
+    const versions = modelVersions(dataSummaries);
+    const topAnomalies = await this.anomalyLines(await this.anomalies.findMostSevere(scope, maxIds.anomalies, PDF_ANOMALIES));
+    // The data's fingerprint: what was reported, over which rows (id bounds), by which models, with which figures.
+    const dataChecksum = createHash('sha256').update(JSON.stringify({ params, dataWindow, rowCounts, maxIds, versions, equipmentKpis, lotKpis })).digest('hex');
+
+    return {
+      scope,
+      maxIds,
+      document: {
+        reportId: report.id,
+        type: params.type,
+        lang: params.lang,
+        from: params.from,
+        to: params.to,
+        equipment: params.equipment,
+        lots: params.lots,
+        requestedAt: report.createdAt.toISOString(),
+        requestedBy: report.createdBy ?? null,
+        dataWindow,
+        dataChecksum,
+        modelVersions: versions,
+        rowCounts,
+        equipmentKpis,
+        lotKpis,
+        healthTrends,
+        topAnomalies,
+      },
+    };
+  }
+
+  /** The long tables of a gathered report, each read in id order up to its bound. */
+  rowSources({ scope, maxIds }: Pick<GatheredReport, 'scope' | 'maxIds'>): ReportRowSources {
+    return {
+      diagnoses: pagesOf(
+        (p) => this.diagnoses.pageForReport(scope, p),
+        maxIds.diagnoses,
+        (page) => page.map(diagnosisLine),
+      ),
+      anomalies: pagesOf(
+        (p) => this.anomalies.pageForReport(scope, p),
+        maxIds.anomalies,
+        (page) => this.anomalyLines(page),
+      ),
+      predictions: pagesOf(
+        (p) => this.predictions.pageForReport(scope, p),
+        maxIds.predictions,
+        (page) => this.predictionLines(page),
+      ),
+      ingests: pagesOf(
+        (p) => this.ingests.pageForReport(scope, p),
+        maxIds.ingests,
+        (page) => page.map(ingestLine),
+      ),
+    };
+  }
+
+  /** The report's range as instants, and the machines and lots it is limited to (names the database does not know select nothing). */
+  private async scopeOf(params: ReportParams): Promise<ReportScope> {
+    const scope: ReportScope = { from: new Date(utcDayStart(params.from)), to: new Date(utcDayStart(addUtcDays(params.to, 1))) };
+    if (params.equipment.length) {
+      const ids = await Promise.all(params.equipment.map((name) => this.equipment.findIdByCode(name)));
+      scope.machineNames = params.equipment;
+      scope.equipmentIds = ids.filter((id): id is number => id !== null);
+    }
+    if (params.lots.length) {
+      const lots = await Promise.all(params.lots.map((code) => this.lots.findByCode(code)));
+      scope.lotIds = lots.flatMap((l) => (l ? [l.id] : []));
+    }
+    return scope;
+  }
+
+  private async lotKpiLines(scope: ReportScope, params: ReportParams): Promise<ReportDocument['lotKpis']> {
+    const ids = scope.lotIds ?? (await this.lots.findIdsOverlapping(scope.from, scope.to));
+    const lots = (await this.lots.findByIds(ids)).filter((l) => !scope.equipmentIds || scope.equipmentIds.includes(l.equipmentId) || params.lots.length > 0);
+    const [kpis, names] = await Promise.all([this.kpis.findLotKpis(lots.map((l) => l.id)), this.equipment.findCodes(lots.map((l) => l.equipmentId))]);
+    return lots
+      .filter((l) => kpis.has(l.id))
+      .sort((a, b) => a.code.localeCompare(b.code))
+      .map((l) => {
+        const k = kpis.get(l.id)!;
+        return {
+          lot: l.code,
+          equipment: names.get(l.equipmentId) ?? String(l.equipmentId),
+          startedAt: l.startedAt,
+          samples: k.samples,
+          anomalyCount: k.anomalyCount,
+          anomalyRate: k.anomalyRate,
+          yield: k.yield ?? null,
+          meanFaultProbability: k.meanFaultProbability ?? null,
+          firstAlarmAt: k.firstAlarmAt ?? null,
+        };
+      });
+  }
+
+  private async predictionLines(page: readonly PredictionRecord[]): Promise<PredictionLine[]> {
+    const [equipment, lots] = await Promise.all([this.equipment.findCodes(page.map((r) => r.equipmentId)), this.lots.findCodes(page.flatMap((r) => r.lotId ?? []))]);
+    return page.map((r) => ({
+      id: r.id,
+      equipment: equipment.get(r.equipmentId) ?? String(r.equipmentId),
+      lot: r.lotId === undefined ? null : (lots.get(r.lotId) ?? String(r.lotId)),
+      tag: r.tag,
+      predictedAt: r.predictedAt,
+      horizonMinutes: r.horizonMinutes,
+      probability: r.probability,
+      predictedValue: r.predictedValue ?? null,
+      modelVersion: r.modelVersion,
+    }));
+  }
+
+  private async anomalyLines(page: readonly AnomalyRecord[]): Promise<AnomalyLine[]> {
+    const [equipment, lots] = await Promise.all([this.equipment.findCodes(page.map((a) => a.equipmentId)), this.lots.findCodes(page.flatMap((a) => a.lotId ?? []))]);
+    return page.map((a) => ({
+      id: a.id,
+      equipment: equipment.get(a.equipmentId) ?? String(a.equipmentId),
+      lot: a.lotId === undefined ? null : (lots.get(a.lotId) ?? String(a.lotId)),
+      detectedAt: a.detectedAt,
+      method: a.method,
+      score: a.score,
+      severity: a.severity,
+      topTags: topTags(a),
+      modelVersion: a.modelVersion,
+      acknowledgedBy: a.acknowledgedBy ?? null,
+      acknowledgedAt: a.acknowledgedAt ?? null,
+    }));
+  }
+}
+
+/** The gathered report as the renderers' activity reads it back from the blob store (JSON has no dates). */
+export function reviveGathered(json: string): GatheredReport {
+  const g = JSON.parse(json) as GatheredReport;
+  const date = (v: unknown) => new Date(v as string);
+  const optionalDate = (v: unknown) => (v === null ? null : date(v));
+  g.scope.from = date(g.scope.from);
+  g.scope.to = date(g.scope.to);
+  for (const l of g.document.lotKpis) Object.assign(l, { startedAt: date(l.startedAt), firstAlarmAt: optionalDate(l.firstAlarmAt) });
+  for (const a of g.document.topAnomalies) Object.assign(a, { detectedAt: date(a.detectedAt), acknowledgedAt: optionalDate(a.acknowledgedAt) });
+  return g;
+}

@@ -1,0 +1,128 @@
+import * as fs from 'node:fs/promises';
+import { Injectable } from '@nestjs/common';
+import { Context, heartbeat } from '@temporalio/activity';
+import { AppConfig } from '@him/config';
+import { addUtcDays, NotFoundError, type PreparedReport, type PublishedReportFile, type ReportFormat, type ReportLanguage, type ReportResult } from '@him/contracts';
+import { ReportRepository, ReportStatus, type Report } from '@him/db';
+import {
+  removeReportFiles,
+  reportDocumentPath,
+  reportFilePath,
+  reportRequestKey,
+  reportTitle,
+  resolveInStore,
+  writeAtomically,
+  writeReportPdf,
+  writeReportWorkbook,
+} from '@him/reports';
+import { Activity } from '../activity.decorator';
+import { ReportGathering, reviveGathered } from './report-gathering';
+
+/** Activities of the report jobs: gather (I/O), render each format (CPU), publish or fail (I/O), open the weekly one, purge. */
+@Injectable()
+export class ReportActivities {
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly gathering: ReportGathering,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Marks the report running, gathers its document (written to the blob store for the renderers) and records on the
+   * report what it is made from: data window, model versions, row counts, data checksum.
+   */
+  @Activity()
+  async prepareReport(reportId: number, workflowId: string): Promise<PreparedReport> {
+    const report = await this.report(reportId);
+    await this.reports.markRunning(reportId, workflowId);
+    const gathered = await this.gathering.gather(report);
+    await writeAtomically(this.config.blobDir, reportDocumentPath(reportId), async (out) => {
+      out.end(JSON.stringify(gathered));
+    });
+    const { document } = gathered;
+    await this.reports.recordContents(reportId, {
+      dataWindow: document.dataWindow,
+      modelVersions: document.modelVersions,
+      rowCounts: document.rowCounts,
+      dataChecksum: document.dataChecksum,
+    });
+    return { formats: report.params.formats, rows: document.rowCounts };
+  }
+
+  /** Renders one format from the gathered document into the blob store, atomically; heartbeats per page of rows. */
+  @Activity({ queue: 'cpu' })
+  async renderReport(reportId: number, format: ReportFormat): Promise<PublishedReportFile> {
+    const gathered = reviveGathered(await fs.readFile(resolveInStore(this.config.blobDir, reportDocumentPath(reportId)), 'utf8'));
+    const relative = reportFilePath(reportId, format);
+    const stored = await writeAtomically(this.config.blobDir, relative, (out) => {
+      if (format === 'pdf') return writeReportPdf(gathered.document, out);
+      return writeReportWorkbook(gathered.document, this.heartbeating(this.gathering.rowSources(gathered)), out);
+    });
+    return { format, path: relative, ...stored };
+  }
+
+  /** Makes the files downloadable: the report becomes ready with them, in one write. */
+  @Activity()
+  async publishReport(reportId: number, files: PublishedReportFile[]): Promise<void> {
+    await this.reports.publish(reportId, files);
+  }
+
+  @Activity()
+  async failReport(reportId: number, message: string): Promise<void> {
+    await this.reports.markFailed(reportId, message);
+  }
+
+  /**
+   * The weekly schedule's report of the ISO week starting `from`: opened like an API request for it (so the same
+   * request by hand joins it); `ready` when it was made already.
+   */
+  @Activity()
+  async openWeeklyReport(from: string, formats: ReportFormat[], lang: ReportLanguage): Promise<{ reportId: number; ready?: ReportResult }> {
+    const params = { type: 'weekly' as const, from, to: addUtcDays(from, 6), equipment: [], lots: [], formats: [...formats].sort(), lang };
+    const { report } = await this.reports.open({ requestKey: reportRequestKey(params), title: reportTitle(params), params, createdBy: 'schedule:weekly-report' });
+    if (report.status === ReportStatus.Ready) {
+      return { reportId: report.id, ready: { report_id: report.id, status: 'ready', files: report.files ?? [], rows: report.rowCounts ?? {} } };
+    }
+    if (report.status !== ReportStatus.Pending) await this.reports.restart(report.id);
+    return { reportId: report.id };
+  }
+
+  /** Deletes the files of up to `batchSize` reports created before the cutoff; each purge is audited. */
+  @Activity()
+  async purgeExpiredReports(cutoff: string, batchSize: number): Promise<{ purged: number; bytes: number }> {
+    let purged = 0;
+    let bytes = 0;
+    const workflowId = Context.current().info.workflowExecution?.workflowId;
+    for (const report of await this.reports.findExpired(new Date(cutoff), batchSize)) {
+      bytes += await removeReportFiles(this.config.blobDir, report.id);
+      if (await this.reports.markPurged(report.id, { actor: 'report-retention', route: 'workflow:reportRetention', requestId: workflowId })) purged += 1;
+      heartbeat(purged);
+    }
+    return { purged, bytes };
+  }
+
+  private async report(reportId: number): Promise<Report> {
+    const report = await this.reports.findById(reportId);
+    if (!report) throw new NotFoundError(`No report ${reportId}`);
+    return report;
+  }
+
+  /** The row sources, heartbeating after each page so a killed worker is noticed and the render retried elsewhere. */
+  private heartbeating(sources: ReturnType<ReportGathering['rowSources']>): ReturnType<ReportGathering['rowSources']> {
+    const wrap = <T>(table: string, read: () => AsyncIterable<T[]>) =>
+      async function* (): AsyncGenerator<T[]> {
+        let rows = 0;
+        for await (const page of read()) {
+          rows += page.length;
+          heartbeat({ table, rows });
+          yield page;
+        }
+      };
+    return {
+      diagnoses: wrap('diagnoses', () => sources.diagnoses()),
+      anomalies: wrap('anomalies', () => sources.anomalies()),
+      predictions: wrap('predictions', () => sources.predictions()),
+      ingests: wrap('ingests', () => sources.ingests()),
+    };
+  }
+}

@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every process; compose picks the command:
 #   API         node dist/apps/api/src/main.js             (default)
-#   worker      node --max-semi-space-size=4 dist/apps/worker/src/main.js   (WORKER_NODE_FLAGS)
+#   worker      node --max-semi-space-size=4 --max-old-space-size=1024 dist/apps/worker/src/main.js   (WORKER_NODE_FLAGS)
 #   migrations  node dist/libs/db/src/cli.js migrate
 #   API keys    node dist/apps/api/src/cli/keys.js bootstrap
 

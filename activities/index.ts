@@ -8,6 +8,7 @@ import { MySqlBulkLoader } from './ingest/mysql-bulk-loader';
 import { SqliteBulkLoader } from './ingest/sqlite-bulk-loader';
 import { ReportActivities } from './report/report.activities';
 import { ReportGathering } from './report/report-gathering';
+import { ReportWorkbookThreads } from './report/workbook-threads';
 import { RetrainActivities } from './retrain/retrain.activities';
 import { CaptureDiagnosisActivities } from './sweep/capture-diagnosis.activities';
 import { FeatureThreads } from './sweep/feature-threads';
@@ -37,10 +38,11 @@ export const ACTIVITY_CLASSES = [
   ReportActivities,
 ] as const;
 
-/** What the activity classes need besides the ORM: the bulk loader of the configured database, the feature threads, the report gathering. */
+/** What the activity classes need besides the ORM: the bulk loader of the configured database, the feature and workbook threads, the report gathering. */
 export const ACTIVITY_DEPENDENCIES: Provider[] = [
   FeatureThreads,
   ReportGathering,
+  ReportWorkbookThreads,
   {
     provide: BulkLoader,
     inject: [AppConfig],

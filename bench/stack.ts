@@ -165,14 +165,15 @@ export class BenchStack {
 
   /** Starts a job with a JSON body; returns the job id. */
   async startJob(type: string, body: unknown): Promise<string> {
-    const res = await fetch(`${this.api}/api/v1/jobs/${type}`, {
-      method: 'POST',
-      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = (await res.json()) as { workflow_id: string; message?: string };
-    if (res.status !== 202) throw new Error(`POST /jobs/${type} answered ${res.status}: ${answer.message}`);
-    return answer.workflow_id;
+    return ((await this.accepted(`/api/v1/jobs/${type}`, body)) as { workflow_id: string }).workflow_id;
+  }
+
+  /** POSTs a JSON body with the admin key; returns the answer, which must be 202 Accepted. */
+  async accepted(route: string, body: unknown): Promise<Record<string, unknown>> {
+    const res = await fetch(`${this.api}${route}`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = (await res.json()) as Record<string, unknown>;
+    if (res.status !== 202) throw new Error(`POST ${route} answered ${res.status}: ${String(answer.message)}`);
+    return answer;
   }
 
   /** Polls a job until it completes; returns its result (throws if it ends otherwise). */

@@ -9,22 +9,18 @@ import {
   LotRepository,
   PredictionRepository,
   VibrationDiagnosisRepository,
+  topTags,
   type AnomalyRecord,
-  type DiagnosisRecord,
-  type Ingest,
-  type PredictionRecord,
   type Report,
   type ReportScope,
   type ScopeSummary,
 } from '@him/db';
-import type { AnomalyLine, DiagnosisLine, IngestLine, PredictionLine, ReportDocument, ReportRowSources } from '@him/reports';
+import type { AnomalyLine, ReportDocument, ReportRowSources } from '@him/reports';
 
-/** Rows per page read for the long tables: a few MB each, so a report's memory does not grow with its size. */
-const PAGE_ROWS = 5000;
 /** Anomalies the PDF lists (the most severe); the workbook lists them all. */
 const PDF_ANOMALIES = 200;
 
-/** What the renderers read: the document, and the scope and id bounds the long tables are read within. */
+/** What the renderers read: the document, and the scope and id bounds the workbook reads the long tables within. */
 export interface GatheredReport {
   document: ReportDocument;
   scope: ReportScope;
@@ -32,7 +28,6 @@ export interface GatheredReport {
 }
 
 const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
-const topTags = (a: AnomalyRecord): string => a.topTags.map((t) => `${t.tag} ${t.contribution.toFixed(2)}`).join(', ');
 
 /** `vibration-classifier@3`, `tep-detector@2` … → { 'vibration-classifier': '3', 'tep-detector': '2' }. */
 function modelVersions(summaries: readonly ScopeSummary[]): Record<string, string> {
@@ -45,50 +40,7 @@ function modelVersions(summaries: readonly ScopeSummary[]): Record<string, strin
   return Object.fromEntries([...byModel.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, vs]) => [name, [...vs].sort().join(', ')]));
 }
 
-type Page = { afterId: number; maxId: number; limit: number };
-
-/** A table read page by page in id order up to `maxId`, each page turned into the renderers' lines. */
-function pagesOf<R extends { id: number }, L>(read: (page: Page) => Promise<R[]>, maxId: number, toLines: (rows: R[]) => L[] | Promise<L[]>): () => AsyncIterable<L[]> {
-  return async function* () {
-    for (let afterId = 0; ;) {
-      const rows = await read({ afterId, maxId, limit: PAGE_ROWS });
-      if (rows.length === 0) return;
-      yield await toLines(rows);
-      afterId = rows[rows.length - 1].id;
-    }
-  };
-}
-
-const diagnosisLine = (d: DiagnosisRecord): DiagnosisLine => ({
-  id: d.id,
-  equipment: d.machineName,
-  sensorNo: d.sensorNo,
-  level: d.level,
-  detectedAt: d.detectedAt,
-  windowStart: d.windowStart ?? null,
-  windowEnd: d.windowEnd ?? null,
-  faultType: d.faultType,
-  confidence: d.confidence ?? null,
-  modelVersion: d.modelVersion ?? '',
-  jobId: d.jobId ?? null,
-});
-
-const ingestLine = (r: Ingest): IngestLine => ({
-  id: r.id,
-  fileName: r.fileName,
-  kind: r.kind,
-  checksum: r.checksum,
-  bytes: Number(r.bytes),
-  status: r.status,
-  rowsRead: r.rowsRead,
-  rowsInserted: r.rowsInserted,
-  rowsDuplicate: r.rowsDuplicate,
-  rowsRejected: r.rowsRejected,
-  startedAt: r.startedAt,
-  finishedAt: r.finishedAt ?? null,
-});
-
-/** Gathers what a report shows, through the repositories, and reads its long tables back page by page. */
+/** Gathers what a report shows, through the repositories: its figures, and the bounds its long tables are read within. */
 @Injectable()
 export class ReportGathering {
   constructor(
@@ -160,32 +112,6 @@ export class ReportGathering {
     };
   }
 
-  /** The long tables of a gathered report, each read in id order up to its bound. */
-  rowSources({ scope, maxIds }: Pick<GatheredReport, 'scope' | 'maxIds'>): ReportRowSources {
-    return {
-      diagnoses: pagesOf(
-        (p) => this.diagnoses.pageForReport(scope, p),
-        maxIds.diagnoses,
-        (page) => page.map(diagnosisLine),
-      ),
-      anomalies: pagesOf(
-        (p) => this.anomalies.pageForReport(scope, p),
-        maxIds.anomalies,
-        (page) => this.anomalyLines(page),
-      ),
-      predictions: pagesOf(
-        (p) => this.predictions.pageForReport(scope, p),
-        maxIds.predictions,
-        (page) => this.predictionLines(page),
-      ),
-      ingests: pagesOf(
-        (p) => this.ingests.pageForReport(scope, p),
-        maxIds.ingests,
-        (page) => page.map(ingestLine),
-      ),
-    };
-  }
-
   /** The report's range as instants, and the machines and lots it is limited to (names the database does not know select nothing). */
   private async scopeOf(params: ReportParams): Promise<ReportScope> {
     const scope: ReportScope = { from: new Date(utcDayStart(params.from)), to: new Date(utcDayStart(addUtcDays(params.to, 1))) };
@@ -224,21 +150,6 @@ export class ReportGathering {
       });
   }
 
-  private async predictionLines(page: readonly PredictionRecord[]): Promise<PredictionLine[]> {
-    const [equipment, lots] = await Promise.all([this.equipment.findCodes(page.map((r) => r.equipmentId)), this.lots.findCodes(page.flatMap((r) => r.lotId ?? []))]);
-    return page.map((r) => ({
-      id: r.id,
-      equipment: equipment.get(r.equipmentId) ?? String(r.equipmentId),
-      lot: r.lotId === undefined ? null : (lots.get(r.lotId) ?? String(r.lotId)),
-      tag: r.tag,
-      predictedAt: r.predictedAt,
-      horizonMinutes: r.horizonMinutes,
-      probability: r.probability,
-      predictedValue: r.predictedValue ?? null,
-      modelVersion: r.modelVersion,
-    }));
-  }
-
   private async anomalyLines(page: readonly AnomalyRecord[]): Promise<AnomalyLine[]> {
     const [equipment, lots] = await Promise.all([this.equipment.findCodes(page.map((a) => a.equipmentId)), this.lots.findCodes(page.flatMap((a) => a.lotId ?? []))]);
     return page.map((a) => ({
@@ -249,7 +160,7 @@ export class ReportGathering {
       method: a.method,
       score: a.score,
       severity: a.severity,
-      topTags: topTags(a),
+      topTags: topTags(a.topTags),
       modelVersion: a.modelVersion,
       acknowledgedBy: a.acknowledgedBy ?? null,
       acknowledgedAt: a.acknowledgedAt ?? null,

@@ -13,10 +13,14 @@ import {
   resolveInStore,
   writeAtomically,
   writeReportPdf,
-  writeReportWorkbook,
+  publishAtomically,
 } from '@him/reports';
 import { Activity } from '../activity.decorator';
 import { ReportGathering, reviveGathered } from './report-gathering';
+import { ReportWorkbookThreads } from './workbook-threads';
+
+/** Heartbeats while a file renders: the render activities' heartbeat timeout is 30 s. */
+const HEARTBEAT_MS = 5000;
 
 /** Activities of the report jobs: gather (I/O), render each format (CPU), publish or fail (I/O), open the weekly one, purge. */
 @Injectable()
@@ -24,6 +28,7 @@ export class ReportActivities {
   constructor(
     private readonly reports: ReportRepository,
     private readonly gathering: ReportGathering,
+    private readonly workbooks: ReportWorkbookThreads,
     private readonly config: AppConfig,
   ) {}
 
@@ -49,16 +54,24 @@ export class ReportActivities {
     return { formats: report.params.formats, rows: document.rowCounts };
   }
 
-  /** Renders one format from the gathered document into the blob store, atomically; heartbeats per page of rows. */
+  /**
+   * Renders one format from the gathered document into the blob store, atomically: the PDF here, the workbook in a
+   * workbook thread that reads the rows itself. Heartbeats while it works.
+   */
   @Activity({ queue: 'cpu' })
   async renderReport(reportId: number, format: ReportFormat): Promise<PublishedReportFile> {
-    const gathered = reviveGathered(await fs.readFile(resolveInStore(this.config.blobDir, reportDocumentPath(reportId)), 'utf8'));
+    const { document, scope, maxIds } = reviveGathered(await fs.readFile(resolveInStore(this.config.blobDir, reportDocumentPath(reportId)), 'utf8'));
     const relative = reportFilePath(reportId, format);
-    const stored = await writeAtomically(this.config.blobDir, relative, (out) => {
-      if (format === 'pdf') return writeReportPdf(gathered.document, out);
-      return writeReportWorkbook(gathered.document, this.heartbeating(this.gathering.rowSources(gathered)), out);
-    });
-    return { format, path: relative, ...stored };
+    const beating = setInterval(() => heartbeat(format), HEARTBEAT_MS);
+    try {
+      const stored =
+        format === 'pdf'
+          ? await writeAtomically(this.config.blobDir, relative, (out) => writeReportPdf(document, out))
+          : await publishAtomically(this.config.blobDir, relative, (temp) => this.workbooks.write(document, { scope, maxIds }, temp));
+      return { format, path: relative, ...stored };
+    } finally {
+      clearInterval(beating);
+    }
   }
 
   /** Makes the files downloadable: the report becomes ready with them, in one write. */
@@ -105,24 +118,5 @@ export class ReportActivities {
     const report = await this.reports.findById(reportId);
     if (!report) throw new NotFoundError(`No report ${reportId}`);
     return report;
-  }
-
-  /** The row sources, heartbeating after each page so a killed worker is noticed and the render retried elsewhere. */
-  private heartbeating(sources: ReturnType<ReportGathering['rowSources']>): ReturnType<ReportGathering['rowSources']> {
-    const wrap = <T>(table: string, read: () => AsyncIterable<T[]>) =>
-      async function* (): AsyncGenerator<T[]> {
-        let rows = 0;
-        for await (const page of read()) {
-          rows += page.length;
-          heartbeat({ table, rows });
-          yield page;
-        }
-      };
-    return {
-      diagnoses: wrap('diagnoses', () => sources.diagnoses()),
-      anomalies: wrap('anomalies', () => sources.anomalies()),
-      predictions: wrap('predictions', () => sources.predictions()),
-      ingests: wrap('ingests', () => sources.ingests()),
-    };
   }
 }

@@ -143,19 +143,17 @@ describe.each(DATABASE_KINDS)('reports (%s)', (kind) => {
         modelVersion: 'tep-detector@2',
       })),
     );
-    await stack.app
-      .get(PredictionRepository)
-      .insertIgnore(
-        [0.2, 0.4, 0.9].map((probability, k) => ({
-          equipmentId: tep.id,
-          lotId: lot.id,
-          tag: 'fault',
-          predictedAt: at(k),
-          horizonMinutes: 30,
-          probability,
-          modelVersion: 'tep-lstm@1',
-        })),
-      );
+    await stack.app.get(PredictionRepository).insertIgnore(
+      [0.2, 0.4, 0.9].map((probability, k) => ({
+        equipmentId: tep.id,
+        lotId: lot.id,
+        tag: 'fault',
+        predictedAt: at(k),
+        horizonMinutes: 30,
+        probability,
+        modelVersion: 'tep-lstm@1',
+      })),
+    );
     const rollup = await stack.http('POST', '/api/v1/jobs/kpi-rollup', { key: operator, body: { from: MONDAY, to: SUNDAY } });
     expect((await stack.finishedJob(rollup.body.workflow_id, 120_000)).status).toBe('completed');
   }, 180_000);

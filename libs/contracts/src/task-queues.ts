@@ -1,6 +1,6 @@
 /**
  * Task queues. I/O work (workflows, ingest, audit retention, database rollups) and CPU work (training, inference,
- * later report rendering) poll separate queues, each with its own concurrency, so a long training never takes the
+ * report rendering) poll separate queues, each with its own concurrency, so a long training never takes the
  * slots or the event loop that ingest heartbeats need, and each can be scaled on its own (`worker-io`, `worker-ml`).
  */
 export const TASK_QUEUES = {

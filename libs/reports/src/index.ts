@@ -4,4 +4,4 @@ export * from './report-requests';
 export * from './report-store';
 export { REPORT_TYPE_TITLES } from './labels';
 export { writeReportPdf } from './pdf/report-pdf';
-export { writeReportWorkbook } from './xlsx/report-workbook';
+export * from './workbook-threads';

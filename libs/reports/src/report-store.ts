@@ -34,20 +34,8 @@ export interface StoredFile {
   sha256: string;
 }
 
-/**
- * Writes a file atomically: `write` fills a stream that goes to a temporary file (hashed as it goes), which is synced
- * and renamed over `relative` only when `write` succeeded. Leftover temporary files of earlier, killed attempts in
- * the same folder are removed first.
- */
-export async function writeAtomically(blobDir: string, relative: string, write: (out: Writable) => Promise<void>): Promise<StoredFile> {
-  const target = resolveInStore(blobDir, relative);
-  const dir = path.dirname(target);
-  await fs.mkdir(dir, { recursive: true });
-  const base = path.basename(target);
-  for (const name of await fs.readdir(dir)) {
-    if (name.startsWith(`${TEMP_PREFIX}${base}.`)) await fs.rm(path.join(dir, name), { force: true });
-  }
-  const temp = path.join(dir, `${TEMP_PREFIX}${base}.${randomUUID()}`);
+/** Writes a file through `write`, hashing it as it goes, and syncs it to disk before answering. */
+export async function writeHashedFile(file: string, write: (out: Writable) => Promise<void>): Promise<StoredFile> {
   const hash = createHash('sha256');
   let bytes = 0;
   const counter: Transform = new Transform({
@@ -58,21 +46,47 @@ export async function writeAtomically(blobDir: string, relative: string, write: 
     },
   });
   try {
-    const file = createWriteStream(temp);
-    await Promise.all([write(counter), pipeline(counter, file)]);
-    const handle = await fs.open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, target);
+    await Promise.all([write(counter), pipeline(counter, createWriteStream(file))]);
   } catch (err) {
     counter.destroy();
+    throw err;
+  }
+  const handle = await fs.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * Publishes a file atomically: `produce` writes it under a temporary name in the target's folder (and answers its size
+ * and SHA-256), and it is renamed over `relative` only when `produce` succeeded. Temporary files left in the folder by earlier,
+ * killed attempts at the same file are removed first.
+ */
+export async function publishAtomically(blobDir: string, relative: string, produce: (temp: string) => Promise<StoredFile>): Promise<StoredFile> {
+  const target = resolveInStore(blobDir, relative);
+  const dir = path.dirname(target);
+  await fs.mkdir(dir, { recursive: true });
+  const base = path.basename(target);
+  for (const name of await fs.readdir(dir)) {
+    if (name.startsWith(`${TEMP_PREFIX}${base}.`)) await fs.rm(path.join(dir, name), { force: true });
+  }
+  const temp = path.join(dir, `${TEMP_PREFIX}${base}.${randomUUID()}`);
+  try {
+    const stored = await produce(temp);
+    await fs.rename(temp, target);
+    return stored;
+  } catch (err) {
     await fs.rm(temp, { force: true });
     throw err;
   }
-  return { bytes, sha256: hash.digest('hex') };
+}
+
+/** publishAtomically of a file written here, through `write`. */
+export function writeAtomically(blobDir: string, relative: string, write: (out: Writable) => Promise<void>): Promise<StoredFile> {
+  return publishAtomically(blobDir, relative, (temp) => writeHashedFile(temp, write));
 }
 
 /** Deletes a report's folder (its files, document and any temporary file); returns the bytes freed. */

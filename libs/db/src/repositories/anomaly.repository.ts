@@ -4,7 +4,8 @@ import { DIALECT } from '../dialect';
 import { Anomaly, type AnomalyMethod, type Severity, type TagContribution } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbJson } from '../raw-values';
-import { summariseScope, type ReportScope, type ScopeColumns, type ScopeSummary } from './report-scope';
+import { ANOMALY_SCOPE, type ReportScope } from './report-rows';
+import { summariseScope, type ScopeSummary } from './report-scope';
 import { insertIgnore, sortByKey } from './sql';
 import { sqlFork } from './sql-fork';
 
@@ -60,7 +61,6 @@ export interface Acknowledgement {
 
 const COLUMNS = ['equipment_id', 'lot_id', 'detected_at', 'method', 'score', 'severity', 'top_tags', 'window_start', 'window_end', 'model_version', 'job_id'] as const;
 
-const REPORT_COLUMNS: ScopeColumns = { time: 'detected_at', equipment: 'equipment_id', lot: 'lot_id', version: 'model_version' };
 const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as Severity[];
 
 function inScope(scope: ReportScope) {
@@ -151,19 +151,7 @@ export class AnomalyRepository {
 
   /** The anomalies of a report's scope (by equipment, lot and detection time): counts, id bound, time span, detector versions. */
   summariseForReport(scope: ReportScope): Promise<ScopeSummary> {
-    return summariseScope(this.orm.em.fork(), 'anomaly', REPORT_COLUMNS, scope);
-  }
-
-  /** A page of the anomalies of a report's scope, in id order. */
-  async pageForReport(scope: ReportScope, page: { afterId: number; maxId: number; limit: number }): Promise<AnomalyRecord[]> {
-    const rows = await sqlFork(this.orm)
-      .createQueryBuilder(Anomaly)
-      .select('*')
-      .where({ ...inScope(scope), id: { $gt: page.afterId, $lte: page.maxId } })
-      .orderBy({ id: 'asc' })
-      .limit(page.limit)
-      .execute<AnomalyRow[]>('all');
-    return rows.map(toRecord);
+    return summariseScope(this.orm.em.fork(), 'anomaly', ANOMALY_SCOPE, scope);
   }
 
   /** The most severe anomalies of a report's scope (critical first, then by score), at most `limit`. */

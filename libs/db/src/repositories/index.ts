@@ -24,6 +24,8 @@ export * from './lot.repository';
 export * from './model-version.repository';
 export * from './prediction.repository';
 export * from './process-value.repository';
+// The row reader itself is loaded by path in the workbook threads (REPORT_ROWS_MODULE).
+export { openReportRowReader, REPORT_ROWS_MODULE, topTags, type ReportScope } from './report-rows';
 export * from './report-scope';
 export * from './report.repository';
 export * from './sql';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { RejectedLine } from '@him/contracts';
 import { Ingest, IngestChunkEntry, IngestKind, IngestRejection, IngestStatus } from '../entities/ingest.entity';
-import { summariseScope, type ReportScope, type ScopeSummary } from './report-scope';
+import { INGEST_SCOPE, type ReportScope } from './report-rows';
+import { summariseScope, type ScopeSummary } from './report-scope';
 import { sqlFork } from './sql-fork';
 
 const REJECTIONS_PER_INSERT = 1000;
@@ -156,17 +157,6 @@ export class IngestLedgerRepository {
 
   /** The ingests started in a report's range (every file: the ledger is the plant's, not a machine's). */
   summariseForReport(scope: Pick<ReportScope, 'from' | 'to'>): Promise<ScopeSummary> {
-    return summariseScope(this.orm.em.fork(), 'ingest', { time: 'started_at' }, { from: scope.from, to: scope.to });
-  }
-
-  /** A page of the ingests started in a report's range, in id order. */
-  pageForReport(scope: Pick<ReportScope, 'from' | 'to'>, page: { afterId: number; maxId: number; limit: number }): Promise<Ingest[]> {
-    return sqlFork(this.orm)
-      .createQueryBuilder(Ingest)
-      .select('*')
-      .where({ startedAt: { $gte: scope.from, $lt: scope.to }, id: { $gt: page.afterId, $lte: page.maxId } })
-      .orderBy({ id: 'asc' })
-      .limit(page.limit)
-      .execute<Ingest[]>('all');
+    return summariseScope(this.orm.em.fork(), 'ingest', INGEST_SCOPE, { from: scope.from, to: scope.to });
   }
 }

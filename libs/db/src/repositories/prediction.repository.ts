@@ -3,7 +3,8 @@ import { MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/core'
 import { DIALECT } from '../dialect';
 import { Prediction } from '../entities';
 import type { Dialect } from '../orm-config';
-import { summariseScope, type ReportScope, type ScopeColumns, type ScopeSummary } from './report-scope';
+import { PREDICTION_SCOPE, type ReportScope } from './report-rows';
+import { summariseScope, type ScopeSummary } from './report-scope';
 import { insertIgnore, sortByKey } from './sql';
 import { sqlFork } from './sql-fork';
 
@@ -35,8 +36,6 @@ export interface PredictionFilter {
 }
 
 const COLUMNS = ['equipment_id', 'lot_id', 'tag', 'predicted_at', 'horizon_minutes', 'probability', 'predicted_value', 'model_version', 'job_id'] as const;
-
-const REPORT_COLUMNS: ScopeColumns = { time: 'predicted_at', equipment: 'equipment_id', lot: 'lot_id', version: 'model_version' };
 
 const toRecord = (p: Prediction): PredictionRecord => ({
   id: p.id,
@@ -96,18 +95,6 @@ export class PredictionRepository {
 
   /** The forecasts of a report's scope (by equipment, lot and time): counts, id bound, time span, model versions. */
   summariseForReport(scope: ReportScope): Promise<ScopeSummary> {
-    return summariseScope(this.orm.em.fork(), 'prediction', REPORT_COLUMNS, scope);
-  }
-
-  /** A page of the forecasts of a report's scope, in id order. */
-  async pageForReport(scope: ReportScope, page: { afterId: number; maxId: number; limit: number }): Promise<PredictionRecord[]> {
-    const where: FilterQuery<Prediction> = {
-      predictedAt: { $gte: scope.from, $lt: scope.to },
-      id: { $gt: page.afterId, $lte: page.maxId },
-      ...(scope.equipmentIds && { equipmentId: { $in: [...scope.equipmentIds] } }),
-      ...(scope.lotIds && { lotId: { $in: [...scope.lotIds] } }),
-    };
-    const rows = await sqlFork(this.orm).createQueryBuilder(Prediction).select('*').where(where).orderBy({ id: 'asc' }).limit(page.limit).execute<Prediction[]>('all');
-    return rows.map(toRecord);
+    return summariseScope(this.orm.em.fork(), 'prediction', PREDICTION_SCOPE, scope);
   }
 }

@@ -4,7 +4,8 @@ import { DIALECT } from '../dialect';
 import { DiagnosisLevel, type FaultType, type VibrationDiagnosis } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbDate, dbJson, dbOptionalDate } from '../raw-values';
-import { pageInScope, summariseScope, type ReportScope, type ScopeColumns, type ScopeSummary } from './report-scope';
+import { DIAGNOSIS_SCOPE, type ReportScope } from './report-rows';
+import { summariseScope, type ScopeSummary } from './report-scope';
 import { indexHint, insertIgnore, selectRows, sortByKey, unionOfGroups, type GroupQuery } from './sql';
 
 /** A diagnosis to store: a window-level one with the empty model version unless told otherwise. */
@@ -35,8 +36,6 @@ const COLUMNS = [
   'capture_id',
 ] as const;
 const SELECT_LIST = ['id', ...COLUMNS].join(', ');
-const REPORT_SELECT_LIST = ['id', ...COLUMNS.filter((c) => c !== 'probabilities')].join(', ');
-const REPORT_COLUMNS: ScopeColumns = { time: 'detected_at', machine: 'machine_name', version: 'model_version' };
 
 /** A row as the drivers return it: datetimes as text (MySQL) or epoch ms (SQLite), JSON as text or parsed. */
 interface DiagnosisRow {
@@ -182,12 +181,6 @@ export class VibrationDiagnosisRepository {
 
   /** The diagnoses of a report's scope (by machine and detection time): counts, id bound, time span, model versions. */
   summariseForReport(scope: ReportScope): Promise<ScopeSummary> {
-    return summariseScope(this.orm.em.fork(), 'vibration_diagnosis', REPORT_COLUMNS, scope);
-  }
-
-  /** A page of the diagnoses of a report's scope, in id order, without their class probabilities. */
-  async pageForReport(scope: ReportScope, page: { afterId: number; maxId: number; limit: number }): Promise<DiagnosisRecord[]> {
-    const rows = await pageInScope<DiagnosisRow>(this.orm.em.fork(), 'vibration_diagnosis', REPORT_SELECT_LIST, REPORT_COLUMNS, scope, page);
-    return rows.map(toRecord);
+    return summariseScope(this.orm.em.fork(), 'vibration_diagnosis', DIAGNOSIS_SCOPE, scope);
   }
 }

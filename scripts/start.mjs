@@ -205,7 +205,8 @@ async function api(method, route, adminKey, body) {
 /**
  * Demo data through the real workflows: every sample file under data/samples and the demo plant's captures and lots
  * go to the ingest workflow by path (the ledger answers files it has seen, so every start may do it); once they are
- * in, one diagnosis sweep, so the API tells from the first minute which machine developed which fault on which day.
+ * in, one diagnosis sweep, so the API tells from the first minute which machine developed which fault on which day,
+ * then a report of the last two weeks.
  */
 async function seedDemoData(adminKey) {
   const samples = path.join(ROOT, 'data', 'samples');
@@ -234,8 +235,16 @@ async function sweepWhenLoaded(adminKey, jobs) {
     if (stopping) return;
     const sweep = await api('POST', '/jobs/diagnosis-sweep', adminKey, {});
     log(sweep.status === 202 ? `demo data loaded; diagnosis sweep started: ${sweep.body.temporal_ui_url}` : `demo sweep not started: ${sweep.body.message}`);
+    if (sweep.status !== 202) return;
+    while (!stopping && (await api('GET', `/jobs/${encodeURIComponent(sweep.body.workflow_id)}`, adminKey)).body.status === 'running') await new Promise((r) => setTimeout(r, 500));
+    if (stopping) return;
+    // A report of the demo's last two weeks, so the reports have one to download from the first minute.
+    const to = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.parse(`${to}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10);
+    const report = await api('POST', '/reports', adminKey, { type: 'equipment', from, to });
+    log(report.status === 202 ? `demo report started: ${report.body.status_url} (files at …/download?format=xlsx|pdf)` : `demo report not started: ${report.body.message}`);
   } catch (err) {
-    if (!stopping) log(`demo sweep not started: ${err.message}`);
+    if (!stopping) log(`demo sweep or report not started: ${err.message}`);
   }
 }
 

@@ -5,7 +5,7 @@ import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '@him/config';
 import { TASK_QUEUES } from '@him/contracts';
-import { ensureSchedules, NIGHTLY_SWEEP_SCHEDULE, scheduleCatalogue, scheduleOptions } from '@him/temporal';
+import { ensureSchedules, NIGHTLY_SWEEP_SCHEDULE, REPORT_RETENTION_SCHEDULE, scheduleCatalogue, scheduleOptions, WEEKLY_REPORT_SCHEDULE } from '@him/temporal';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { releaseSignal } from '../support/schedule-stub.workflows';
 import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
@@ -70,7 +70,10 @@ describe('schedules (API → Temporal dev server)', () => {
     expect(ready.schedules.at).toEqual(expect.any(String));
     const list = await stack.http('GET', '/api/v1/schedules', { key: viewer });
     expect(list.status).toBe(200);
-    expect(list.body).toHaveLength(1);
+    // The catalogue's three, in its order: the sweep, the weekly report (Monday 06:00 there), the report retention.
+    expect(list.body.map((x: { id: string }) => x.id)).toEqual([ID, WEEKLY_REPORT_SCHEDULE, REPORT_RETENTION_SCHEDULE]);
+    expect(list.body[1]).toMatchObject({ job_type: 'weekly-report', cron: '0 6 * * 1', timezone: 'Asia/Seoul', paused: false });
+    expect(list.body[2]).toMatchObject({ job_type: 'report-retention', cron: '30 3 * * *', timezone: 'Asia/Seoul', paused: false });
     const s = list.body[0];
     expect(s).toMatchObject({ id: ID, job_type: 'diagnosis-sweep', cron: '0 2 * * *', timezone: 'Asia/Seoul', paused: false, overlap_policy: 'skip', catchup_window_s: 86_400 });
     expect(s.temporal_ui_url).toBe(`${stack.config.temporal.uiUrl}/namespaces/${NAMESPACE}/schedules/${ID}`);

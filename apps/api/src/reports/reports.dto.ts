@@ -19,7 +19,13 @@ export class ReportCreateDto {
   @IsDay()
   to!: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['g1', 'g3'], description: 'Equipment names (machine_name); all equipment when left out or empty', maxItems: 200 })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 50 },
+    example: ['g1', 'g3'],
+    description: 'Equipment names (machine_name); all equipment when left out or empty',
+    maxItems: 200,
+  })
   @Optional()
   @IsArray()
   @ArrayMaxSize(200)
@@ -27,7 +33,13 @@ export class ReportCreateDto {
   @Length(1, 50, { each: true })
   equipment?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['d01_te'], description: 'Lot codes; a lot report needs at least one. All lots of the range when left out', maxItems: 200 })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 64 },
+    example: ['d01_te'],
+    description: 'Lot codes; a lot report needs at least one. All lots of the range when left out',
+    maxItems: 200,
+  })
   @Optional()
   @IsArray()
   @ArrayMaxSize(200)

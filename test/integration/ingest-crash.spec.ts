@@ -1,15 +1,12 @@
 // Reliability: a worker killed with SIGKILL in the middle of a large ingest, then started again, leaves
 // exactly the rows of the file: none lost, none doubled, and a ledger that reconciles. The oversize-file
 // limit is checked here too, with a small configured limit.
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { WORKER_NODE_FLAGS } from '@him/config';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { vibrationCsv } from '../support/ingest-files';
-import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
+import { ADMIN_KEY, eventually, spawnWorkerProcess, TestStack } from '../support/stack';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const describeMysql = process.env.TEST_MYSQL_URL ? describe : describe.skip;
 
 describeMysql('ingest survives a killed worker (MariaDB)', () => {
@@ -18,23 +15,7 @@ describeMysql('ingest survives a killed worker (MariaDB)', () => {
   let sql: Connection;
   let worker: ChildProcess | undefined;
 
-  /** The real worker process (dist/, prebuilt bundle) on this suite's database and namespace. */
-  function startWorker(): ChildProcess {
-    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        ...db.env,
-        TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
-        TEMPORAL_NAMESPACE: 'ingest-kill',
-        WORKER_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
-        DATA_DIR: stack.config.dataDir,
-        BLOB_DIR: stack.config.blobDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
-    return child;
-  }
+  const startWorker = (): ChildProcess => spawnWorkerProcess(stack, db, 'ingest-kill');
 
   beforeAll(async () => {
     db = await createTestDatabase('mysql', 'ingest_kill');

@@ -1,17 +1,15 @@
 // Reliability: a worker SIGKILLed while it writes a report's xlsx leaves no file marked ready and nothing served (the
 // half-written file has a temporary name, the report stays running: download answers 409); the worker started again
 // retries the render from the start and publishes the whole file.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ExcelJS from 'exceljs';
-import { WORKER_NODE_FLAGS } from '@him/config';
 import { DiagnosisLevel, EquipmentKind, EquipmentRepository, VibrationDiagnosisRepository, type DiagnosisDraft } from '@him/db';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
+import { ADMIN_KEY, eventually, spawnWorkerProcess, TestStack } from '../support/stack';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const describeMysql = process.env.TEST_MYSQL_URL ? describe : describe.skip;
 const DAY = '2026-11-18';
 const ROWS = 150_000;
@@ -21,21 +19,7 @@ describeMysql('report rendering survives a killed worker (MariaDB)', () => {
   let stack: TestStack;
   let worker: ChildProcess | undefined;
 
-  function startWorker(): ChildProcess {
-    return spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        ...db.env,
-        TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
-        TEMPORAL_NAMESPACE: 'report-kill',
-        WORKER_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
-        DATA_DIR: stack.config.dataDir,
-        BLOB_DIR: stack.config.blobDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
-  }
+  const startWorker = (): ChildProcess => spawnWorkerProcess(stack, db, 'report-kill');
 
   beforeAll(async () => {
     db = await createTestDatabase('mysql', 'report_kill');

@@ -1,15 +1,12 @@
 /** @jest-environment ./test/support/onnx-environment.ts */
 // Reliability: a worker killed with SIGKILL in the middle of a diagnosis sweep, then started again, leaves exactly one
 // diagnosis per capture and per 1 s window: none lost, none doubled (each batch commits with its watermark).
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { WORKER_NODE_FLAGS } from '@him/config';
 import { captureChunks, captureFileName, DEMO_MACHINES, planCaptures, scriptedFaultHistory } from '@him/datagen';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
+import { ADMIN_KEY, eventually, spawnWorkerProcess, TestStack } from '../support/stack';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const describeMysql = process.env.TEST_MYSQL_URL ? describe : describe.skip;
 
 // 40 captures of 10 s (g1–g5, every 3 h for a day): 400 windows, about 540 k samples, a few batches per stream.
@@ -23,22 +20,7 @@ describeMysql('diagnosis sweep survives a killed worker (MariaDB)', () => {
   let sql: Connection;
   let worker: ChildProcess | undefined;
 
-  /** The real worker process (dist/, prebuilt bundle) on this suite's database and namespace. */
-  function startWorker(): ChildProcess {
-    return spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        ...db.env,
-        TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
-        TEMPORAL_NAMESPACE: 'sweep-kill',
-        WORKER_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
-        DATA_DIR: stack.config.dataDir,
-        BLOB_DIR: stack.config.blobDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
-  }
+  const startWorker = (): ChildProcess => spawnWorkerProcess(stack, db, 'sweep-kill');
 
   const count = async (query: string): Promise<number> => Number((await sql.query<any[]>(query))[0][0].n);
 

@@ -1,9 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { loadConfig, type AppConfig } from '@him/config';
+import { loadConfig, REPO_ROOT, WORKER_NODE_FLAGS, type AppConfig } from '@him/config';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { createWorkers, runWorkers, shutdownWorkers } from '../../apps/worker/src/create-worker';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -141,4 +142,21 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The real worker process (dist/, the prebuilt workflow bundle, WORKER_NODE_FLAGS) on a stack's database, namespace and file store. */
+export function spawnWorkerProcess(stack: TestStack, db: TestDatabase, namespace: TestNamespace): ChildProcess {
+  return spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      ...db.env,
+      TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+      TEMPORAL_NAMESPACE: namespace,
+      WORKER_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
+      DATA_DIR: stack.config.dataDir,
+      BLOB_DIR: stack.config.blobDir,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
 }

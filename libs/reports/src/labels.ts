@@ -3,7 +3,8 @@ import type { KpiPeriodFigures, ReportLanguage, ReportType } from '@him/contract
 // The words both formats share, in each report language. A report's data (machine and lot names) is printed as stored,
 // in any script; only these labels change with `lang`.
 
-type Text = Record<ReportLanguage, string>;
+/** A label in each report language. */
+export type Text = Record<ReportLanguage, string>;
 
 export const REPORT_TYPE_TITLES: Record<ReportType, Text> = {
   daily: { en: 'Daily report', ko: '일일 보고서' },

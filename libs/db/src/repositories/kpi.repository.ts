@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import type { KpiDayFigures } from '@him/contracts';
 import { DIALECT } from '../dialect';
 import { DiagnosisLevel, KpiEquipmentDaily, KpiLot, type FaultType, type Severity } from '../entities';
 import type { Dialect } from '../orm-config';
@@ -7,27 +8,10 @@ import { dbDate } from '../raw-values';
 import { selectRows } from './sql';
 import { sqlFork } from './sql-fork';
 
-/** One equipment's KPIs on one UTC day (kpi_equipment_daily; the entity never leaves this file). */
-export interface EquipmentDayKpi {
+/** One equipment's KPIs on one UTC day (kpi_equipment_daily; the entity never leaves this file): what GET /kpi and the reports sum per period. */
+export interface EquipmentDayKpi extends KpiDayFigures {
   equipmentId: number;
-  /** YYYY-MM-DD (UTC). */
-  day: string;
-  windowsDiagnosed: number;
-  countNormal: number;
-  countUnbalance: number;
-  countLooseness: number;
-  countUnbalanceLooseness: number;
   faultRate: number;
-  healthScore?: number;
-  capturesDiagnosed: number;
-  meanConfidence?: number;
-  faultEpisodes: number;
-  mtbfHours?: number;
-  mttrHours?: number;
-  anomaliesLow: number;
-  anomaliesMedium: number;
-  anomaliesHigh: number;
-  anomaliesCritical: number;
 }
 
 /** One lot's KPIs (kpi_lot). */

@@ -1,8 +1,6 @@
-import type { ReportLanguage } from '@him/contracts';
+import type { Text } from '../labels';
 
 // The words only the PDF prints, in each report language (the shared ones are in ../labels.ts).
-
-type Text = Record<ReportLanguage, string>;
 
 export const SECTION_TITLES = {
   kpis: { en: 'KPIs per equipment', ko: '설비별 KPI' },

@@ -1,9 +1,7 @@
-import type { ReportLanguage } from '@him/contracts';
+import type { Text } from '../labels';
 
 // The words only the workbook prints, in each report language (the shared ones are in ../labels.ts). Sheet names are
 // not here: they stay English in both languages, so links and macros that name a sheet work on every report.
-
-type Text = Record<ReportLanguage, string>;
 
 /** The long tables, as the Summary's row counts name them. */
 export const TABLE_TITLES = {

@@ -57,9 +57,16 @@ describe('loadConfig', () => {
   });
 
   describe('schedules', () => {
-    it('default to 02:00 Asia/Seoul with a day of catch-up, created at start', () => {
+    it('default to 02:00 Asia/Seoul with a day of catch-up, the weekly report on Monday 06:00, created at start', () => {
       expect(loadConfig({}).plantTimezone).toBe('Asia/Seoul');
-      expect(loadConfig({}).schedules).toEqual({ sweepCron: '0 2 * * *', catchupWindowMs: 86_400_000, ensureAtStart: true });
+      expect(loadConfig({}).schedules).toEqual({
+        sweepCron: '0 2 * * *',
+        weeklyReportCron: '0 6 * * 1',
+        weeklyReportLang: 'en',
+        reportRetentionCron: '30 3 * * *',
+        catchupWindowMs: 86_400_000,
+        ensureAtStart: true,
+      });
     });
 
     it('take any five-field cron, shorthand, IANA timezone and duration from 10 s to a year', () => {

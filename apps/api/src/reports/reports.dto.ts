@@ -47,7 +47,7 @@ export class ReportCreateDto {
   @Length(1, 64, { each: true })
   lots?: string[];
 
-  @ApiPropertyOptional({ enum: REPORT_FORMATS, isArray: true, default: ['xlsx', 'pdf'], description: 'Files to make' })
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, isArray: true, minItems: 1, uniqueItems: true, default: ['xlsx', 'pdf'], description: 'Files to make' })
   @Optional()
   @IsArray()
   @ArrayMinSize(1)

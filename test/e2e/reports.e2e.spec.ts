@@ -173,6 +173,9 @@ describe.each(DATABASE_KINDS)('reports (%s)', (kind) => {
     await bad({ type: 'equipment', from: '2026-02-30', to: SUNDAY }, 400);
     await bad({ type: 'equipment', from: MONDAY, to: SUNDAY, equipment: ['g9'] }, 404);
     await bad({ type: 'weekly', from: MONDAY, to: SUNDAY, lang: 'fr' }, 400);
+    // Names no database column holds (an unpaired surrogate, a control character) are refused before any lookup.
+    await bad({ type: 'weekly', from: MONDAY, to: SUNDAY, lots: ['\udb39x'] }, 400);
+    await bad({ type: 'weekly', from: MONDAY, to: SUNDAY, equipment: ['g1\u0016'] }, 400);
     await bad({ type: 'weekly', from: MONDAY, to: SUNDAY }, 403, viewer);
     expect((await stack.http('GET', '/api/v1/reports/999999', { key: viewer })).status).toBe(404);
     expect((await stack.http('GET', '/api/v1/reports/999999/download?format=pdf', { key: viewer })).status).toBe(404);

@@ -17,6 +17,13 @@ export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
 
 const DAY_MS = 86_400_000;
 
+// JSON can carry text no database column holds (a lone UTF-16 surrogate, control characters): such a name names no
+// machine or lot, and must not reach the database driver, which refuses it with an error of its own.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const NOT_PLAIN = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_PLAIN_TEXT = 'each name must be text without control characters or unpaired surrogates';
+const isPlainText = (name: string): boolean => !NOT_PLAIN.test(name);
+
 /** A downloadable file: what the controller streams and the headers it sends. */
 export interface ReportDownload {
   file: StreamableFile;
@@ -114,6 +121,15 @@ export class ReportsService {
     assertDayRange(body.from, body.to, this.config.kpiMaxRangeDays);
     const equipment = [...new Set(body.equipment ?? [])].sort();
     const lots = [...new Set(body.lots ?? [])].sort();
+    for (const [field, names] of [
+      ['equipment', equipment],
+      ['lots', lots],
+    ] as const) {
+      const bad = names.find((name) => !isPlainText(name));
+      if (bad !== undefined) {
+        throw new InvalidInputError(`${field} names ${JSON.stringify(bad)}, which is not plain text`, [{ field, message: NOT_PLAIN_TEXT }]);
+      }
+    }
     if (body.type === 'lot' && lots.length === 0)
       throw new InvalidInputError('A lot report names its lots', [{ field: 'lots', message: 'name at least one lot for a lot report' }]);
     for (const name of equipment) if ((await this.equipment.findIdByCode(name)) === null) throw new NotFoundError(`No equipment named ${name}`);

@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every process; compose picks the command:
-#   API         node dist/apps/api/src/main.js             (default)
+#   API         node dist/apps/api/src/main.js             (default; serves the dashboard at /)
 #   worker      node --max-semi-space-size=4 --max-old-space-size=1024 dist/apps/worker/src/main.js   (WORKER_NODE_FLAGS)
 #   migrations  node dist/libs/db/src/cli.js migrate
 #   API keys    node dist/apps/api/src/cli/keys.js bootstrap

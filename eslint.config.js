@@ -7,6 +7,7 @@ const { defineConfig, globalIgnores } = require('eslint/config');
 const js = require('@eslint/js');
 const globals = require('globals');
 const tseslint = require('typescript-eslint');
+const reactHooks = require('eslint-plugin-react-hooks');
 
 /** A relative import that climbs into one of these top-level folders. */
 const into = (...folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
@@ -46,6 +47,16 @@ const WORKFLOW_DEPENDENCIES = [
   { regex: '^\\.\\./activities(/|$)', allowTypeImports: true, message: 'workflows/ may import activities as types only (`import type`, then proxyActivities<…>).' },
 ];
 
+// The dashboard runs in a browser and reaches the system only through the HTTP API.
+const WEB_DEPENDENCIES = [
+  { regex: '^@him/', message: 'apps/web reaches the system only through the HTTP API (/api/v1), never through a lib.' },
+  { regex: `^(node:|(${builtinModules.join('|')})(/|$))`, message: 'apps/web runs in a browser: no Node built-ins.' },
+  {
+    regex: '^(\\.\\./)+(apps|libs|activities|workflows|test|bench|scripts|api/src|worker/src|tools/src)(/|$)',
+    message: 'apps/web reaches the system only through the HTTP API (/api/v1), never through its code.',
+  },
+];
+
 const restrict = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
 
 module.exports = defineConfig(
@@ -76,6 +87,13 @@ module.exports = defineConfig(
     },
   },
   {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: globals.browser },
+    // The two classic hook rules; the React Compiler's stricter set is for code the compiler builds.
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
+  {
     files: ['**/*.{js,mjs,cjs}'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
@@ -83,11 +101,12 @@ module.exports = defineConfig(
   },
 
   // Import boundaries. Flat config replaces a rule's options per file, so each folder lists all its patterns.
-  { files: ['**/*.ts'], rules: restrict(BASE_URL_PATH, WORKFLOW_TYPES_ONLY) },
+  { files: ['**/*.{ts,tsx}'], rules: restrict(BASE_URL_PATH, WORKFLOW_TYPES_ONLY) },
   { files: ['libs/**/*.ts'], rules: restrict(BASE_URL_PATH, NO_APPS_IN_LIBS) },
   { files: ['libs/contracts/**/*.ts'], rules: restrict(BASE_URL_PATH, ...CONTRACTS_DEPENDENCIES) },
   { files: ['activities/**/*.ts'], rules: restrict(BASE_URL_PATH, WORKFLOW_TYPES_ONLY, NO_APPS_IN_ACTIVITIES) },
   { files: ['apps/api/**/*.ts'], rules: restrict(BASE_URL_PATH, WORKFLOW_TYPES_ONLY, NO_ACTIVITIES_IN_API) },
+  { files: ['apps/web/src/**/*.{ts,tsx}'], rules: restrict(BASE_URL_PATH, ...WEB_DEPENDENCIES) },
   {
     files: ['workflows/**/*.ts'],
     rules: {

@@ -265,6 +265,7 @@ async function main() {
     [
       '',
       '  HIM-MES is up',
+      `  Dashboard    http://localhost:${port}/`,
       `  API          http://localhost:${port}/api/v1`,
       `  Swagger UI   http://localhost:${port}/docs`,
       `  Temporal UI  ${env.TEMPORAL_UI_URL}`,

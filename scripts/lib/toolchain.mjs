@@ -42,7 +42,7 @@ export function lint() {
 
 /** Compiles TypeScript to dist/ and writes the prebuilt workflow bundle the worker loads. */
 export function build() {
-  log('building (tsc)…');
+  log('building (tsc, vite)…');
   run('npm', ['run', '--silent', 'build']);
   run(process.execPath, ['dist/apps/worker/src/build-bundle.js', 'dist/workflow-bundle.js'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }

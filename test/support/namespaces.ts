@@ -26,5 +26,6 @@ export const TEST_NAMESPACES = [
   'reports-sqlite',
   'reports-mysql',
   'report-kill',
+  'dashboard',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

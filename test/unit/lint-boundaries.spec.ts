@@ -44,6 +44,10 @@ describe('import boundaries (eslint.config.js)', () => {
     ['apps/api/src/jobs/x.ts', "import type { IngestActivities } from '../../../../activities/ingest/ingest.activities';"],
     ['apps/api/src/jobs/x.ts', "import { ingestWithDedupe } from '../../../../workflows';"],
     ['apps/api/src/jobs/x.ts', "import { AppConfig } from 'libs/config/src';"],
+    ['apps/web/src/pages/x.tsx', "import type { Report } from '@him/db';"],
+    ['apps/web/src/pages/x.tsx', "import { REPORT_JOB } from '../../../../libs/contracts/src';"],
+    ['apps/web/src/pages/x.tsx', "import type { ReportResponseDto } from '../../../api/src/reports/reports.dto';"],
+    ['apps/web/src/x.ts', "import * as fs from 'node:fs';"],
   ])('%s: refuses %s', async (file, source) => {
     const found = await findings(file, source);
     expect(found).toHaveLength(1);
@@ -65,6 +69,7 @@ describe('import boundaries (eslint.config.js)', () => {
     ['activities/ingest/x.ts', "import { IngestRepository } from '@him/db';\nimport { heartbeat } from '@temporalio/activity';"],
     ['apps/api/src/jobs/x.ts', "import type { ingestWithDedupe } from '../../../../workflows';\nimport { ModelRegistry } from '@him/registry';"],
     ['apps/worker/src/x.ts', "import { ACTIVITY_CLASSES } from '../../../activities';"],
+    ['apps/web/src/pages/x.tsx', "import { api } from '../api';\nimport * as echarts from 'echarts';\nimport { useState } from 'react';"],
     ['test/unit/x.spec.ts', "import { createApiApp } from '../../apps/api/src/app.factory';\nimport { ingestWithDedupe } from '../../workflows';"],
   ])('%s: allows %s', async (file, source) => {
     expect(await findings(file, source)).toEqual([]);

@@ -12,6 +12,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ErrorBody, errorBody } from './common/error-body';
 import { createValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
+import { serveDashboard } from './web/dashboard';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -40,6 +41,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   // Uploads are streamed to the file store, never buffered; IngestFilesService sets the size limit per request.
   await app.register(multipart, { throwFileSizeLimit: false });
   refuseMultipartWithoutBoundary(adapter.getInstance());
+  await serveDashboard(app, config);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -98,6 +98,8 @@ const schema = z
 
     DATA_DIR: z.string().min(1).default('data'),
     BLOB_DIR: z.string().min(1).default('data/blobs'),
+    /** The built dashboard (apps/web), served at `/`. */
+    WEB_DIR: z.string().min(1).default('dist/web'),
 
     MES_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
@@ -157,6 +159,7 @@ export class AppConfig {
   readonly temporal: { address: string; namespace: string; uiUrl: string };
   readonly dataDir: string;
   readonly blobDir: string;
+  readonly webDir: string;
   readonly adminApiKey?: string;
   /** Requests per minute of one API key, over all routes. */
   readonly rateLimitPerMinute: number;
@@ -216,6 +219,7 @@ export class AppConfig {
     this.temporal = { address: p.TEMPORAL_ADDRESS, namespace: p.TEMPORAL_NAMESPACE, uiUrl: p.TEMPORAL_UI_URL.replace(/\/$/, '') };
     this.dataDir = abs(p.DATA_DIR);
     this.blobDir = abs(p.BLOB_DIR);
+    this.webDir = abs(p.WEB_DIR);
     this.adminApiKey = p.MES_ADMIN_API_KEY;
     this.rateLimitPerMinute = p.RATE_LIMIT_PER_MINUTE;
     this.authFailuresPerMinute = p.AUTH_FAILURES_PER_MINUTE;

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { Role } from '@him/db';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { IdParams } from '../common/id-params.dto';
-import { ApiKeyCreateDto, ApiKeyIssuedResponseDto, ApiKeyResponseDto, mapApiKey } from './api-keys.dto';
+import { ApiKeyCreateDto, ApiKeyIssuedResponseDto, ApiKeyResponseDto, ApiKeySelfDto, mapApiKey } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
 import { RequireRole } from './auth.decorators';
 
@@ -19,6 +20,15 @@ export class ApiKeysController {
   @ApiOkResponse({ type: [ApiKeyResponseDto] })
   async list(): Promise<ApiKeyResponseDto[]> {
     return (await this.keys.list()).map(mapApiKey);
+  }
+
+  @Get('me')
+  @RequireRole(Role.Viewer)
+  @ApiOperation({ summary: 'The key this request is made with: its name and role (any role may ask; the dashboard shows only what the role may do)' })
+  @ApiOkResponse({ type: ApiKeySelfDto })
+  me(@Req() req: FastifyRequest): ApiKeySelfDto {
+    const { name, role, prefix } = req.principal!;
+    return { name, role, prefix };
   }
 
   @Post()

@@ -24,6 +24,12 @@ export class ApiKeyResponseDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) revoked_at!: string | null;
 }
 
+export class ApiKeySelfDto {
+  @ApiProperty({ example: 'line-2-operator' }) name!: string;
+  @ApiProperty({ enum: Role }) role!: Role;
+  @ApiProperty({ example: 'hm_Xk3a9', description: 'First characters of the key' }) prefix!: string;
+}
+
 export class ApiKeyIssuedResponseDto extends ApiKeyResponseDto {
   @ApiProperty({ description: 'The key itself. Shown only in this response; store it now.' })
   key!: string;

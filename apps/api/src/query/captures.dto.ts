@@ -34,8 +34,11 @@ export class CaptureSearchDto {
   offset: number = 0;
 }
 
+/** A whole recording-length capture (≈190 k samples at 1.35 kHz for 140 s), so the dashboard can pan through every sample. */
+export const CAPTURE_MAX_POINTS = 200_000;
+
 export class CaptureDetailQueryDto {
-  @DownsamplePoints('the waveform and of the spectrum')
+  @DownsamplePoints('the waveform and of the spectrum', CAPTURE_MAX_POINTS)
   points: number = 1000;
 }
 

@@ -9,22 +9,22 @@ import { Optional } from '../common/validation';
 const FAULT_TYPE_VALUES = Object.values(FAULT_TYPES);
 export const FAULT_TYPE_DESCRIPTION = '0 normal, 1 mass unbalance, 2 support looseness, 3 both';
 
-/** Points a downsampled series is cut to: 1,000 unless asked, 10–10,000. */
+/** Points a downsampled series is cut to: 1,000 unless asked, 10–10,000 (a route may allow more). */
 export const MAX_POINTS = 10_000;
-export const DownsamplePoints = (what: string): PropertyDecorator =>
+export const DownsamplePoints = (what: string, max = MAX_POINTS): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({
       type: 'integer',
       default: 1000,
       minimum: 10,
-      maximum: MAX_POINTS,
+      maximum: max,
       description: `At most this many points of ${what}. A series of no more samples comes whole; a longer one is cut into points/2 buckets of equal duration, each giving its minimum and maximum (so no peak is lost), placed at the bucket's first and last sample time in the order of the bucket's trend (rising — the mean of its second half above that of its first — minimum first)`,
     }),
     Optional(),
     Type(() => Number),
     IsInt(),
     Min(10),
-    Max(MAX_POINTS),
+    Max(max),
   );
 
 /** A capture-level diagnosis: the classifier's verdict on a whole capture (its windows' probabilities averaged). */

@@ -1,0 +1,43 @@
+// ECharts in React: one instance per element, options replaced when they change, resized with its box.
+// The same library draws the PDF report's charts, so a chart looks alike on screen and on paper.
+import * as echarts from 'echarts';
+import { useEffect, useRef, type CSSProperties } from 'react';
+
+export type ChartOption = echarts.EChartsOption;
+
+export interface ChartProps {
+  option: ChartOption;
+  height?: number;
+  /** Test hook and accessible name. */
+  label: string;
+  onReady?: (chart: echarts.ECharts) => void;
+  onClick?: (params: echarts.ECElementEvent) => void;
+  style?: CSSProperties;
+}
+
+export function Chart({ option, height = 280, label, onReady, onClick, style }: ChartProps) {
+  const element = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts>();
+  useEffect(() => {
+    const instance = echarts.init(element.current, undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(element.current!);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = undefined;
+    };
+  }, []);
+  useEffect(() => {
+    chart.current?.setOption({ aria: { enabled: true, decal: { show: true } }, animation: false, ...option }, { notMerge: true });
+    if (chart.current && onReady) onReady(chart.current);
+  }, [option, onReady]);
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance || !onClick) return;
+    instance.on('click', onClick);
+    return () => void instance.off('click', onClick);
+  }, [onClick]);
+  return <div ref={element} className="chart" role="img" aria-label={label} data-chart={label} style={{ height, ...style }} />;
+}

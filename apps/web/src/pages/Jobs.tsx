@@ -1,0 +1,20 @@
+import { useCallback, useState } from 'react';
+import { useCan } from '../session';
+import { Ingest } from './jobs/Ingest';
+import { JobList } from './jobs/JobList';
+import { Schedules } from './jobs/Schedules';
+
+/** Running and recent workflows, the schedules that start them, and (operators) ingest by drag-and-drop. */
+export default function Jobs() {
+  const can = useCan();
+  const [refreshKey, setRefreshKey] = useState(0);
+  // A job started on this page should show in the list at once, not at the next poll.
+  const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);
+  return (
+    <div data-testid="page-jobs" style={{ display: 'grid', gap: '1rem', minWidth: 0 }}>
+      <JobList refreshKey={refreshKey} />
+      {can.write && <Ingest onStarted={refresh} />}
+      <Schedules onStarted={refresh} />
+    </div>
+  );
+}

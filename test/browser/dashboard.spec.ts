@@ -112,6 +112,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (!process.env.SCREENSHOT_DIR) fs.rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
   await browser?.close();
   await connection?.close();
   await stack?.close();
@@ -141,6 +142,12 @@ function watchPerformance(key: string): void {
     else w.requestAnimationFrame(check);
   };
   w.requestAnimationFrame(check);
+}
+
+/** Points of the waveform chart's series, in the page: its data holds `dimensions` numbers a point. */
+function waveformPoints(): number {
+  const series = (globalThis as any).__waveform?.getOption().series?.[0];
+  return series ? series.data.length / (series.dimensions?.length ?? 1) : 0;
 }
 
 /** The long tasks recorded since the last call (ms each). */
@@ -224,7 +231,6 @@ describe('dashboard (Chromium headless, real stack)', () => {
         // Nothing wider than the screen: the page reflows instead of scrolling sideways.
         const overflow = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth);
         expect({ page: name, width, overflow }).toEqual({ page: name, width, overflow: 0 });
-        if (width === 1280) await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
       }
       await context.close();
     }
@@ -267,6 +273,19 @@ describe('dashboard (Chromium headless, real stack)', () => {
       ),
     ).toContain(count);
     expect(await shared.getByTestId('filter-machine').inputValue()).toBe('g3');
+
+    // The process view's lot is in the link too, and the lot's figures follow it.
+    await open(page, '/process?lot=lot_a', 'process');
+    await page.getByTestId('lot-picker').selectOption('lot_b');
+    await page.waitForURL(/[?&]lot=lot_b(&|$)/);
+    const lotB = (await stack.http('GET', '/api/v1/lots/lot_b', { key: ADMIN_KEY })).body;
+    const started = lotB.started_at.replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1Z');
+    expect(
+      await settled(
+        () => page.getByTestId('kpi-started-at').textContent(),
+        (text) => !!text?.includes(started),
+      ),
+    ).toContain(started);
     expect([...problems.take(), ...sharedProblems.take()]).toEqual([]);
     await context.close();
   });
@@ -458,10 +477,11 @@ describe('dashboard (Chromium headless, real stack)', () => {
     const problems = new PageProblems(page);
     const navigated = Date.now();
     await page.goto(`${stack.baseUrl}/#/machine?machine=g1&sensor=2&capture=${longCaptureId}`);
-    await page.waitForFunction(() => ((globalThis as any).__waveform?.getOption().series?.[0]?.data?.length ?? 0) >= 100_000, undefined, { timeout: 60_000 });
+    // The chart is given the whole capture at once: any points at all are all of them.
+    await page.waitForFunction(waveformPoints, undefined, { timeout: 60_000, polling: 100 });
     await page.waitForLoadState('networkidle');
     const rendered = Date.now() - navigated;
-    const points = await page.evaluate(() => (globalThis as any).__waveform.getOption().series[0].data.length as number);
+    const points = await page.evaluate(waveformPoints);
     const whileRendering = await takeLongTasks(page);
 
     // Zoom in to 5 % of the capture, then drag it sideways with the mouse as a user pans.
@@ -489,5 +509,18 @@ describe('dashboard (Chromium headless, real stack)', () => {
     figures[`waveform of ${points.toLocaleString('en-US')} points: shown (ms after navigation)`] = String(rendered);
     figures['waveform: main thread while loading and drawing'] = longest(whileRendering);
     figures['waveform: main thread while panning (3 drags of 400 px)'] = longest(whilePanning);
+  });
+
+  // Last, so the pages show what the tests above made: a report, a retrain, an upload.
+  it('takes a screenshot of every page at 1280 px', async () => {
+    const { context, page, problems } = await signedIn(ADMIN_KEY);
+    for (const [name, route] of PAGES) {
+      await open(page, route, name);
+      const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+    }
+    expect(problems.take()).toEqual([]);
+    await context.close();
   });
 });

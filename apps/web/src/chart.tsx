@@ -21,7 +21,11 @@ export function Chart({ option, height = 280, label, onReady, onClick, style }: 
   useEffect(() => {
     const instance = echarts.init(element.current, undefined, { renderer: 'canvas' });
     chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
+    // The observer also reports the first size; a resize redraws everything (100 k points), so only a real change does.
+    const observer = new ResizeObserver(([entry]) => {
+      const { width, height } = entry.contentRect;
+      if (Math.round(width) !== instance.getWidth() || Math.round(height) !== instance.getHeight()) instance.resize();
+    });
     observer.observe(element.current!);
     return () => {
       observer.disconnect();
@@ -30,8 +34,13 @@ export function Chart({ option, height = 280, label, onReady, onClick, style }: 
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true, decal: { show: true } }, animation: false, ...option }, { notMerge: true });
-    if (chart.current && onReady) onReady(chart.current);
+    // Each chart draws in a task of its own, after React's commit: a page of charts never blocks the main thread for
+    // the sum of them (a 100 k-point waveform alone is the longest).
+    const timer = setTimeout(() => {
+      chart.current?.setOption({ aria: { enabled: true, decal: { show: true } }, animation: false, ...option }, { notMerge: true });
+      if (chart.current && onReady) onReady(chart.current);
+    });
+    return () => clearTimeout(timer);
   }, [option, onReady]);
   useEffect(() => {
     const instance = chart.current;

@@ -12,9 +12,10 @@ export default function Jobs() {
   const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);
   return (
     <div data-testid="page-jobs" style={{ display: 'grid', gap: '1rem', minWidth: 0 }}>
-      <JobList refreshKey={refreshKey} />
+      {/* What a user acts on first: a file to load, the schedules; then what ran. */}
       {can.write && <Ingest onStarted={refresh} />}
       <Schedules onStarted={refresh} />
+      <JobList refreshKey={refreshKey} />
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { jobPath, progressFraction, progressText, type JobDetail, type JobProgre
 
 const JOB_TYPES = ['ingest', 'diagnosis-sweep', 'kpi-rollup', 'report', 'weekly-report', 'report-retention', 'retrain', 'audit-retention'];
 const JOB_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new'];
-const PAGE = 50;
+const PAGE = 20;
 const MAX_LIMIT = 500;
 const POLL_MS = 2000;
 

@@ -1,5 +1,6 @@
 import type { AnchorHTMLAttributes, ReactNode } from 'react';
 import type { ApiError } from './api';
+import { utcText } from './format';
 import { FAULT_STYLE, faultName, healthColor, SEVERITY_STYLE, type FaultType } from './faults';
 import { COMMON, useLang, useWords } from './i18n';
 
@@ -88,10 +89,9 @@ export function ProgressBar({ value, label }: { value: number | null | undefined
 /** A time in the plant's UTC, as the API gives it; the local time in the tooltip. */
 export function Time({ value }: { value: string | null | undefined }) {
   if (!value) return <span className="muted">–</span>;
-  const date = new Date(value);
   return (
-    <time dateTime={value} title={date.toLocaleString()}>
-      {value.replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1Z')}
+    <time dateTime={value} title={new Date(value).toLocaleString()}>
+      {utcText(value)}
     </time>
   );
 }

@@ -11,7 +11,7 @@ export default function Jobs() {
   // A job started on this page should show in the list at once, not at the next poll.
   const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);
   return (
-    <div data-testid="page-jobs" style={{ display: 'grid', gap: '1rem', minWidth: 0 }}>
+    <div className="page" data-testid="page-jobs">
       {/* What a user acts on first: a file to load, the schedules; then what ran. */}
       {can.write && <Ingest onStarted={refresh} />}
       <Schedules onStarted={refresh} />

@@ -30,7 +30,7 @@ export default function Machine() {
   const { sensor, fault, capture } = filters;
 
   return (
-    <div data-testid="page-machine" style={{ display: 'grid', gap: '1rem' }}>
+    <div className="page" data-testid="page-machine">
       <Section title={t.title} testId="machine-filters">
         <ErrorNote error={equipment.error} />
         <div className="filters">

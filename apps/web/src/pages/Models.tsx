@@ -6,6 +6,7 @@ import { Empty, ErrorNote, Loading, Section, Time } from '../components';
 import { FAULT_STYLE, faultName, type FaultType } from '../faults';
 import { useAction, useLoad } from '../hooks';
 import { useLang, useWords, type Words } from '../i18n';
+import { StatusBadge } from '../status';
 import { useCan } from '../session';
 import { confusionMatrices, confusionOption, flatten, formatNumber, headline, type Metrics } from './models/metrics';
 import { Retrain } from './models/Retrain';
@@ -29,9 +30,6 @@ const WORDS: Words<
   | 'name'
   | 'version'
   | 'status'
-  | 'candidate'
-  | 'active'
-  | 'retired'
   | 'headline'
   | 'createdBy'
   | 'createdAt'
@@ -62,9 +60,6 @@ const WORDS: Words<
     name: 'Model',
     version: 'Version',
     status: 'Status',
-    candidate: 'candidate',
-    active: 'active',
-    retired: 'retired',
     headline: 'Held-out score',
     createdBy: 'Created by',
     createdAt: 'Created at',
@@ -95,9 +90,6 @@ const WORDS: Words<
     name: '모델',
     version: '버전',
     status: '상태',
-    candidate: '후보',
-    active: '활성',
-    retired: '퇴역',
     headline: '검증 점수',
     createdBy: '생성자',
     createdAt: '생성 시각',
@@ -123,13 +115,6 @@ const WORDS: Words<
     actual: '실제',
     predicted: '예측',
   },
-};
-
-/** Status differs by glyph as well as hue. */
-const STATUS_STYLE: Record<string, { color: string; glyph: string }> = {
-  active: { color: '#009E73', glyph: '●' },
-  candidate: { color: '#0072B2', glyph: '◐' },
-  retired: { color: '#5d6675', glyph: '○' },
 };
 
 const fill = (text: string, model: string, version?: number) => text.replace('{model}', model).replace('{version}', String(version ?? ''));
@@ -179,7 +164,7 @@ export default function Models() {
   const canRollBack = (name: string) => versions.some((v) => v.name === name && v.status === 'retired' && v.promoted_at);
 
   return (
-    <div data-testid="page-models" style={{ display: 'grid', gap: '1rem' }}>
+    <div className="page" data-testid="page-models">
       <Section
         title={t.title}
         testId="models-section"
@@ -303,17 +288,6 @@ export default function Models() {
 
       <Retrain onFinished={refresh} />
     </div>
-  );
-}
-
-function StatusBadge({ status }: { status: string }) {
-  const t = useWords(WORDS);
-  const style = STATUS_STYLE[status] ?? { color: '#777', glyph: '?' };
-  const label = status === 'active' || status === 'candidate' || status === 'retired' ? t[status] : status;
-  return (
-    <span className="badge" style={{ color: style.color, borderColor: style.color }} data-status={status}>
-      <span aria-hidden="true">{style.glyph}</span> {label}
-    </span>
   );
 }
 

@@ -6,6 +6,8 @@ import { Empty, ErrorNote, FaultBadge, HealthScore, Loading, Section, TemporalLi
 import { healthColor } from '../faults';
 import { useLoad } from '../hooks';
 import { useWords, type Words } from '../i18n';
+import { percent } from '../format';
+import { StatusBadge } from '../status';
 
 interface Equipment {
   name: string;
@@ -136,19 +138,13 @@ const WORDS: Words<
   },
 };
 
-const PAGE = { display: 'grid', gap: '1rem' } as const;
-// Label and value side by side; styles.css has no definition-list class.
-const FACTS = { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '0.3rem 1rem', margin: 0 } as const;
-
-const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;
-
 export default function Overview() {
   const t = useWords(WORDS);
   // Every request starts on mount, side by side; a card fetches its own health as soon as the machine list is in.
   const equipment = useLoad(() => api.get<Page<Equipment>>('/equipment', { kind: 'rotating_machine' }), []);
   const lots = useLoad(() => api.get<Page<KpiLot>>('/kpi/lots'), []);
   return (
-    <div data-testid="page-overview" style={PAGE}>
+    <div className="page" data-testid="page-overview">
       <Section title={t.machines} testId="machines">
         <ErrorNote error={equipment.error} />
         <Loading when={equipment.loading && !equipment.data} />
@@ -191,7 +187,7 @@ export default function Overview() {
                     <td className="num" data-testid="lot-anomalies">
                       {l.anomaly_count}
                     </td>
-                    <td className="num">{pct(l.anomaly_rate)}</td>
+                    <td className="num">{percent(l.anomaly_rate)}</td>
                     <td>
                       <Time value={l.first_alarm_at} />
                     </td>
@@ -280,7 +276,7 @@ function SweepCard() {
             [
               t.status,
               <span key="status" data-testid="sweep-status" data-status={job.status}>
-                {job.status}
+                <StatusBadge status={job.status} />
               </span>,
             ],
             [t.started, <Time key="started" value={job.started_at} />],
@@ -329,7 +325,7 @@ function ReportCard() {
             [
               t.status,
               <span key="status" data-testid="report-status" data-status={report.status}>
-                {report.status}
+                <StatusBadge status={report.status} />
               </span>,
             ],
             [t.created, <Time key="created" value={report.created_at} />],
@@ -343,11 +339,11 @@ function ReportCard() {
 
 function Facts({ rows }: { rows: [string, ReactNode][] }) {
   return (
-    <dl style={FACTS}>
+    <dl className="facts">
       {rows.map(([label, value]) => (
         <Fragment key={label}>
           <dt className="muted">{label}</dt>
-          <dd style={{ margin: 0 }}>{value}</dd>
+          <dd>{value}</dd>
         </Fragment>
       ))}
     </dl>

@@ -21,6 +21,7 @@ import {
   type Prediction,
   type Series,
 } from './process/data';
+import { percent } from '../format';
 
 const WORDS: Words<
   | 'title'
@@ -131,7 +132,6 @@ const WORDS: Words<
 
 /** How many tags one chart compares at most (one grid each). */
 const MAX_TAGS = 4;
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
 /** A datetime-local input holds minutes without a zone; the page reads and writes it as UTC. */
 const toInput = (iso: string | undefined) => (iso ? iso.slice(0, 16) : '');
 const fromInput = (value: string) => (value ? `${value}:00Z` : undefined);
@@ -195,7 +195,7 @@ export default function Process() {
 
   const lotKpi = kpi.data?.items.find((k) => k.lot_code === code);
   return (
-    <div data-testid="page-process" style={{ display: 'grid', gap: '1rem' }}>
+    <div className="page" data-testid="page-process">
       <Section title={t.title}>
         {lotList.length === 0 ? (
           <Empty>{t.noLots}</Empty>
@@ -287,9 +287,9 @@ export default function Process() {
               {lotKpi && (
                 <>
                   <Stat id="anomaly-count" label={t.anomalyCount} value={lotKpi.anomaly_count} />
-                  <Stat id="anomaly-rate" label={t.anomalyRate} value={pct(lotKpi.anomaly_rate)} />
-                  <Stat id="yield" label={t.yield} value={pct(lotKpi.yield)} />
-                  <Stat id="mean-probability" label={t.meanProbability} value={pct(lotKpi.mean_fault_probability)} />
+                  <Stat id="anomaly-rate" label={t.anomalyRate} value={percent(lotKpi.anomaly_rate)} />
+                  <Stat id="yield" label={t.yield} value={percent(lotKpi.yield)} />
+                  <Stat id="mean-probability" label={t.meanProbability} value={percent(lotKpi.mean_fault_probability)} />
                   <Stat id="first-alarm" label={t.firstAlarm} value={<Time value={lotKpi.first_alarm_at} />} />
                   <Stat id="updated-at" label={t.rolledUp} value={<Time value={lotKpi.updated_at} />} />
                 </>

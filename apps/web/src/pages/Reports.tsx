@@ -5,7 +5,7 @@ import { Empty, ErrorNote, Loading, Section, TemporalLink, Time } from '../compo
 import { useAction, useFilters, useLoad } from '../hooks';
 import { COMMON, useWords, type Words } from '../i18n';
 import { useCan } from '../session';
-import { StatusBadge } from './jobs/StatusBadge';
+import { StatusBadge } from '../status';
 import { ReportForm } from './reports/ReportForm';
 
 interface ReportFile {
@@ -178,7 +178,7 @@ export default function Reports() {
   const detail = items.find((r) => r.report_id === selected);
 
   return (
-    <div data-testid="page-reports" style={{ display: 'grid', gap: '1rem', minWidth: 0 }}>
+    <div className="page" data-testid="page-reports">
       {can.write && <ReportForm onCreated={reports.reload} />}
       <Section
         title={t.title}

@@ -3,7 +3,7 @@ import { api, ApiError } from '../../api';
 import { ErrorNote, Loading, ProgressBar, Section, TemporalLink } from '../../components';
 import { useAction, useLoad } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge } from '../../status';
 import { jobPath, progressFraction, progressText, type JobDetail, type JobError, type JobStarted } from './types';
 
 /** A ledger entry: GET /ingests and the ingest job's result share these fields. */

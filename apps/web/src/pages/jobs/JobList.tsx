@@ -5,7 +5,7 @@ import { Empty, ErrorNote, Loading, ProgressBar, Section, TemporalLink, Time } f
 import { useAction, useLoad } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
 import { useCan } from '../../session';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge } from '../../status';
 import { jobPath, progressFraction, progressText, type JobDetail, type JobProgress, type JobSummary } from './types';
 
 const JOB_TYPES = ['ingest', 'diagnosis-sweep', 'kpi-rollup', 'report', 'weekly-report', 'report-retention', 'retrain', 'audit-retention'];

@@ -5,7 +5,8 @@ import { Chart, type ChartOption } from '../../chart';
 import { Empty, ErrorNote, FaultBadge, Loading, Section, Time } from '../../components';
 import { useLoad } from '../../hooks';
 import { useWords } from '../../i18n';
-import { dayEnd, dayStart, hzRpm, pct, WORDS, type Diagnosis, type Page } from './shared';
+import { dayEnd, dayStart, hzRpm, WORDS, type Diagnosis, type Page } from './shared';
+import { percent } from '../../format';
 
 interface Capture {
   id: number;
@@ -102,7 +103,7 @@ export function Captures({
                         <td>{c.sensor_no}</td>
                         <td className="num">{c.samples.toLocaleString()}</td>
                         <td>
-                          <FaultBadge fault={c.diagnosis?.fault_type} /> <span className="muted">{c.diagnosis && pct(c.diagnosis.confidence)}</span>
+                          <FaultBadge fault={c.diagnosis?.fault_type} /> <span className="muted">{c.diagnosis && percent(c.diagnosis.confidence)}</span>
                         </td>
                       </tr>
                     );
@@ -172,7 +173,7 @@ function WindowDiagnoses({ capture }: { capture: CaptureDetail }) {
                   <td>
                     <FaultBadge fault={w.fault_type} />
                   </td>
-                  <td className="num">{pct(w.confidence)}</td>
+                  <td className="num">{percent(w.confidence)}</td>
                   <td className="mono">{w.model_version}</td>
                 </tr>
               ))}

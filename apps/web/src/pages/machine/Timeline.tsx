@@ -5,7 +5,8 @@ import { Empty, ErrorNote, Loading, Section } from '../../components';
 import { FAULT_STYLE, FAULT_TYPES, faultName } from '../../faults';
 import { useLoad } from '../../hooks';
 import { useLang, useWords } from '../../i18n';
-import { dayEnd, dayStart, escapeHtml, pct, WORDS, type Diagnosis } from './shared';
+import { dayEnd, dayStart, WORDS, type Diagnosis } from './shared';
+import { escapeHtml, percent, utcText } from '../../format';
 
 interface DiagnosisRow extends Diagnosis {
   id: number;
@@ -15,8 +16,6 @@ interface DiagnosisRow extends Diagnosis {
 
 /** The most diagnoses the API gives in one answer (newest first). */
 const LIMIT = 10_000;
-
-const utc = (iso: string): string => iso.replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1Z');
 
 /** Every diagnosis of the machine over time, one series per fault type (colour and marker shape). */
 export function Timeline({ machine, sensor, from, to, fault }: { machine: string; sensor?: string; from?: string; to?: string; fault?: string }) {
@@ -43,9 +42,9 @@ export function Timeline({ machine, sensor, from, to, fault }: { machine: string
           if (!d) return '';
           const style = FAULT_STYLE[FAULT_TYPES[seriesIndex]];
           return [
-            `<strong>${utc(d.detected_at)}</strong>`,
+            `<strong>${utcText(d.detected_at)}</strong>`,
             `<span style="color:${style.color}">${style.glyph}</span> ${escapeHtml(names[seriesIndex])}`,
-            `${t.confidence}: ${pct(d.confidence)}`,
+            `${t.confidence}: ${percent(d.confidence)}`,
             `${t.sensor}: ${escapeHtml(d.sensor_no ?? '–')}`,
             `${t.model}: ${escapeHtml(d.model_version || '–')}`,
             `${t.job}: ${escapeHtml(d.job_id ?? '–')}`,

@@ -18,13 +18,8 @@ export const dayStart = (day: string | undefined): string | undefined => (day ? 
 export const dayEnd = (day: string | undefined): string | undefined => (day ? `${day.slice(0, 10)}T23:59:59.999Z` : undefined);
 export const dayOnly = (day: string | undefined): string | undefined => day?.slice(0, 10);
 
-export const pct = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)} %`);
-
 /** Hz as shown beside RPM (the rig runs at 25 Hz = 1,500 RPM). */
 export const hzRpm = (hz: number): string => `${hz.toFixed(2)} Hz (${Math.round(hz * 60).toLocaleString()} RPM)`;
-
-/** Text from the API put into an ECharts HTML tooltip. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const WORDS: Words<
   | 'title'

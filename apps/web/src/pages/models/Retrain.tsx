@@ -6,6 +6,7 @@ import { useAction, useLoad } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
 import { useCan } from '../../session';
 import { formatNumber } from './metrics';
+import { percent } from '../../format';
 
 /** The models the retrain job trains (RetrainJobDto.model), and those trained in epochs (the detector is fitted in one pass). */
 const RETRAINABLE = ['vibration-classifier', 'tep-detector', 'tep-lstm'] as const;
@@ -160,8 +161,6 @@ const WORDS: Words<
     result: '결과',
   },
 };
-
-const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
 export function Retrain({ onFinished }: { onFinished: () => void }) {
   const t = useWords(WORDS);
@@ -351,12 +350,12 @@ function Comparison({ result }: { result: RetrainResult }) {
             <tr>
               <td>{challenger.metric}</td>
               <td className="num" data-testid="challenger-score">
-                {pct(challenger.score)} <span className="muted">({challenger.samples})</span>
+                {percent(challenger.score, 2)} <span className="muted">({challenger.samples})</span>
               </td>
               <td className="num" data-testid="champion-score">
                 {champion ? (
                   <>
-                    {pct(champion.score.score)} <span className="muted">({champion.score.samples})</span>
+                    {percent(champion.score.score, 2)} <span className="muted">({champion.score.samples})</span>
                   </>
                 ) : (
                   <span className="muted">{t.noChampion}</span>

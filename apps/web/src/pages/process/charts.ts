@@ -3,6 +3,7 @@ import type { LineSeriesOption } from 'echarts';
 import type { ChartOption } from '../../chart';
 import { SEVERITY_STYLE } from '../../faults';
 import type { Anomaly, Prediction, Series } from './data';
+import { escapeHtml, utcText } from '../../format';
 
 /** A run of anomalies of one severity on consecutive observations, drawn as one band. */
 export interface Band {
@@ -51,9 +52,6 @@ export function anomalyBands(anomalies: Anomaly[]): Band[] {
   }));
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
-
 export interface SeriesWords {
   anomalies: string;
   meanContribution: string;
@@ -65,10 +63,10 @@ function bandTooltip(bands: Band[], time: number, t: SeriesWords): string {
   const band = bands.find((b) => time >= b.start && time < b.end);
   if (!band) return '';
   const style = SEVERITY_STYLE[band.severity];
-  const tags = band.topTags.map((x) => `${escape(x.tag)} <b>${x.contribution.toFixed(1)}</b>`).join('<br/>');
+  const tags = band.topTags.map((x) => `${escapeHtml(x.tag)} <b>${x.contribution.toFixed(1)}</b>`).join('<br/>');
   return (
-    `<hr style="margin:4px 0"/><span style="color:${style?.color ?? '#777'}">${style?.glyph ?? '?'}</span> ${escape(band.severity)} · ` +
-    `${band.count} ${t.anomalies} (${utc(band.start)} – ${utc(band.end)})<br/><i>${t.meanContribution}</i><br/>${tags}`
+    `<hr style="margin:4px 0"/><span style="color:${style?.color ?? '#777'}">${style?.glyph ?? '?'}</span> ${escapeHtml(band.severity)} · ` +
+    `${band.count} ${t.anomalies} (${utcText(band.start)} – ${utcText(band.end)})<br/><i>${t.meanContribution}</i><br/>${tags}`
   );
 }
 
@@ -117,8 +115,8 @@ export function seriesOption(series: Series[], bands: Band[], range: { min?: num
         const list = params as AxisParam[];
         if (!list.length) return '';
         const time = list[0].axisValue;
-        const rows = list.map((p) => `${p.marker}${escape(p.seriesName)} <b>${p.value[1]}</b>`).join('<br/>');
-        return `${utc(time)}<br/>${rows}${bandTooltip(bands, time, t)}`;
+        const rows = list.map((p) => `${p.marker}${escapeHtml(p.seriesName)} <b>${p.value[1]}</b>`).join('<br/>');
+        return `${utcText(time)}<br/>${rows}${bandTooltip(bands, time, t)}`;
       },
     },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
@@ -152,7 +150,7 @@ export function probabilityOption(predictions: Prediction[], threshold: number |
         const list = params as AxisParam[];
         if (!list.length) return '';
         const time = list[0].axisValue;
-        return `${utc(time)}<br/>${list[0].marker}${escape(t.probability)} <b>${list[0].value[1].toFixed(3)}</b>${bandTooltip(bands, time, t)}`;
+        return `${utcText(time)}<br/>${list[0].marker}${escapeHtml(t.probability)} <b>${list[0].value[1].toFixed(3)}</b>${bandTooltip(bands, time, t)}`;
       },
     },
     grid: { left: 64, right: 24, top: 30, bottom: 50 },

@@ -3,7 +3,7 @@ import { api } from '../../api';
 import { ErrorNote, TemporalLink } from '../../components';
 import { useAction, useLoad } from '../../hooks';
 import { useLang, useWords, type Lang, type Words } from '../../i18n';
-import { StatusBadge } from '../jobs/StatusBadge';
+import { StatusBadge } from '../../status';
 
 type ReportType = 'daily' | 'weekly' | 'equipment' | 'lot';
 type Format = 'xlsx' | 'pdf';

@@ -1,4 +1,4 @@
-import { useWords, type Words } from '../../i18n';
+import { useWords, type Words } from './i18n';
 
 // A glyph per status, so states differ by more than colour.
 const STYLE: Record<string, { glyph: string; color: string }> = {
@@ -14,9 +14,27 @@ const STYLE: Record<string, { glyph: string; color: string }> = {
   terminated: { glyph: '⊘', color: '#8a5a00' },
   purged: { glyph: '⌫', color: '#5d6675' },
   continued_as_new: { glyph: '→', color: '#5d6675' },
+  active: { glyph: '●', color: '#009E73' },
+  candidate: { glyph: '◐', color: '#0072B2' },
+  retired: { glyph: '○', color: '#5d6675' },
 };
 
-type Status = 'running' | 'pending' | 'completed' | 'succeeded' | 'ready' | 'failed' | 'rejected' | 'timed_out' | 'cancelled' | 'terminated' | 'purged' | 'continued_as_new';
+type Status =
+  | 'running'
+  | 'pending'
+  | 'completed'
+  | 'succeeded'
+  | 'ready'
+  | 'failed'
+  | 'rejected'
+  | 'timed_out'
+  | 'cancelled'
+  | 'terminated'
+  | 'purged'
+  | 'continued_as_new'
+  | 'active'
+  | 'candidate'
+  | 'retired';
 
 const WORDS: Words<Status> = {
   en: {
@@ -32,6 +50,9 @@ const WORDS: Words<Status> = {
     terminated: 'terminated',
     purged: 'purged',
     continued_as_new: 'continued as new',
+    active: 'active',
+    candidate: 'candidate',
+    retired: 'retired',
   },
   ko: {
     running: '실행 중',
@@ -46,10 +67,13 @@ const WORDS: Words<Status> = {
     terminated: '강제 종료',
     purged: '삭제됨',
     continued_as_new: '새로 이어짐',
+    active: '활성',
+    candidate: '후보',
+    retired: '퇴역',
   },
 };
 
-/** A job, ingest or report status; data-status keeps the API's own word for tests and styling. */
+/** A job, ingest, report or model version status; data-status keeps the API's own word for tests and styling. */
 export function StatusBadge({ status }: { status: string }) {
   const t: Record<string, string> = useWords(WORDS);
   const style = STYLE[status] ?? { glyph: '?', color: '#5d6675' };

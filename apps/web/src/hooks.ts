@@ -62,7 +62,7 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
   return { run, busy, error };
 }
 
-export const FILTERS = ['machine', 'sensor', 'from', 'to', 'fault', 'lot', 'tag', 'capture'] as const;
+export const FILTERS = ['machine', 'sensor', 'from', 'to', 'fault', 'lot', 'tag', 'capture', 'type', 'status'] as const;
 export type Filter = (typeof FILTERS)[number];
 
 /** Filters live in the URL, so a view can be shared as a link. */

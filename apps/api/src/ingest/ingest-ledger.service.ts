@@ -17,7 +17,7 @@ export class IngestLedgerService {
   constructor(private readonly ledger: IngestLedgerRepository) {}
 
   async list(q: IngestSearchDto): Promise<IngestResponseDto[]> {
-    const rows = await this.ledger.list({ status: q.status as IngestStatus | undefined, kind: q.kind as IngestKind | undefined, limit: q.limit });
+    const rows = await this.ledger.list({ status: q.status as IngestStatus | undefined, kind: q.kind as IngestKind | undefined, workflowId: q.workflow_id, limit: q.limit });
     return rows.map(mapLedgerRow);
   }
 

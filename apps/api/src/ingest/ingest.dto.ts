@@ -91,6 +91,12 @@ export class IngestSearchDto {
   @IsIn(INGEST_KINDS)
   kind?: IngestKindName;
 
+  @ApiPropertyOptional({ example: 'ingest-3f2a…', minLength: 1, maxLength: 255, description: 'The ingest a job ran (a rejected file’s job has no result to name it)' })
+  @Optional()
+  @IsString()
+  @Length(1, 255)
+  workflow_id?: string;
+
   @PageLimit()
   limit: number = 100;
 }

@@ -53,10 +53,7 @@ interface Page<T> {
 }
 
 const WORDS: Words<
-  | 'title'
   | 'machines'
-  | 'health'
-  | 'fault'
   | 'since'
   | 'sinceAfter'
   | 'lastDiagnosis'
@@ -81,10 +78,7 @@ const WORDS: Words<
   | 'reportTitle'
 > = {
   en: {
-    title: 'Plant overview',
     machines: 'Machines',
-    health: 'Health',
-    fault: 'Current fault',
     since: 'since ',
     sinceAfter: '',
     lastDiagnosis: 'Last diagnosis',
@@ -109,10 +103,7 @@ const WORDS: Words<
     reportTitle: 'Report',
   },
   ko: {
-    title: '공장 개요',
     machines: '설비',
-    health: '건강도',
-    fault: '현재 결함',
     since: '',
     sinceAfter: ' 부터',
     lastDiagnosis: '최근 진단',

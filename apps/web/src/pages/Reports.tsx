@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import { api } from '../api';
 import { Empty, ErrorNote, Loading, Section, TemporalLink, Time } from '../components';
 import { useAction, useFilters, useLoad } from '../hooks';
@@ -148,9 +147,7 @@ export default function Reports() {
   const common = useWords(COMMON);
   const can = useCan();
   const [filters, setFilters] = useFilters();
-  const [params, setParams] = useSearchParams();
-  const type = params.get('type') ?? '';
-  const status = params.get('status') ?? '';
+  const { type = '', status = '' } = filters;
   const from = asDay(filters.from);
   const to = asDay(filters.to);
   const filterKey = [type, status, from, to].join('|');
@@ -166,13 +163,6 @@ export default function Reports() {
     save(blob, fileName);
   });
 
-  const setParam = (name: 'type' | 'status', value: string) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      if (value) next.set(name, value);
-      else next.delete(name);
-      return next;
-    });
   const items = reports.data?.items ?? [];
   const total = reports.data?.total ?? 0;
   const detail = items.find((r) => r.report_id === selected);
@@ -187,7 +177,7 @@ export default function Reports() {
           <div className="filters">
             <label>
               {t.type}
-              <select value={type} onChange={(e) => setParam('type', e.target.value)} data-testid="reports-type">
+              <select value={type} onChange={(e) => setFilters({ type: e.target.value })} data-testid="reports-type">
                 <option value="">{t.all}</option>
                 {TYPES.map((name) => (
                   <option key={name} value={name}>
@@ -198,7 +188,7 @@ export default function Reports() {
             </label>
             <label>
               {t.status}
-              <select value={status} onChange={(e) => setParam('status', e.target.value)} data-testid="reports-status">
+              <select value={status} onChange={(e) => setFilters({ status: e.target.value })} data-testid="reports-status">
                 <option value="">{t.all}</option>
                 {STATUSES.map((name) => (
                   <option key={name} value={name}>

@@ -21,6 +21,8 @@ export interface IngestOpening {
 export interface IngestLedgerFilter {
   status?: IngestStatus;
   kind?: IngestKind;
+  /** The ingest a job ran: a rejected file's job has no result, only its ledger row. */
+  workflowId?: string;
   limit: number;
 }
 
@@ -50,7 +52,7 @@ export class IngestLedgerRepository {
   }
 
   list(filter: IngestLedgerFilter): Promise<Ingest[]> {
-    return this.orm.em.fork().find(Ingest, { status: filter.status, kind: filter.kind }, { orderBy: { id: 'desc' }, limit: filter.limit });
+    return this.orm.em.fork().find(Ingest, { status: filter.status, kind: filter.kind, workflowId: filter.workflowId }, { orderBy: { id: 'desc' }, limit: filter.limit });
   }
 
   /**

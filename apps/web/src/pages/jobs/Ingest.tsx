@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
-import { api, ApiError } from '../../api';
+import { api } from '../../api';
 import { ErrorNote, Loading, ProgressBar, Section, TemporalLink } from '../../components';
 import { useAction, useLoad } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
 import { StatusBadge } from '../../status';
-import { jobPath, progressFraction, progressText, type JobDetail, type JobError, type JobStarted } from './types';
+import { jobError, jobPath, progressFraction, progressText, type JobDetail, type JobStarted } from '../../jobs';
 
 /** A ledger entry: GET /ingests and the ingest job's result share these fields. */
 interface IngestLedger {
@@ -37,7 +37,6 @@ interface Options {
 }
 
 const FOLLOW_MS = 1000;
-const LEDGER_LOOKUP = 50;
 const REJECTED_SHOWN = 100;
 // Out of sight but still a real file input: the button opens it, and tests set files on it.
 const VISUALLY_HIDDEN: CSSProperties = { position: 'absolute', width: 1, height: 1, opacity: 0, overflow: 'hidden', pointerEvents: 'none' };
@@ -264,25 +263,9 @@ function IngestFollow({ started, fileName, onClosed }: { started: JobStarted; fi
   );
 }
 
-/** The job's error as the API words it, each rejected line as `line N: reason`. */
-function jobErrorNote(error: JobError): ApiError {
-  const details = error.details;
-  const lines = (details as { errors?: unknown } | null | undefined)?.errors;
-  return new ApiError({
-    status: 0,
-    code: error.type,
-    message: error.message,
-    details: Array.isArray(lines)
-      ? (lines as { line: number; reason: string }[]).map((l) => ({ line: l.line, message: l.reason }))
-      : Array.isArray(details)
-        ? (details as { field?: string; message: string }[])
-        : undefined,
-  });
-}
-
 /**
- * A completed ingest's result is its ledger entry; a failed one (a rejected file) leaves only a ledger row, found in the
- * newest entries. Lines refused under an error budget are stored with the ingest.
+ * A completed ingest's result is its ledger entry; a failed one (a rejected file) leaves only a ledger row, asked for
+ * by the job's workflow id. Lines refused under an error budget are stored with the ingest.
  */
 async function loadOutcome(job: JobDetail): Promise<{ ledger?: IngestLedger; lines?: RejectedLinesPage }> {
   const result = job.result as IngestLedger | null;
@@ -290,8 +273,8 @@ async function loadOutcome(job: JobDetail): Promise<{ ledger?: IngestLedger; lin
     const lines = result.rows_rejected > 0 ? await api.get<RejectedLinesPage>(`/ingests/${result.ingest_id}/rejected-lines`, { limit: REJECTED_SHOWN }) : undefined;
     return { ledger: result, lines };
   }
-  const recent = await api.get<IngestLedger[]>('/ingests', { limit: LEDGER_LOOKUP });
-  return { ledger: recent.find((entry) => entry.workflow_id === job.workflow_id) };
+  const [ledger] = await api.get<IngestLedger[]>('/ingests', { workflow_id: job.workflow_id, limit: 1 });
+  return { ledger };
 }
 
 function IngestOutcome({ job }: { job: JobDetail }) {
@@ -337,7 +320,7 @@ function IngestOutcome({ job }: { job: JobDetail }) {
           </table>
         </div>
       )}
-      {job.error && <ErrorNote error={jobErrorNote(job.error)} />}
+      {job.error && <ErrorNote error={jobError(job.error)} />}
       {lines && lines.rejected_lines.length > 0 && (
         <div data-testid="ingest-rejected-lines">
           <p className="muted">{t.rejectedUnderBudget}</p>

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api';
 import { Empty, ErrorNote, Loading, ProgressBar, Section, TemporalLink, Time } from '../../components';
-import { useAction, useLoad } from '../../hooks';
+import { useAction, useFilters, useLoad } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
 import { useCan } from '../../session';
 import { StatusBadge } from '../../status';
-import { jobPath, progressFraction, progressText, type JobDetail, type JobProgress, type JobSummary } from './types';
+import { jobPath, progressFraction, progressText, type JobDetail, type JobProgress, type JobSummary } from '../../jobs';
 
 const JOB_TYPES = ['ingest', 'diagnosis-sweep', 'kpi-rollup', 'report', 'weekly-report', 'report-retention', 'retrain', 'audit-retention'];
 const JOB_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new'];
@@ -55,9 +54,8 @@ async function loadJobs(type: string, status: string, limit: number): Promise<Jo
 export function JobList({ refreshKey }: { refreshKey: number }) {
   const t = useWords(WORDS);
   const can = useCan();
-  const [params, setParams] = useSearchParams();
-  const type = params.get('type') ?? '';
-  const status = params.get('status') ?? '';
+  const [filters, setFilters] = useFilters();
+  const { type = '', status = '' } = filters;
   const [limit, setLimit] = useState(PAGE);
   const [polling, setPolling] = useState(false);
   const jobs = useLoad(() => loadJobs(type, status, limit), [type, status, limit, refreshKey], polling ? POLL_MS : undefined);
@@ -69,12 +67,7 @@ export function JobList({ refreshKey }: { refreshKey: number }) {
 
   const setParam = (name: 'type' | 'status', value: string) => {
     setLimit(PAGE);
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      if (value) next.set(name, value);
-      else next.delete(name);
-      return next;
-    });
+    setFilters({ [name]: value });
   };
 
   return (

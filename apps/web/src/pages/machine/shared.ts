@@ -32,7 +32,6 @@ export const WORDS: Words<
   | 'captures'
   | 'capturedAt'
   | 'samples'
-  | 'rate'
   | 'diagnosis'
   | 'confidence'
   | 'previous'
@@ -76,7 +75,6 @@ export const WORDS: Words<
     captures: 'Captures',
     capturedAt: 'Captured at',
     samples: 'Samples',
-    rate: 'Sampling rate (Hz)',
     diagnosis: 'Diagnosis',
     confidence: 'Confidence',
     previous: 'Previous',
@@ -120,7 +118,6 @@ export const WORDS: Words<
     captures: '측정 파일',
     capturedAt: '측정 시각',
     samples: '샘플 수',
-    rate: '샘플링 속도 (Hz)',
     diagnosis: '진단',
     confidence: '신뢰도',
     previous: '이전',

@@ -1,38 +1,18 @@
 // Retrain: start one (operator) and read the champion/challenger comparison its workflow returned.
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api';
+import { api } from '../../api';
 import { Empty, ErrorNote, Loading, ProgressBar, Section, TemporalLink, Time } from '../../components';
 import { useAction, useLoad } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
 import { useCan } from '../../session';
 import { formatNumber } from './metrics';
 import { percent } from '../../format';
+import { jobPath, progressFraction, progressText, jobError, type JobDetail, type JobStarted, type JobSummary } from '../../jobs';
+import { StatusBadge } from '../../status';
 
 /** The models the retrain job trains (RetrainJobDto.model), and those trained in epochs (the detector is fitted in one pass). */
 const RETRAINABLE = ['vibration-classifier', 'tep-detector', 'tep-lstm'] as const;
 const EPOCH_TRAINED: readonly string[] = ['vibration-classifier', 'tep-lstm'];
-
-interface JobStarted {
-  workflow_id: string;
-  temporal_ui_url: string;
-}
-
-interface JobSummary {
-  workflow_id: string;
-  status: string;
-  started_at: string;
-}
-
-interface Job {
-  workflow_id: string;
-  status: string;
-  started_at: string;
-  closed_at: string | null;
-  progress: { phase: string; done: number; total: number | null; unit: string; message?: string } | null;
-  result: unknown;
-  error: { message: string; type: string } | null;
-  temporal_ui_url: string;
-}
 
 interface HeldOutScore {
   metric: string;
@@ -69,7 +49,6 @@ const WORDS: Words<
   | 'started'
   | 'last'
   | 'job'
-  | 'status'
   | 'startedAt'
   | 'closedAt'
   | 'noRetrain'
@@ -88,7 +67,6 @@ const WORDS: Words<
   | 'seconds'
   | 'dataWindow'
   | 'rows'
-  | 'result'
 > = {
   en: {
     start: 'Start a retrain',
@@ -104,7 +82,6 @@ const WORDS: Words<
     started: 'Started',
     last: 'Last retrain: champion vs challenger',
     job: 'Retrain job',
-    status: 'Status',
     startedAt: 'Started',
     closedAt: 'Finished',
     noRetrain: 'No retrain has run yet.',
@@ -123,7 +100,6 @@ const WORDS: Words<
     seconds: 's',
     dataWindow: 'Data window',
     rows: 'rows',
-    result: 'Result',
   },
   ko: {
     start: '재학습 시작',
@@ -139,7 +115,6 @@ const WORDS: Words<
     started: '시작됨',
     last: '최근 재학습: 챔피언 대 도전자',
     job: '재학습 작업',
-    status: '상태',
     startedAt: '시작',
     closedAt: '종료',
     noRetrain: '아직 재학습한 적이 없습니다.',
@@ -158,7 +133,6 @@ const WORDS: Words<
     seconds: '초',
     dataWindow: '데이터 구간',
     rows: '행',
-    result: '결과',
   },
 };
 
@@ -182,7 +156,7 @@ export function Retrain({ onFinished }: { onFinished: () => void }) {
   const options = id && !latest.some((j) => j.workflow_id === id) ? [id, ...latest.map((j) => j.workflow_id)] : latest.map((j) => j.workflow_id);
 
   const [running, setRunning] = useState(false);
-  const job = useLoad(() => (id ? api.get<Job>(`/jobs/${encodeURIComponent(id)}`) : Promise.resolve(undefined)), [id], running ? 2000 : undefined);
+  const job = useLoad(() => (id ? api.get<JobDetail>(jobPath(id)) : Promise.resolve(undefined)), [id], running ? 2000 : undefined);
   const current = job.data?.workflow_id === id ? job.data : undefined;
 
   // A retrain that finishes while watched has registered (maybe promoted) a version: the registry list must show it.
@@ -286,13 +260,13 @@ export function Retrain({ onFinished }: { onFinished: () => void }) {
   );
 }
 
-function JobView({ job }: { job: Job }) {
+function JobView({ job }: { job: JobDetail }) {
   const t = useWords(WORDS);
   const result = job.result;
   return (
     <div data-testid="retrain-job" data-workflow-id={job.workflow_id} data-status={job.status}>
       <p>
-        <span className="mono">{job.workflow_id}</span> · {t.status}: <strong>{job.status}</strong> · {t.startedAt} <Time value={job.started_at} />
+        <span className="mono">{job.workflow_id}</span> <StatusBadge status={job.status} /> · {t.startedAt} <Time value={job.started_at} />
         {job.closed_at && (
           <>
             {' '}
@@ -303,26 +277,12 @@ function JobView({ job }: { job: Job }) {
       </p>
       {job.status === 'running' && job.progress && (
         <div>
-          <span className="muted">
-            {job.progress.phase} {job.progress.done}
-            {job.progress.total !== null && ` / ${job.progress.total}`} {job.progress.unit}
-            {job.progress.message && ` · ${job.progress.message}`}
-          </span>
-          <ProgressBar value={job.progress.total ? job.progress.done / job.progress.total : undefined} label={job.progress.phase} />
+          <span className="muted">{progressText(job.progress)}</span>
+          <ProgressBar value={progressFraction(job.progress)} label={job.progress.phase} />
         </div>
       )}
-      {job.error && <ErrorNote error={new ApiError({ status: 0, code: job.error.type, message: job.error.message })} />}
-      {isRetrainResult(result) ? (
-        <Comparison result={result} />
-      ) : (
-        result !== null &&
-        result !== undefined && (
-          <details>
-            <summary>{t.result}</summary>
-            <pre className="mono">{JSON.stringify(result, null, 2)}</pre>
-          </details>
-        )
-      )}
+      {job.error && <ErrorNote error={jobError(job.error)} />}
+      {isRetrainResult(result) && <Comparison result={result} />}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-// The shapes of GET /jobs and GET /jobs/{workflow_id} this page reads.
+// Jobs as the API gives them (POST /jobs/<type>, GET /jobs, GET /jobs/{workflow_id}), and how far one is.
+import { ApiError } from './api';
 
 export interface JobProgress {
   phase: string;
@@ -54,4 +55,20 @@ export function progressText(progress: JobProgress | null | undefined): string {
   if (!progress) return '';
   const count = `${progress.done.toLocaleString()}${progress.total === null ? '' : ` / ${progress.total.toLocaleString()}`} ${progress.unit}`;
   return [progress.phase, count, progress.message].filter(Boolean).join(' · ');
+}
+
+/** A failed job's error as the API words it, for ErrorNote; an ingest's rejected lines as `line N: reason`. */
+export function jobError(error: JobError): ApiError {
+  const details = error.details;
+  const lines = (details as { errors?: unknown } | null | undefined)?.errors;
+  return new ApiError({
+    status: 0,
+    code: error.type,
+    message: error.message,
+    details: Array.isArray(lines)
+      ? (lines as { line: number; reason: string }[]).map((l) => ({ line: l.line, message: l.reason }))
+      : Array.isArray(details)
+        ? (details as { field?: string; message: string }[])
+        : undefined,
+  });
 }

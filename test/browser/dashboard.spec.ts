@@ -356,6 +356,25 @@ describe('dashboard (Chromium headless, real stack)', () => {
     await context.close();
   });
 
+  it('acknowledges an anomaly from the process view, under the operator’s key name', async () => {
+    const { context, page, problems } = await signedIn(keys.operator);
+    await open(page, '/process?lot=lot_b', 'process');
+    const button = page.locator('[data-testid^="ack-"]').first();
+    const id = Number((await button.getAttribute('data-testid'))!.slice('ack-'.length));
+    await button.click();
+    const row = page.getByTestId(`anomaly-${id}`);
+    expect(
+      await settled(
+        () => row.textContent(),
+        (text) => !!text?.includes('line-2-operator'),
+      ),
+    ).toContain('line-2-operator');
+    const acknowledged = (await stack.http('GET', '/api/v1/anomalies?lot_code=lot_b&acknowledged=true&limit=1000', { key: ADMIN_KEY })).body.items;
+    expect(acknowledged.find((a: { id: number }) => a.id === id)).toMatchObject({ acknowledged_by: 'line-2-operator', acknowledged_at: expect.any(String) });
+    expect(problems.take()).toEqual([]);
+    await context.close();
+  });
+
   it('shows a viewer no write control on any page', async () => {
     const { context, page, problems } = await signedIn(keys.viewer);
     expect(await page.locator('.who').textContent()).toContain('read only');

@@ -140,6 +140,15 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       expect(JSON.stringify(list.body)).not.toContain(operator); // secrets are never listed
     });
 
+    it('tells any key whose it is and its role (GET /api-keys/me), and nobody without one', async () => {
+      const issued = await stack.http('POST', '/api/v1/api-keys', { key: ADMIN_KEY, body: { name: 'night shift', role: 'viewer' } });
+      const me = await stack.http('GET', '/api/v1/api-keys/me', { key: issued.body.key });
+      expect(me).toMatchObject({ status: 200, body: { name: 'night shift', role: 'viewer', prefix: issued.body.prefix } });
+      expect(JSON.stringify(me.body)).not.toContain(issued.body.key);
+      expect((await stack.http('GET', '/api/v1/api-keys/me', { key: operator })).body.role).toBe('operator');
+      expectErrorShape((await stack.http('GET', '/api/v1/api-keys/me')).body, 401, 'UNAUTHENTICATED');
+    });
+
     it('revokes a key, after which it is refused; the last admin key cannot be revoked', async () => {
       const issued = await stack.http('POST', '/api/v1/api-keys', { key: ADMIN_KEY, body: { name: 'short-lived', role: 'viewer' } });
       expect((await stack.http('GET', '/api/v1/jobs', { key: issued.body.key })).status).toBe(200);

@@ -4,8 +4,8 @@
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '@him/config';
-import { TASK_QUEUES } from '@him/contracts';
-import { ensureSchedules, NIGHTLY_SWEEP_SCHEDULE, REPORT_RETENTION_SCHEDULE, scheduleCatalogue, scheduleOptions, WEEKLY_REPORT_SCHEDULE } from '@him/temporal';
+import { RETRAINABLE_MODELS, TASK_QUEUES } from '@him/contracts';
+import { ensureSchedules, NIGHTLY_SWEEP_SCHEDULE, REPORT_RETENTION_SCHEDULE, retrainSchedule, scheduleCatalogue, scheduleOptions, WEEKLY_REPORT_SCHEDULE } from '@him/temporal';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { releaseSignal } from '../support/schedule-stub.workflows';
 import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
@@ -70,10 +70,18 @@ describe('schedules (API → Temporal dev server)', () => {
     expect(ready.schedules.at).toEqual(expect.any(String));
     const list = await stack.http('GET', '/api/v1/schedules', { key: viewer });
     expect(list.status).toBe(200);
-    // The catalogue's three, in its order: the sweep, the weekly report (Monday 06:00 there), the report retention.
-    expect(list.body.map((x: { id: string }) => x.id)).toEqual([ID, WEEKLY_REPORT_SCHEDULE, REPORT_RETENTION_SCHEDULE]);
+    // The catalogue's, in its order: the sweep, the weekly report (Monday 06:00 there), the report retention, then a
+    // retrain per model, created paused (Sunday mornings once an operator unpauses them).
+    expect(list.body.map((x: { id: string }) => x.id)).toEqual([ID, WEEKLY_REPORT_SCHEDULE, REPORT_RETENTION_SCHEDULE, ...RETRAINABLE_MODELS.map(retrainSchedule)]);
     expect(list.body[1]).toMatchObject({ job_type: 'weekly-report', cron: '0 6 * * 1', timezone: 'Asia/Seoul', paused: false });
     expect(list.body[2]).toMatchObject({ job_type: 'report-retention', cron: '30 3 * * *', timezone: 'Asia/Seoul', paused: false });
+    expect(list.body.slice(3)).toEqual([
+      expect.objectContaining({ id: 'retrain-vibration-classifier', job_type: 'retrain', cron: '0 4 * * 0', paused: true }),
+      expect.objectContaining({ id: 'retrain-tep-detector', job_type: 'retrain', cron: '20 4 * * 0', paused: true }),
+      expect.objectContaining({ id: 'retrain-tep-lstm', job_type: 'retrain', cron: '40 4 * * 0', paused: true }),
+    ]);
+    const retrain = await client.schedule.getHandle('retrain-tep-lstm').describe();
+    expect(retrain.action).toMatchObject({ workflowType: 'retrainModel', args: [{ model: 'tep-lstm', promote: 'auto', requestedBy: 'schedule' }] });
     const s = list.body[0];
     expect(s).toMatchObject({ id: ID, job_type: 'diagnosis-sweep', cron: '0 2 * * *', timezone: 'Asia/Seoul', paused: false, overlap_policy: 'skip', catchup_window_s: 86_400 });
     expect(s.temporal_ui_url).toBe(`${stack.config.temporal.uiUrl}/namespaces/${NAMESPACE}/schedules/${ID}`);

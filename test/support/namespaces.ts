@@ -27,5 +27,6 @@ export const TEST_NAMESPACES = [
   'reports-mysql',
   'report-kill',
   'dashboard',
+  'retrain-schedule',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -57,13 +57,15 @@ describe('loadConfig', () => {
   });
 
   describe('schedules', () => {
-    it('default to 02:00 Asia/Seoul with a day of catch-up, the weekly report on Monday 06:00, created at start', () => {
+    it('default to 02:00 Asia/Seoul with a day of catch-up, the weekly report on Monday 06:00, retraining paused on Sunday mornings, created at start', () => {
       expect(loadConfig({}).plantTimezone).toBe('Asia/Seoul');
       expect(loadConfig({}).schedules).toEqual({
         sweepCron: '0 2 * * *',
         weeklyReportCron: '0 6 * * 1',
         weeklyReportLang: 'en',
         reportRetentionCron: '30 3 * * *',
+        retrainCron: { 'vibration-classifier': '0 4 * * 0', 'tep-detector': '20 4 * * 0', 'tep-lstm': '40 4 * * 0' },
+        retrainPaused: true,
         catchupWindowMs: 86_400_000,
         ensureAtStart: true,
       });

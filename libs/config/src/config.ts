@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { TaskQueueKind } from '@him/contracts';
+import type { RetrainableModel, TaskQueueKind } from '@him/contracts';
 import { cronProblem, isIanaTimezone, parseDuration } from './schedule-settings';
 
 /** Repository root (nearest folder with package.json): relative paths resolve from here, from source or from dist/. */
@@ -135,6 +135,11 @@ const schema = z
     WEEKLY_REPORT_LANG: z.enum(['en', 'ko']).default('en'),
     REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
     REPORT_RETENTION_CRON: cron.default('30 3 * * *'),
+    // Sunday mornings, one model after another: retraining reads the whole history and competes with nothing then.
+    RETRAIN_VIBRATION_CLASSIFIER_CRON: cron.default('0 4 * * 0'),
+    RETRAIN_TEP_DETECTOR_CRON: cron.default('20 4 * * 0'),
+    RETRAIN_TEP_LSTM_CRON: cron.default('40 4 * * 0'),
+    RETRAIN_SCHEDULES_PAUSED: bool.default('true'),
     SCHEDULE_CATCHUP_WINDOW: catchupWindow.default('1 day'),
     ENSURE_SCHEDULES: bool.default('true'),
   })
@@ -190,6 +195,9 @@ export class AppConfig {
     weeklyReportLang: 'en' | 'ko';
     /** When report files older than reportRetentionDays are purged. */
     reportRetentionCron: string;
+    /** When each model is retrained (promotion `auto`), and whether those schedules are created paused (an operator unpauses them). */
+    retrainCron: Record<RetrainableModel, string>;
+    retrainPaused: boolean;
     /** How late after an outage a missed run is still taken (once); older ones are skipped. */
     catchupWindowMs: number;
     /** Whether the API creates or updates the schedules when it starts (off in tests that do not exercise them). */
@@ -237,6 +245,12 @@ export class AppConfig {
       weeklyReportCron: p.WEEKLY_REPORT_CRON.trim(),
       weeklyReportLang: p.WEEKLY_REPORT_LANG,
       reportRetentionCron: p.REPORT_RETENTION_CRON.trim(),
+      retrainCron: {
+        'vibration-classifier': p.RETRAIN_VIBRATION_CLASSIFIER_CRON.trim(),
+        'tep-detector': p.RETRAIN_TEP_DETECTOR_CRON.trim(),
+        'tep-lstm': p.RETRAIN_TEP_LSTM_CRON.trim(),
+      },
+      retrainPaused: p.RETRAIN_SCHEDULES_PAUSED,
       catchupWindowMs: p.SCHEDULE_CATCHUP_WINDOW,
       ensureAtStart: p.ENSURE_SCHEDULES,
     };

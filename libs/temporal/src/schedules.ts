@@ -1,7 +1,17 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import type { AppConfig } from '@him/config';
-import { jobStart, REPORT_RETENTION_JOB, SWEEP_JOB, WEEKLY_REPORT_JOB, type JobRequest } from '@him/contracts';
+import {
+  jobStart,
+  PROMOTION_MARGIN,
+  REPORT_RETENTION_JOB,
+  RETRAIN_JOB,
+  RETRAINABLE_MODELS,
+  SWEEP_JOB,
+  WEEKLY_REPORT_JOB,
+  type JobRequest,
+  type RetrainableModel,
+} from '@him/contracts';
 
 /** One Temporal Schedule the platform keeps: what it starts (a job from the catalogue) and when. */
 export interface ScheduleDefinition {
@@ -22,6 +32,8 @@ export interface ScheduleDefinition {
 export const NIGHTLY_SWEEP_SCHEDULE = 'nightly-diagnosis-sweep';
 export const WEEKLY_REPORT_SCHEDULE = 'weekly-report';
 export const REPORT_RETENTION_SCHEDULE = 'report-retention';
+/** `retrain-vibration-classifier`, …: one schedule per retrainable model. */
+export const retrainSchedule = (model: RetrainableModel): string => `retrain-${model}`;
 
 /**
  * Every schedule, from configuration. A new one (the weekly report, a retrain per model) is an entry here; start-up
@@ -53,6 +65,15 @@ export function scheduleCatalogue(config: AppConfig): ScheduleDefinition[] {
       catchupWindowMs: config.schedules.catchupWindowMs,
       purpose: `Deletes the files of reports older than ${config.reportRetentionDays} days (REPORT_RETENTION_DAYS); their rows stay, and each purge is audited`,
     },
+    ...RETRAINABLE_MODELS.map((model): ScheduleDefinition => ({
+      id: retrainSchedule(model),
+      job: { type: RETRAIN_JOB, input: { model, promote: 'auto', requestedBy: 'schedule' } },
+      cron: config.schedules.retrainCron[model],
+      timezone: config.plantTimezone,
+      catchupWindowMs: config.schedules.catchupWindowMs,
+      paused: config.schedules.retrainPaused,
+      purpose: `Retrains ${model} on the database's data; the challenger replaces the active version only if it scores ${PROMOTION_MARGIN * 100} points better on the same held-out data`,
+    })),
   ];
 }
 

@@ -108,6 +108,11 @@ beforeAll(async () => {
   keys = { operator: await stack.issueKey('operator', 'line-2-operator'), viewer: await stack.issueKey('viewer', 'plant-viewer') };
   connection = await Connection.connect({ address: stack.config.temporal.address });
   temporal = new Client({ connection, namespace: stack.config.temporal.namespace });
+  // Listing the schedules creates them in this namespace; paused, none of them starts a run while the pages are checked.
+  const schedules = await stack.http('GET', '/api/v1/schedules', { key: ADMIN_KEY });
+  for (const s of schedules.body.filter((x: { paused: boolean }) => !x.paused)) {
+    expect((await stack.http('POST', `/api/v1/schedules/${s.id}/pause`, { key: ADMIN_KEY, body: { note: 'browser test' } })).status).toBe(200);
+  }
   [browser] = await Promise.all([launchChromium(), loadDemoPlant()]);
 });
 

@@ -329,7 +329,7 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
       expect(await countDiagnoses('d-bad')).toBe(0);
     });
 
-    it('filters the list by machine, fault type and detection time', async () => {
+    it('filters the list by machine, sensor, fault type and detection time', async () => {
       const res = await stack.http('GET', `${DIAGNOSIS}?machine_name=bulk-m1&fault_type=2&from=2026-04-26T01:00:00Z&to=2026-04-26T02:00:00Z`, { key: viewer });
       expect(res.status).toBe(200);
       expect(res.body.length).toBeGreaterThan(0);
@@ -337,6 +337,10 @@ describe.each(DATABASE_KINDS)('vibration routes on %s', (kind) => {
         expect(d).toMatchObject({ machine_name: 'bulk-m1', fault_type: 2 });
         expect(d.detected_at >= '2026-04-26T01:00:00.000Z' && d.detected_at <= '2026-04-26T02:00:00.000Z').toBe(true);
       }
+      // One sensor's: half of bulk-m3's 2,000 are s1's, the other half machine-level.
+      const sensor = await stack.http('GET', `${DIAGNOSIS}?machine_name=bulk-m3&sensor_no=s1&limit=10000`, { key: viewer });
+      expect(sensor.body).toHaveLength(1000);
+      expect(new Set(sensor.body.map((d: any) => d.sensor_no))).toEqual(new Set(['s1']));
       const reversed = await stack.http('GET', `${DIAGNOSIS}?from=2026-04-27T00:00:00Z&to=2026-04-26T00:00:00Z&fault_type=9`, { key: viewer });
       expect(reversed.status).toBe(400);
       expect(reversed.body.details.map((d: any) => d.field).sort()).toEqual(['fault_type', 'to']);

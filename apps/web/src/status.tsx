@@ -9,7 +9,7 @@ const STYLE: Record<string, { glyph: string; color: string }> = {
   ready: { glyph: '✓', color: '#1b7f3b' },
   failed: { glyph: '✕', color: '#b3261e' },
   rejected: { glyph: '✕', color: '#b3261e' },
-  timed_out: { glyph: '⏱', color: '#b3261e' },
+  timed_out: { glyph: '◔', color: '#b3261e' },
   cancelled: { glyph: '⊘', color: '#8a5a00' },
   terminated: { glyph: '⊘', color: '#8a5a00' },
   purged: { glyph: '⌫', color: '#5d6675' },

@@ -104,6 +104,11 @@ export class VibrationDiagnosisSearchDto {
   @IsMachineName()
   machine_name?: string;
 
+  @ApiPropertyOptional({ example: 'sensor1', description: "One sensor's diagnoses (machine-level ones have none)" })
+  @Optional()
+  @IsSensorNo()
+  sensor_no?: string;
+
   @ApiPropertyOptional({ type: 'integer', enum: FAULT_TYPE_VALUES, description: FAULT_TYPE_DESCRIPTION })
   @Optional()
   @ToNumber()

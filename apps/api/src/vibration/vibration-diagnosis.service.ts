@@ -34,7 +34,7 @@ export class VibrationDiagnosisService {
   async list(q: VibrationDiagnosisSearchDto): Promise<VibrationDiagnosisResponseDto[]> {
     const machines = q.machine_name !== undefined ? [q.machine_name] : await this.diagnoses.findMachines();
     assertGroupedReadFits(machines.length, undefined, 'filter by machine_name');
-    const rows = await this.diagnoses.findNewest(machines, { faultType: q.fault_type, from: q.from, to: q.to }, q.limit);
+    const rows = await this.diagnoses.findNewest(machines, { sensorNo: q.sensor_no, faultType: q.fault_type, from: q.from, to: q.to }, q.limit);
     return rows.map(mapVibrationDiagnosis);
   }
 

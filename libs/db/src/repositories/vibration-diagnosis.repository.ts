@@ -16,6 +16,7 @@ export type DiagnosisRecord = Omit<VibrationDiagnosis, 'modelVersion'> & { model
 export type DiagnosisKey = Pick<DiagnosisDraft, 'machineName' | 'detectedAt' | 'sensorNo' | 'level' | 'modelVersion'>;
 
 export interface DiagnosisFilter {
+  sensorNo?: string;
   faultType?: FaultType;
   from?: Date;
   to?: Date;
@@ -164,6 +165,7 @@ export class VibrationDiagnosisRepository {
   private newestOfEach(machines: readonly string[], filter: DiagnosisFilter, limit: number): GroupQuery[] {
     const from = `vibration_diagnosis ${indexHint(this.dialect, 'uq_vibration_diagnosis_window')}`;
     const conditions: [sql: string, value: unknown][] = [];
+    if (filter.sensorNo !== undefined) conditions.push([' AND sensor_no = ?', filter.sensorNo]);
     if (filter.faultType !== undefined) conditions.push([' AND fault_type = ?', filter.faultType]);
     if (filter.from) conditions.push([' AND detected_at >= ?', filter.from]);
     if (filter.to) conditions.push([' AND detected_at <= ?', filter.to]);

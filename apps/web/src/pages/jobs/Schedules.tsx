@@ -121,7 +121,7 @@ function ScheduleRow({ schedule: s, busy, canWrite, onCommand }: { schedule: Sch
         <Time value={s.paused ? null : s.next_runs[0]} />
       </td>
       <td>
-        <span className="badge">{s.paused ? `⏸ ${t.paused}` : `▶ ${t.active}`}</span>
+        <span className="badge">{s.paused ? `‖ ${t.paused}` : `▶ ${t.active}`}</span>
         <div className="muted">
           {s.counts.actions_taken} {t.runs} · {s.counts.skipped_overlap} {t.skipped}
           {s.running.length > 0 && ` · ${s.running.length} ${t.running}`}

@@ -22,11 +22,10 @@ export function Timeline({ machine, sensor, from, to, fault }: { machine: string
   const t = useWords(WORDS);
   const lang = useLang();
   const list = useLoad(
-    () => api.get<DiagnosisRow[]>('/vibration-diagnosis', { machine_name: machine, fault_type: fault, from: dayStart(from), to: dayEnd(to), limit: LIMIT }),
-    [machine, fault, from, to],
+    () => api.get<DiagnosisRow[]>('/vibration-diagnosis', { machine_name: machine, sensor_no: sensor, fault_type: fault, from: dayStart(from), to: dayEnd(to), limit: LIMIT }),
+    [machine, sensor, fault, from, to],
   );
-  // The route has no sensor filter, so the sensor is picked out here.
-  const rows = useMemo(() => (sensor ? list.data?.filter((d) => d.sensor_no === sensor) : list.data) ?? [], [list.data, sensor]);
+  const rows = useMemo(() => list.data ?? [], [list.data]);
 
   const option = useMemo<ChartOption>(() => {
     const bySeries = FAULT_TYPES.map((f) => rows.filter((r) => r.fault_type === f));

@@ -13,7 +13,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client, Connection, type ScheduleDescription } from '@temporalio/client';
 import { loadConfig } from '@him/config';
-import { devServerArgs, NIGHTLY_SWEEP_SCHEDULE, REPORT_RETENTION_SCHEDULE, scheduleCatalogue, scheduleOptions, WEEKLY_REPORT_SCHEDULE } from '@him/temporal';
+import { RETRAINABLE_MODELS } from '@him/contracts';
+import { devServerArgs, NIGHTLY_SWEEP_SCHEDULE, REPORT_RETENTION_SCHEDULE, retrainSchedule, scheduleCatalogue, scheduleOptions, WEEKLY_REPORT_SCHEDULE } from '@him/temporal';
 import { SchedulesBootstrap } from '../../apps/api/src/schedules/schedules.bootstrap';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
@@ -158,7 +159,12 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
     await eventually(async () => (bootstrap.current.status === 'ensured' ? true : undefined), 90_000, 'the schedules to be created');
     const list = await stack!.http('GET', '/api/v1/schedules', { key: ADMIN_KEY });
     expect(list.status).toBe(200);
-    expect(list.body.map((s: { id: string }) => s.id)).toEqual([NIGHTLY_SWEEP_SCHEDULE, WEEKLY_REPORT_SCHEDULE, REPORT_RETENTION_SCHEDULE]);
+    expect(list.body.map((s: { id: string }) => s.id)).toEqual([
+      NIGHTLY_SWEEP_SCHEDULE,
+      WEEKLY_REPORT_SCHEDULE,
+      REPORT_RETENTION_SCHEDULE,
+      ...RETRAINABLE_MODELS.map(retrainSchedule),
+    ]);
     expect((await client.schedule.getHandle(NIGHTLY_SWEEP_SCHEDULE).describe()).spec.timezone).toBe('Asia/Seoul');
   }, 120_000);
 

@@ -79,7 +79,7 @@ export class ReportGathering {
       return { equipment, points: days.map((day) => ({ day, healthScore: scores.get(day) ?? null })) };
     });
 
-    const lotKpis = await this.lotKpiLines(scope, params);
+    const lotKpis = await this.lotKpiLines(scope);
     const rowCounts = { diagnoses: diagnoses.rows, anomalies: anomalies.rows, predictions: predictions.rows, ingests: ingests.rows };
     const maxIds = { diagnoses: diagnoses.maxId, anomalies: anomalies.maxId, predictions: predictions.maxId, ingests: ingests.maxId };
     const versions = modelVersions(dataSummaries);
@@ -127,9 +127,11 @@ export class ReportGathering {
     return scope;
   }
 
-  private async lotKpiLines(scope: ReportScope, params: ReportParams): Promise<ReportDocument['lotKpis']> {
-    const ids = scope.lotIds ?? (await this.lots.findIdsOverlapping(scope.from, scope.to));
-    const lots = (await this.lots.findByIds(ids)).filter((l) => !scope.equipmentIds || scope.equipmentIds.includes(l.equipmentId) || params.lots.length > 0);
+  /** The lots a report names, as named; else the range's lots, of its machines when it names some. */
+  private async lotKpiLines(scope: ReportScope): Promise<ReportDocument['lotKpis']> {
+    const lots = scope.lotIds
+      ? await this.lots.findByIds(scope.lotIds)
+      : (await this.lots.findByIds(await this.lots.findIdsOverlapping(scope.from, scope.to))).filter((l) => !scope.equipmentIds || scope.equipmentIds.includes(l.equipmentId));
     const [kpis, names] = await Promise.all([this.kpis.findLotKpis(lots.map((l) => l.id)), this.equipment.findCodes(lots.map((l) => l.equipmentId))]);
     return lots
       .filter((l) => kpis.has(l.id))

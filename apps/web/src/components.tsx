@@ -16,6 +16,36 @@ export function Section({ title, actions, children, testId }: { title: ReactNode
   );
 }
 
+/** A labelled filter over plain names; its empty value, "All", filters nothing. */
+export function FilterSelect({
+  label,
+  value,
+  names,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  names: readonly string[];
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  const t = useWords(COMMON);
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        <option value="">{t.all}</option>
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** An API error as the API words it, with each refused field or line. */
 export function ErrorNote({ error }: { error: ApiError | undefined }) {
   if (!error) return null;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { ApiError } from './api';
+import { api, ApiError } from './api';
 
 export interface Loaded<T> {
   data?: T;
@@ -60,6 +60,19 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
     [action],
   );
   return { run, busy, error };
+}
+
+/** Acknowledges an anomaly (operators), then `then` (a list reloads); the error, if any, as the API words it. */
+export function useAcknowledge(then: () => void) {
+  return useAction(
+    useCallback(
+      async (id: number) => {
+        await api.patch(`/anomalies/${id}`, { acknowledged: true });
+        then();
+      },
+      [then],
+    ),
+  );
 }
 
 export const FILTERS = ['machine', 'sensor', 'from', 'to', 'fault', 'lot', 'tag', 'capture', 'type', 'status'] as const;

@@ -27,6 +27,7 @@ export const COMMON: Words<
   | 'to'
   | 'apply'
   | 'refresh'
+  | 'all'
   | 'keyTitle'
   | 'keyHint'
   | 'keyLabel'
@@ -48,6 +49,7 @@ export const COMMON: Words<
     to: 'To',
     apply: 'Apply',
     refresh: 'Refresh',
+    all: 'All',
     keyTitle: 'HIM-MES dashboard',
     keyHint: 'Enter your API key. It is kept in this browser tab only and sent in the X-API-Key header.',
     keyLabel: 'API key',
@@ -69,6 +71,7 @@ export const COMMON: Words<
     to: '종료',
     apply: '적용',
     refresh: '새로고침',
+    all: '전체',
     keyTitle: 'HIM-MES 대시보드',
     keyHint: 'API 키를 입력하세요. 이 브라우저 탭에만 보관되며 X-API-Key 헤더로 전송됩니다.',
     keyLabel: 'API 키',

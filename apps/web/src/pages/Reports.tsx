@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { Empty, ErrorNote, Loading, Section, TemporalLink, Time } from '../components';
+import { Empty, ErrorNote, FilterSelect, Loading, Section, TemporalLink, Time } from '../components';
 import { useAction, useFilters, useLoad } from '../hooks';
 import { COMMON, useWords, type Words } from '../i18n';
 import { useCan } from '../session';
@@ -47,7 +47,6 @@ const WORDS: Words<
   | 'title'
   | 'type'
   | 'status'
-  | 'all'
   | 'createdFrom'
   | 'createdTo'
   | 'report'
@@ -74,7 +73,6 @@ const WORDS: Words<
     title: 'Reports',
     type: 'Type',
     status: 'Status',
-    all: 'All',
     createdFrom: 'Created from',
     createdTo: 'Created to',
     report: 'Report',
@@ -101,7 +99,6 @@ const WORDS: Words<
     title: '보고서',
     type: '유형',
     status: '상태',
-    all: '전체',
     createdFrom: '생성 시작일',
     createdTo: '생성 종료일',
     report: '보고서',
@@ -175,28 +172,8 @@ export default function Reports() {
         testId="reports"
         actions={
           <div className="filters">
-            <label>
-              {t.type}
-              <select value={type} onChange={(e) => setFilters({ type: e.target.value })} data-testid="reports-type">
-                <option value="">{t.all}</option>
-                {TYPES.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t.status}
-              <select value={status} onChange={(e) => setFilters({ status: e.target.value })} data-testid="reports-status">
-                <option value="">{t.all}</option>
-                {STATUSES.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterSelect label={t.type} value={type} names={TYPES} onChange={(type) => setFilters({ type })} testId="reports-type" />
+            <FilterSelect label={t.status} value={status} names={STATUSES} onChange={(status) => setFilters({ status })} testId="reports-status" />
             <label>
               {t.createdFrom}
               <input type="date" value={from ?? ''} onChange={(e) => setFilters({ from: e.target.value })} data-testid="reports-from" />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
-import { Empty, ErrorNote, Loading, ProgressBar, Section, TemporalLink, Time } from '../../components';
+import { Empty, ErrorNote, FilterSelect, Loading, ProgressBar, Section, TemporalLink, Time } from '../../components';
 import { useAction, useFilters, useLoad } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
 import { useCan } from '../../session';
@@ -15,12 +15,11 @@ const POLL_MS = 2000;
 
 type JobRow = JobSummary & { progress: JobProgress | null };
 
-const WORDS: Words<'title' | 'type' | 'status' | 'all' | 'job' | 'started' | 'closed' | 'progress' | 'cancel' | 'more' | 'count'> = {
+const WORDS: Words<'title' | 'type' | 'status' | 'job' | 'started' | 'closed' | 'progress' | 'cancel' | 'more' | 'count'> = {
   en: {
     title: 'Jobs',
     type: 'Type',
     status: 'Status',
-    all: 'All',
     job: 'Job',
     started: 'Started',
     closed: 'Closed',
@@ -33,7 +32,6 @@ const WORDS: Words<'title' | 'type' | 'status' | 'all' | 'job' | 'started' | 'cl
     title: '작업',
     type: '유형',
     status: '상태',
-    all: '전체',
     job: '작업',
     started: '시작',
     closed: '종료',
@@ -76,28 +74,8 @@ export function JobList({ refreshKey }: { refreshKey: number }) {
       testId="jobs"
       actions={
         <div className="filters">
-          <label>
-            {t.type}
-            <select value={type} onChange={(e) => setParam('type', e.target.value)} data-testid="jobs-type">
-              <option value="">{t.all}</option>
-              {JOB_TYPES.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t.status}
-            <select value={status} onChange={(e) => setParam('status', e.target.value)} data-testid="jobs-status">
-              <option value="">{t.all}</option>
-              {JOB_STATUSES.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label={t.type} value={type} names={JOB_TYPES} onChange={(value) => setParam('type', value)} testId="jobs-type" />
+          <FilterSelect label={t.status} value={status} names={JOB_STATUSES} onChange={(value) => setParam('status', value)} testId="jobs-status" />
         </div>
       }
     >

@@ -1,7 +1,6 @@
-import { useCallback } from 'react';
 import { api } from '../../api';
 import { Empty, ErrorNote, Loading, Section, SeverityBadge, Time } from '../../components';
-import { useAction, useLoad } from '../../hooks';
+import { useAcknowledge, useLoad } from '../../hooks';
 import { useWords } from '../../i18n';
 import { useCan } from '../../session';
 import { dayEnd, dayStart, WORDS, type Page } from './shared';
@@ -26,15 +25,7 @@ export function Anomalies({ machine, from, to }: { machine: string; from?: strin
   const can = useCan();
   const list = useLoad(() => api.get<Page<Anomaly>>('/anomalies', { equipment: machine, from: dayStart(from), to: dayEnd(to), limit: LIMIT }), [machine, from, to]);
   const { reload } = list;
-  const acknowledge = useAction(
-    useCallback(
-      async (id: number) => {
-        await api.patch(`/anomalies/${id}`, { acknowledged: true });
-        reload();
-      },
-      [reload],
-    ),
-  );
+  const acknowledge = useAcknowledge(reload);
   const items = list.data?.items ?? [];
   return (
     <Section title={t.anomalies} testId="anomalies" actions={list.data && <span className="muted">{`${items.length} ${t.shown} ${list.data.total}`}</span>}>

@@ -1,8 +1,7 @@
-import { useCallback, useMemo, useState } from 'react';
-import { api } from '../../api';
+import { useMemo, useState } from 'react';
 import { Empty, ErrorNote, SeverityBadge, Time } from '../../components';
 import { SEVERITY_STYLE } from '../../faults';
-import { useAction } from '../../hooks';
+import { useAcknowledge } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
 import { useCan } from '../../session';
 import type { Anomaly } from './data';
@@ -55,15 +54,7 @@ export function AnomalyTable({ anomalies, onChanged, onTag }: { anomalies: Anoma
   const [severity, setSeverity] = useState('');
   const [openOnly, setOpenOnly] = useState(false);
   const [page, setPage] = useState(0);
-  const acknowledge = useAction(
-    useCallback(
-      async (id: number) => {
-        await api.patch<Anomaly>(`/anomalies/${id}`, { acknowledged: true });
-        onChanged();
-      },
-      [onChanged],
-    ),
-  );
+  const acknowledge = useAcknowledge(onChanged);
 
   const shown = useMemo(
     () => anomalies.filter((a) => (!severity || a.severity === severity) && (!openOnly || !a.acknowledged_at)).sort((a, b) => b.detected_at.localeCompare(a.detected_at)),

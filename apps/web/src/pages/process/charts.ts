@@ -102,6 +102,19 @@ const GRID_GAP = 48;
 export const seriesChartHeight = (n: number) => 30 + n * GRID_HEIGHT + (n - 1) * GRID_GAP + 70;
 
 // Days as 12-04, not as the bare day number ECharts writes by default.
+/** An axis tooltip: the time, a line per series under the pointer, and the anomaly band there (its tags). */
+function bandedTooltip(bands: Band[], t: SeriesWords, row: (param: AxisParam) => string) {
+  return {
+    trigger: 'axis' as const,
+    formatter: (params: unknown) => {
+      const list = params as AxisParam[];
+      if (!list.length) return '';
+      const time = list[0].axisValue;
+      return `${utcText(time)}<br/>${list.map(row).join('<br/>')}${bandTooltip(bands, time, t)}`;
+    },
+  };
+}
+
 const TIME_LABELS = { hideOverlap: true, formatter: { day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}' } };
 
 /** One grid per tag (tags differ in scale by orders of magnitude), sharing one time range and one zoom. */
@@ -109,16 +122,7 @@ export function seriesOption(series: Series[], bands: Band[], range: { min?: num
   const indexes = series.map((_, i) => i);
   return {
     useUTC: true,
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params: unknown) => {
-        const list = params as AxisParam[];
-        if (!list.length) return '';
-        const time = list[0].axisValue;
-        const rows = list.map((p) => `${p.marker}${escapeHtml(p.seriesName)} <b>${p.value[1]}</b>`).join('<br/>');
-        return `${utcText(time)}<br/>${rows}${bandTooltip(bands, time, t)}`;
-      },
-    },
+    tooltip: bandedTooltip(bands, t, (p) => `${p.marker}${escapeHtml(p.seriesName)} <b>${p.value[1]}</b>`),
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: indexes.map((i) => ({ left: 64, right: 24, top: 30 + i * (GRID_HEIGHT + GRID_GAP), height: GRID_HEIGHT })),
     xAxis: indexes.map((i) => ({ type: 'time', gridIndex: i, min: range.min, max: range.max, axisLabel: TIME_LABELS })),
@@ -144,15 +148,7 @@ export function seriesOption(series: Series[], bands: Band[], range: { min?: num
 export function probabilityOption(predictions: Prediction[], threshold: number | undefined, bands: Band[], range: { min?: number; max?: number }, t: SeriesWords): ChartOption {
   return {
     useUTC: true,
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params: unknown) => {
-        const list = params as AxisParam[];
-        if (!list.length) return '';
-        const time = list[0].axisValue;
-        return `${utcText(time)}<br/>${list[0].marker}${escapeHtml(t.probability)} <b>${list[0].value[1].toFixed(3)}</b>${bandTooltip(bands, time, t)}`;
-      },
-    },
+    tooltip: bandedTooltip(bands, t, (p) => `${p.marker}${escapeHtml(t.probability)} <b>${p.value[1].toFixed(3)}</b>`),
     grid: { left: 64, right: 24, top: 30, bottom: 50 },
     xAxis: { type: 'time', min: range.min, max: range.max, axisLabel: TIME_LABELS },
     yAxis: { type: 'value', min: 0, max: 1, name: t.probability },

@@ -49,9 +49,17 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
   let stack: TestStack | undefined;
   const sweep = scheduleCatalogue(loadConfig({ PLANT_TIMEZONE: 'Asia/Seoul' }))[0];
 
-  async function startServer(): Promise<Client> {
-    const proc = spawn(process.env.TEMPORAL_CLI!, devServerArgs(port, ['--db-filename', dbFile]), { stdio: 'ignore' });
+  /**
+   * Starts the dev server on the database file and waits until it answers. One CI run saw the restarted server exit
+   * with status 2 before answering (its output was not kept then); a server that exits at start-up is started again,
+   * at most three times, and what it printed is shown.
+   */
+  async function startServer(attempt = 1): Promise<Client> {
+    const proc = spawn(process.env.TEMPORAL_CLI!, devServerArgs(port, ['--db-filename', dbFile]), { stdio: ['ignore', 'ignore', 'pipe'] });
     server = proc;
+    let printed = '';
+    proc.stderr!.on('data', (chunk: Buffer) => (printed = (printed + chunk.toString()).slice(-4000)));
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
     const deadline = Date.now() + 90_000;
     for (;;) {
       // A connection of each try, closed when the try fails: none is left retrying behind the test.
@@ -64,7 +72,13 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
         return new Client({ connection });
       } catch (err) {
         await connection.close();
-        if (proc.exitCode !== null) throw new Error(`the dev server exited (${proc.exitCode}) before it answered`);
+        if (proc.exitCode !== null) {
+          await exited;
+          const why = `the dev server exited (${proc.exitCode}) before it answered (start ${attempt} of 3):\n${printed}`;
+          if (attempt >= 3) throw new Error(why);
+          console.warn(why);
+          return startServer(attempt + 1);
+        }
         if (Date.now() > deadline) throw err;
         await sleep(250);
       }

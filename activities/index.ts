@@ -11,13 +11,16 @@ import { ReportGathering } from './report/report-gathering';
 import { ReportWorkbookThreads } from './report/workbook-threads';
 import { RetrainActivities } from './retrain/retrain.activities';
 import { CaptureDiagnosisActivities } from './sweep/capture-diagnosis.activities';
+import { DriftActivities } from './sweep/drift.activities';
 import { FeatureThreads } from './sweep/feature-threads';
 import { LotDiagnosisActivities } from './sweep/lot-diagnosis.activities';
+import { SeriesDrift } from './sweep/series-drift';
 import { SweepActivities } from './sweep/sweep.activities';
 
 export {
   AuditRetentionActivities,
   CaptureDiagnosisActivities,
+  DriftActivities,
   IngestActivities,
   KpiRollupActivities,
   LotDiagnosisActivities,
@@ -35,12 +38,14 @@ export const ACTIVITY_CLASSES = [
   SweepActivities,
   CaptureDiagnosisActivities,
   LotDiagnosisActivities,
+  DriftActivities,
   ReportActivities,
 ] as const;
 
-/** What the activity classes need besides the ORM: the bulk loader of the configured database, the feature and workbook threads, the report gathering. */
+/** What the activity classes need besides the ORM: the bulk loader of the configured database, the feature and workbook threads, the sweep's drift bookkeeping, the report gathering. */
 export const ACTIVITY_DEPENDENCIES: Provider[] = [
   FeatureThreads,
+  SeriesDrift,
   ReportGathering,
   ReportWorkbookThreads,
   {

@@ -1,16 +1,31 @@
-import { continueAsNew, executeChild, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  log,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   captureStreamShardSize,
   describeJobFailure,
   jobStart,
   KPI_ROLLUP_JOB,
   plantDay,
+  RETRAIN_JOB,
   progressQuery,
   SCHEDULED_START_TIME,
   SWEEP_DEFAULT_CONCURRENCY,
   SWEEP_MAX_CONCURRENCY,
   TASK_QUEUES,
   type JobProgress,
+  type DriftActivitiesContract,
+  type DriftAssessment,
   type JobWorkflow,
   type SeriesDiagnosisActivities,
   type SeriesRef,
@@ -38,11 +53,20 @@ const diagnose = proxyActivities<SeriesDiagnosisActivities>({
   retry: { maximumAttempts: 3, initialInterval: '5 seconds', maximumInterval: '1 minute' },
 });
 
+// Pools the day's drift counts per model and judges them (reads the active models' training distributions).
+const driftCheck = proxyActivities<DriftActivitiesContract>({
+  taskQueue: TASK_QUEUES.cpu,
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 5, maximumInterval: '30 seconds' },
+});
+
 const LOT_HEARTBEAT_TIMEOUT = '2 minutes' as const;
 /** Series started by one run before it continues as new: ~10 history events each keep a run far below the limits. */
 export const SERIES_PER_RUN = 200;
 /** The patch that put capture streams several to an activity (replaying older runs keeps one each). */
 const CAPTURE_STREAM_SHARDS = 'capture-stream-shards';
+/** The patch that added the drift judgement after the series (replaying older runs skips it). */
+const DRIFT_MONITORING = 'drift-monitoring';
 /** Failures named in the result (and carried); beyond these they are counted only. */
 const FAILURES_LISTED = 50;
 /** A scheduled run whose schedule named no timezone takes its day in UTC. */
@@ -155,6 +179,11 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
 
   const touched = [...days].sort();
   const result: SweepResult = { day, series_total: seriesTotal, ...totals, failures, days: touched, kpi_rollup: null };
+  if (touched.length > 0 && patched(DRIFT_MONITORING)) {
+    Object.assign(progress, { phase: 'judging drift', message: `${touched[0]} → ${touched[touched.length - 1]}` });
+    setCurrentDetails(`judging feature drift of ${touched.length} day(s)`);
+    result.drift = await judgeDrift(touched, jobId);
+  }
   if (touched.length > 0) {
     const rollupInput = { from: touched[0], to: touched[touched.length - 1], requestedBy: input.requestedBy };
     const rollup = jobStart({ type: KPI_ROLLUP_JOB, input: rollupInput });
@@ -179,6 +208,36 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
   Object.assign(progress, { phase: 'done', done: totals.series_done + totals.series_failed, total: seriesTotal, message: `${thousands(totals.windows)} windows${rollupNote}` });
   setCurrentDetails(`done: ${totals.series_done}/${seriesTotal} series · ${thousands(totals.windows)} windows · ${totals.series_failed} failed${rollupNote}`);
   return result;
+}
+
+/**
+ * The drift judgement of the days touched; a retrain the policy asks for is started as a child the sweep does not wait
+ * for (it outlives the sweep), under the catalogue's id, so one already running is joined, not doubled.
+ */
+async function judgeDrift(days: string[], jobId: string): Promise<DriftAssessment[]> {
+  const assessments = await driftCheck.assessDrift.executeWithOptions({ summary: `judge feature drift of ${days.length} day(s)` }, [days, jobId]);
+  return Promise.all(
+    assessments.map(async (a) => {
+      if (!a.retrain) return a;
+      const retrain = jobStart({ type: RETRAIN_JOB, input: a.retrain });
+      let started = true;
+      try {
+        await startChild<JobWorkflow<typeof RETRAIN_JOB>>(retrain.workflowType, {
+          workflowId: retrain.workflowId,
+          taskQueue: retrain.taskQueue,
+          staticSummary: retrain.staticSummary,
+          typedSearchAttributes: retrain.searchAttributes,
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [a.retrain],
+        });
+      } catch (err) {
+        if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+        started = false;
+      }
+      log.info('drift: retrain requested', { model: a.model, day: a.day, psi: a.psi, workflowId: retrain.workflowId, started });
+      return driftCheck.recordDriftRetrain.executeWithOptions({ summary: `record the ${a.model} drift retrain` }, [a, { started, workflowId: retrain.workflowId }]);
+    }),
+  );
 }
 
 function emptyTotals(): SweepTotals {

@@ -1,5 +1,5 @@
 import { CancellationScope, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
-import { decidePromotion, PROMOTION_MARGIN, progressQuery, TASK_QUEUES, type JobProgress, type RetrainInput, type RetrainResult } from '@him/contracts';
+import { decidePromotion, describeDriftTrigger, PROMOTION_MARGIN, progressQuery, TASK_QUEUES, type JobProgress, type RetrainInput, type RetrainResult } from '@him/contracts';
 import type { RetrainActivities } from '../activities/retrain/retrain.activities';
 
 // Registering and promoting are database and file work; building the set, training and scoring are CPU work.
@@ -43,7 +43,9 @@ async function retrain(input: RetrainInput): Promise<RetrainResult> {
     Object.assign(progress, { phase, done: progress.done + 1 });
     setCurrentDetails(`step ${progress.done + 1}/${progress.total} · ${details}`);
   };
-  setCurrentDetails(`step 1/${progress.total} · building the ${model} training set from the database`);
+  // A retrain the sweep started for drift says why from its first step on (its summary says it too).
+  const why = input.trigger ? ` · started for ${describeDriftTrigger(input.trigger)}` : '';
+  setCurrentDetails(`step 1/${progress.total} · building the ${model} training set from the database${why}`);
 
   const set = await long.buildTrainingSet.executeWithOptions({ summary: `build ${model} training set` }, [model, jobId]);
   step('training', `training ${model} on ${set.train.samples} ${set.unit}${input.epochs ? ` (${input.epochs} epochs)` : ''}`);
@@ -68,5 +70,6 @@ async function retrain(input: RetrainInput): Promise<RetrainResult> {
     champion: evaluation.champion,
     training: { unit: set.unit, train_samples: set.train.samples, held_out_samples: set.held_out.samples, seconds: challenger.seconds, ...challenger.training },
     data_window: set.data_window,
+    ...(input.trigger ? { trigger: input.trigger } : {}),
   };
 }

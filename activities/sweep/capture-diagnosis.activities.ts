@@ -13,10 +13,21 @@ import {
   type FaultType,
   type WatermarkAdvance,
 } from '@him/db';
-import { predictWindows, VIBRATION_CLASS_COUNT, VIBRATION_CLASSIFIER_NAME, vibrationClassifierWindowSeconds, type CaptureWindows } from '@him/ml';
+import {
+  featureDistributionFromModel,
+  predictWindows,
+  VIBRATION_CLASS_COUNT,
+  VIBRATION_CLASSES,
+  VIBRATION_CLASSIFIER_NAME,
+  VIBRATION_FEATURE_COUNT,
+  vibrationClassifierWindowSeconds,
+  type CaptureWindows,
+  type FeatureDistribution,
+} from '@him/ml';
 import { ServedModels } from '@him/registry';
 import { Activity } from '../activity.decorator';
 import { FeatureThreads } from './feature-threads';
+import { DriftTally, SeriesDrift } from './series-drift';
 
 /** Captures read per query of the capture table. */
 const CAPTURES_PER_PAGE = 64;
@@ -58,6 +69,7 @@ export class CaptureDiagnosisActivities {
     private readonly watermarks: SweepWatermarkRepository,
     private readonly models: ServedModels,
     private readonly threads: FeatureThreads,
+    private readonly drift: SeriesDrift,
   ) {}
 
   @Activity({ queue: 'cpu' })
@@ -67,6 +79,8 @@ export class CaptureDiagnosisActivities {
     const signal = cancellationSignal();
     return this.models.withActive(VIBRATION_CLASSIFIER_NAME, async ({ session, version, metadata }) => {
       const windowSeconds = vibrationClassifierWindowSeconds(metadata);
+      // A model trained with its feature distribution has its drift counted; one without (an upload, say) does not.
+      const distribution = featureDistributionFromModel(metadata);
       const progress: StreamProgress = { captures: 0, windows: 0, written: 0, days: new Set(), dataUntil: null };
       let after = (await this.watermarks.find(SeriesKind.CaptureStream, series.key, VIBRATION_CLASSIFIER_NAME))?.position ?? 0;
       // A batch's writes and watermark commit while the next batch is read and diagnosed; commits stay in order.
@@ -80,7 +94,8 @@ export class CaptureDiagnosisActivities {
           // The feature threads read and featurise the batch's captures, several at a time.
           const cut = batch.filter((c) => c.sampleCount > 0).map((capture) => this.threads.windowsOfCapture(capture.id, windowSeconds).then((w) => ({ ...w, capture })));
           const windowed = (await Promise.all(cut)).filter((w) => w.samples > 0);
-          const drafts = await diagnoseBatch(session, windowed, { machineName, sensorNo, modelVersion: version, jobId });
+          const { drafts, labels } = await diagnoseBatch(session, windowed, { machineName, sensorNo, modelVersion: version, jobId });
+          const tally = distribution && driftTally(distribution, windowed, labels);
           const last = batch[batch.length - 1];
           const advance: WatermarkAdvance = {
             seriesKind: SeriesKind.CaptureStream,
@@ -94,7 +109,7 @@ export class CaptureDiagnosisActivities {
           const previous = committing;
           committing = (async () => {
             await previous;
-            progress.written += await this.commit(drafts, advance);
+            progress.written += await this.commit(drafts, advance, tally);
             for (const w of windowed) progress.days.add(w.capture.capturedAt.toISOString().slice(0, 10));
             progress.captures += windowed.length;
             progress.windows += windowed.reduce((n, w) => n + w.windows.length, 0);
@@ -141,11 +156,24 @@ export class CaptureDiagnosisActivities {
     return results;
   }
 
-  /** Stores the diagnoses and moves the watermark past them, in one transaction; returns how many rows were new. */
-  private commit(drafts: DiagnosisDraft[], advance: WatermarkAdvance): Promise<number> {
+  /**
+   * Stores the diagnoses and moves the watermark past them, and adds the batch's drift counts when the watermark moved
+   * (a batch counted once, whoever retried it), in one transaction; returns how many rows were new.
+   */
+  private commit(drafts: DiagnosisDraft[], advance: WatermarkAdvance, tally?: DriftTally): Promise<number> {
     return this.watermarks.transaction(async (tx) => {
       const written = await this.diagnoses.insertIgnore(drafts, tx);
+      const moved = advance.position > (await this.watermarks.lockedPosition(tx, advance));
       await this.watermarks.advance(tx, advance);
+      if (moved && tally) {
+        await this.drift.record(
+          tx,
+          { kind: advance.seriesKind, key: advance.seriesKey },
+          { name: VIBRATION_CLASSIFIER_NAME, version: advance.modelVersion! },
+          tally,
+          advance.jobId!,
+        );
+      }
       return written;
     });
   }
@@ -174,12 +202,24 @@ function* batchesOf(captures: readonly CaptureRecord[]): Generator<CaptureRecord
   }
 }
 
+/** The batch's windows counted into the classifier's training bins, each under the class it was diagnosed as, per capture day. */
+function driftTally(distribution: FeatureDistribution, windowed: readonly WindowedCapture[], labels: Uint8Array): DriftTally {
+  const tally = new DriftTally(distribution);
+  let row = 0;
+  for (const { capture, features } of windowed) {
+    const first = row;
+    tally.add(capture.capturedAt.toISOString().slice(0, 10), features, (r) => VIBRATION_CLASSES[labels[first + r]]);
+    row += features.length / VIBRATION_FEATURE_COUNT;
+  }
+  return tally;
+}
+
 /** One ORT run over the batch's windows, then a diagnosis per window and per capture (probabilities averaged). */
 async function diagnoseBatch(
   session: Parameters<typeof predictWindows>[0],
   windowed: readonly WindowedCapture[],
   stream: { machineName: string; sensorNo: string; modelVersion: string; jobId: string },
-): Promise<DiagnosisDraft[]> {
+): Promise<{ drafts: DiagnosisDraft[]; labels: Uint8Array }> {
   const features = new Float32Array(windowed.reduce((n, w) => n + w.features.length, 0));
   windowed.reduce((offset, w) => (features.set(w.features, offset), offset + w.features.length), 0);
   const { probabilities, labels } = await predictWindows(session, features);
@@ -219,5 +259,5 @@ async function diagnoseBatch(
       probabilities: mean,
     });
   }
-  return drafts;
+  return { drafts, labels };
 }

@@ -16,9 +16,20 @@ import {
   type PredictionDraft,
 } from '@him/db';
 import { FORMATS, TEP_SAMPLE_MS } from '@him/ingest';
-import { lstmOnnxPredict, scoreTepRunOnnx, TEP_DETECTOR_NAME, TEP_LSTM_NAME, tepLstmFacts, tepPreprocessingFromModel, tepSequences, topTags } from '@him/ml';
+import {
+  featureDistributionFromModel,
+  lstmOnnxPredict,
+  scoreTepRunOnnx,
+  TEP_DETECTOR_NAME,
+  TEP_LSTM_NAME,
+  tepLstmFacts,
+  tepPreprocessingFromModel,
+  tepSequences,
+  topTags,
+} from '@him/ml';
 import { ServedModels, type ServedModel } from '@him/registry';
 import { Activity } from '../activity.decorator';
+import { DriftTally, SeriesDrift } from './series-drift';
 
 /** Tags named with each alarm. */
 const TOP_TAGS = 3;
@@ -55,6 +66,7 @@ export class LotDiagnosisActivities {
     private readonly predictions: PredictionRepository,
     private readonly watermarks: SweepWatermarkRepository,
     private readonly models: ServedModels,
+    private readonly drift: SeriesDrift,
   ) {}
 
   /** Diagnoses one lot (series.key = its code) from each model's watermark to its last observation. */
@@ -112,7 +124,17 @@ export class LotDiagnosisActivities {
       });
     }
     heartbeat({ lot: lot.code, phase: TEP_DETECTOR_NAME, alarms: drafts.length });
-    const written = await this.commit(lot, TEP_DETECTOR_NAME, model.version, jobId, times[times.length - 1], (tx) => this.anomalies.insertIgnore(drafts, tx));
+    // Drift is measured on what the detector called normal: its training distribution is normal operation, and an
+    // alarm is a fault of the process, not a change of the population.
+    const distribution = featureDistributionFromModel(model.metadata);
+    let tally: DriftTally | undefined;
+    if (distribution) {
+      tally = new DriftTally(distribution);
+      for (let i = firstNew; i < times.length; i++) {
+        if (!(scores.score[i] > p.threshold)) tally.add(new Date(times[i]).toISOString().slice(0, 10), observations[i], () => 'normal');
+      }
+    }
+    const written = await this.commit(lot, TEP_DETECTOR_NAME, model.version, jobId, times[times.length - 1], (tx) => this.anomalies.insertIgnore(drafts, tx), tally);
     return { version: model.version, scored: times.slice(firstNew), written };
   }
 
@@ -173,11 +195,25 @@ export class LotDiagnosisActivities {
     return { times, observations: times.map((t) => byTime.get(t)!), firstNew };
   }
 
-  /** Writes a model's rows and moves its watermark to `position` in one transaction; returns the rows that were new. */
-  private commit(lot: LotRecord, modelName: string, modelVersion: string, jobId: string, position: number, write: (tx: EntityManager) => Promise<number>): Promise<number> {
+  /**
+   * Writes a model's rows, moves its watermark to `position` and, when it moved, adds the drift counts, in one
+   * transaction; returns the rows that were new.
+   */
+  private commit(
+    lot: LotRecord,
+    modelName: string,
+    modelVersion: string,
+    jobId: string,
+    position: number,
+    write: (tx: EntityManager) => Promise<number>,
+    tally?: DriftTally,
+  ): Promise<number> {
     return this.watermarks.transaction(async (tx) => {
       const written = await write(tx);
-      await this.watermarks.advance(tx, { seriesKind: SeriesKind.Lot, seriesKey: lot.code, modelName, position, dataUntil: new Date(position), modelVersion, jobId });
+      const key = { seriesKind: SeriesKind.Lot, seriesKey: lot.code, modelName };
+      const moved = position > (await this.watermarks.lockedPosition(tx, key));
+      await this.watermarks.advance(tx, { ...key, position, dataUntil: new Date(position), modelVersion, jobId });
+      if (moved && tally) await this.drift.record(tx, { kind: SeriesKind.Lot, key: lot.code }, { name: modelName, version: modelVersion }, tally, jobId);
       return written;
     });
   }

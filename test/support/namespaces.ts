@@ -28,5 +28,7 @@ export const TEST_NAMESPACES = [
   'report-kill',
   'dashboard',
   'retrain-schedule',
+  'drift-sqlite',
+  'drift-mysql',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

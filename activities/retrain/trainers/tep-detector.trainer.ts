@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { TEP_SAMPLE_MS } from '@him/ingest';
 import {
   DEFAULT_TEP_DETECTOR,
+  featureDistributionMetadata,
   runPausing,
   scoreTepRunOnnx,
   TEP_DETECTABLE_FAULTS,
@@ -11,6 +12,7 @@ import {
   tepDetectorFitting,
   tepDetectorOnnx,
   tepPreprocessingFromModel,
+  tepTagDistribution,
 } from '@him/ml';
 import type { ModelTrainer } from './model-trainer';
 import { readJson, readLabelledRuns, runPart, runsWindow, type FaultRun, type Run } from './tep-runs';
@@ -92,7 +94,12 @@ export const tepDetectorTrainer: ModelTrainer = {
       (p) => progress({ phase: 'calibrating', ...p }),
     );
     return {
-      bytes: tepDetectorOnnx(detector, { name: TEP_DETECTOR_NAME, version: 0, metadata: { training_job: options.jobId } }),
+      bytes: tepDetectorOnnx(detector, {
+        name: TEP_DETECTOR_NAME,
+        version: 0,
+        // The sweep measures drift against the tags of the normal runs it was fitted on.
+        metadata: { training_job: options.jobId, ...featureDistributionMetadata(tepTagDistribution(fit.map((r) => r.observations))) },
+      }),
       training: { threshold: detector.threshold, trees: detector.forest.trees.length },
     };
   },

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { RetrainableModel, TaskQueueKind } from '@him/contracts';
+import { DRIFT_POLICIES, type DriftPolicy, type RetrainableModel, type TaskQueueKind } from '@him/contracts';
 import { cronProblem, isIanaTimezone, parseDuration } from './schedule-settings';
 
 /** Repository root (nearest folder with package.json): relative paths resolve from here, from source or from dist/. */
@@ -140,6 +140,9 @@ const schema = z
     RETRAIN_TEP_DETECTOR_CRON: cron.default('20 4 * * 0'),
     RETRAIN_TEP_LSTM_CRON: cron.default('40 4 * * 0'),
     RETRAIN_SCHEDULES_PAUSED: bool.default('true'),
+    DRIFT_PSI_THRESHOLD: z.coerce.number().positive().default(0.25),
+    DRIFT_MIN_SAMPLES: z.coerce.number().int().min(1).default(200),
+    DRIFT_RETRAIN_POLICY: z.enum(DRIFT_POLICIES).default('notify'),
     SCHEDULE_CATCHUP_WINDOW: catchupWindow.default('1 day'),
     ENSURE_SCHEDULES: bool.default('true'),
   })
@@ -203,6 +206,12 @@ export class AppConfig {
     /** Whether the API creates or updates the schedules when it starts (off in tests that do not exercise them). */
     ensureAtStart: boolean;
   };
+  /**
+   * What the sweep does when a model's features drift: the median PSI over features (a day, all series) above which a
+   * day counts as drifted, the fewest rows a day needs to be judged, and the policy — `auto` starts a retrain
+   * (promotion `auto`), `notify` records the drift and starts nothing, `off` records the figures only.
+   */
+  readonly drift: { psiThreshold: number; minSamples: number; policy: DriftPolicy };
   readonly worker: {
     /** The task queues this worker process polls. */
     queues: TaskQueueKind[];
@@ -254,6 +263,7 @@ export class AppConfig {
       catchupWindowMs: p.SCHEDULE_CATCHUP_WINDOW,
       ensureAtStart: p.ENSURE_SCHEDULES,
     };
+    this.drift = { psiThreshold: p.DRIFT_PSI_THRESHOLD, minSamples: p.DRIFT_MIN_SAMPLES, policy: p.DRIFT_RETRAIN_POLICY };
     this.worker = {
       queues: p.WORKER_QUEUES,
       concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },

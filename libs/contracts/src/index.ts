@@ -7,6 +7,7 @@ export * from './failures';
 export * from './job-catalogue';
 export * from './ingest';
 export * from './retrain';
+export * from './drift';
 export * from './sweep';
 export * from './kpi';
 export * from './health-score';

@@ -1,6 +1,7 @@
 // The workflows are imported as types only: nothing of workflows/ is loaded with the contracts.
 import type * as workflows from '../../../workflows';
 import { AUDIT_RETENTION_JOB } from './audit-retention';
+import { describeDriftTrigger } from './drift';
 import { INGEST_JOB } from './ingest';
 import { KPI_ROLLUP_JOB } from './kpi';
 import { SEARCH_ATTRIBUTES } from './jobs';
@@ -60,7 +61,7 @@ export const JOB_CATALOGUE = {
     // One retrain per model at a time.
     workflowId: (input) => `${RETRAIN_JOB}-${input.model}`,
     mainEntity: (input) => input.model,
-    summary: (input) => `retrain ${input.model} (promote: ${input.promote})`,
+    summary: (input) => `retrain ${input.model} (promote: ${input.promote})${input.trigger ? ` · ${describeDriftTrigger(input.trigger)}` : ''}`,
   }),
   [SWEEP_JOB]: job({
     workflowType: 'diagnosisSweep',

@@ -1,3 +1,5 @@
+import type { DriftTrigger } from './drift';
+
 /** Job type `retrain`: build a training set from the database, train a challenger, compare, register, maybe promote. */
 export const RETRAIN_JOB = 'retrain';
 
@@ -26,6 +28,8 @@ export interface RetrainInput {
   /** Training epochs; the shipped model's setting when omitted. */
   epochs?: number;
   requestedBy?: string;
+  /** What started it when it was not a person or a schedule: the sweep's drift measure. */
+  trigger?: DriftTrigger;
 }
 
 /** One whole piece of the data (a vibration recording, a TEP run or part of one); a split never cuts through it. */
@@ -85,6 +89,8 @@ export interface RetrainResult {
   champion: { version: number; score: HeldOutScore } | null;
   training: { unit: string; train_samples: number; held_out_samples: number; seconds: number } & Record<string, number | string>;
   data_window: TrainingSet['data_window'];
+  /** The drift that started it, when the sweep did. */
+  trigger?: DriftTrigger;
 }
 
 /** Champion/challenger: pure, so the workflow decides deterministically and the rule is unit-tested. */

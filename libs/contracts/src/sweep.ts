@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { DriftAssessment } from './drift';
 import { InvalidInputError } from './errors';
 
 /** Job type `diagnosis-sweep`: diagnose every series with data past its watermark, then roll up the KPIs of the days it touched. */
@@ -83,6 +84,8 @@ export interface SweepResult extends SweepTotals {
    * the next sweep will not touch these days again, so re-run `POST /api/v1/jobs/kpi-rollup` over `days` then.
    */
   kpi_rollup_failure?: string;
+  /** Each monitored model's feature drift on the days touched, and what was done about it. */
+  drift?: DriftAssessment[];
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RecordingSpec {
   seconds?: number;
   /** Start-up ramp from standstill; 0 starts at steady state (used for the small committed samples). */
   startupSeconds?: number;
+  /** The speed the run settles at (Hz); nominal 25 Hz when omitted. */
+  speedHz?: number;
   header?: boolean;
 }
 
@@ -42,7 +44,7 @@ export function* recordingRows(spec: RecordingSpec): Generator<RecordingRow> {
   const machine = machineProfile(spec.machine, spec.seed);
   const runRandom = new Random(spec.seed, 'recording', spec.machine, spec.sensor, 'speed');
   const speed: SpeedProfile = {
-    baseHz: NOMINAL_SPEED_HZ,
+    baseHz: spec.speedHz ?? NOMINAL_SPEED_HZ,
     startupSeconds: spec.startupSeconds ?? DEFAULT_STARTUP_SECONDS,
     driftFraction: RUN_SPEED_DRIFT,
     driftPhases: [runRandom.uniform(0, 2 * Math.PI), runRandom.uniform(0, 2 * Math.PI)],

@@ -5,3 +5,4 @@ export * from './model-signatures';
 export * from './random';
 export * from './forecast';
 export * from './training';
+export * from './drift';

@@ -7,13 +7,18 @@ import { MAX_MODEL_BYTES } from '@him/ml';
 import { ModelRegistry } from '@him/registry';
 import { RequireRole } from '../auth/auth.decorators';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
+import { DriftQuery, ModelDriftDto } from './model-drift.dto';
+import { ModelDriftService } from './model-drift.service';
 import { mapModelVersion, ModelListQuery, ModelNameParams, ModelVersionParams, ModelVersionResponseDto } from './models.dto';
 
 @ApiTags('Models')
 @ApiKeyAuth()
 @Controller('models')
 export class ModelsController {
-  constructor(private readonly registry: ModelRegistry) {}
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly drift: ModelDriftService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Every registered model version, with its status and metrics' })
@@ -21,6 +26,18 @@ export class ModelsController {
   @ApiErrorResponses(400)
   async list(@Query() q: ModelListQuery): Promise<ModelVersionResponseDto[]> {
     return (await this.registry.list(q.name)).map(mapModelVersion);
+  }
+
+  @Get(':name/drift')
+  @ApiOperation({
+    summary: 'Feature drift of a model as the nightly sweeps measured it',
+    description:
+      'Per UTC day of the data: the population stability index (median over features) of everything the active version diagnosed, against its training distribution, and what the sweep did about it (DRIFT_RETRAIN_POLICY); per day and series as well. Days no sweep measured are absent.',
+  })
+  @ApiOkResponse({ type: ModelDriftDto })
+  @ApiErrorResponses(400)
+  driftOf(@Param() p: ModelNameParams, @Query() q: DriftQuery): Promise<ModelDriftDto> {
+    return this.drift.get(p.name, q);
   }
 
   @Get(':name/:version')

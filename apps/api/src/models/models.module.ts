@@ -1,8 +1,9 @@
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { ModelRegistry } from '@him/registry';
+import { ModelDriftService } from './model-drift.service';
 import { ModelsController } from './models.controller';
 
-@Module({ controllers: [ModelsController] })
+@Module({ controllers: [ModelsController], providers: [ModelDriftService] })
 export class ModelsModule implements OnApplicationBootstrap {
   constructor(private readonly registry: ModelRegistry) {}
 

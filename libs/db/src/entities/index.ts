@@ -7,6 +7,7 @@ import { Equipment } from './equipment.entity';
 import { Ingest, IngestChunkEntry, IngestRejection } from './ingest.entity';
 import { KpiEquipmentDaily, KpiLot } from './kpi.entity';
 import { Lot } from './lot.entity';
+import { DriftCheck, ModelDrift } from './model-drift.entity';
 import { ModelVersion } from './model-version.entity';
 import { Prediction } from './prediction.entity';
 import { ProcessValue } from './process-value.entity';
@@ -25,6 +26,7 @@ export * from './equipment.entity';
 export * from './ingest.entity';
 export * from './kpi.entity';
 export * from './lot.entity';
+export * from './model-drift.entity';
 export * from './model-version.entity';
 export * from './prediction.entity';
 export * from './process-value.entity';
@@ -52,6 +54,8 @@ export const ENTITIES = [
   IngestRejection,
   IngestChunkEntry,
   ModelVersion,
+  ModelDrift,
+  DriftCheck,
   SweepWatermark,
   ApiKey,
   AuditLog,

@@ -5,6 +5,7 @@ import { EquipmentRepository } from './equipment.repository';
 import { IngestLedgerRepository } from './ingest-ledger.repository';
 import { KpiRepository } from './kpi.repository';
 import { LotRepository } from './lot.repository';
+import { ModelDriftRepository } from './model-drift.repository';
 import { ModelVersionRepository } from './model-version.repository';
 import { PredictionRepository } from './prediction.repository';
 import { ProcessValueRepository } from './process-value.repository';
@@ -21,6 +22,7 @@ export * from './equipment.repository';
 export * from './ingest-ledger.repository';
 export * from './kpi.repository';
 export * from './lot.repository';
+export * from './model-drift.repository';
 export * from './model-version.repository';
 export * from './prediction.repository';
 export * from './process-value.repository';
@@ -45,6 +47,7 @@ export const REPOSITORIES: Provider[] = [
   IngestLedgerRepository,
   KpiRepository,
   LotRepository,
+  ModelDriftRepository,
   ModelVersionRepository,
   PredictionRepository,
   ProcessValueRepository,

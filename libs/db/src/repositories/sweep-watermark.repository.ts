@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MikroORM, type EntityManager } from '@mikro-orm/core';
+import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/core';
 import { DIALECT } from '../dialect';
 import { SeriesKind, SweepWatermark } from '../entities';
 import type { Dialect } from '../orm-config';
@@ -55,6 +55,15 @@ export class SweepWatermarkRepository {
   async find(seriesKind: SeriesKind, seriesKey: string, modelName: string, tx?: EntityManager): Promise<WatermarkRecord | null> {
     const found = await (tx ?? this.orm.em.fork()).findOne(SweepWatermark, { seriesKind, seriesKey, modelName });
     return found ? toRecord(found) : null;
+  }
+
+  /**
+   * The watermark's position inside `tx`, locked until the transaction ends (MySQL; SQLite's writer already holds the
+   * database): what an advance in the same transaction moves it from, so the caller knows whether its batch is new.
+   */
+  async lockedPosition(tx: EntityManager, key: Pick<WatermarkRecord, 'seriesKind' | 'seriesKey' | 'modelName'>): Promise<number> {
+    const found = await tx.findOne(SweepWatermark, key, this.dialect === 'mysql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    return found?.position ?? 0;
   }
 
   /** Every watermark of a kind of series (small: one row per series and model). */

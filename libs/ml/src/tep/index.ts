@@ -5,3 +5,4 @@ export * from './eigen';
 export * from './isolation-forest';
 export * from './pca';
 export * from './standardise';
+export * from './tag-distribution';

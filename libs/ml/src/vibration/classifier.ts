@@ -3,6 +3,7 @@
 // tiny, and a seeded init and shuffle make the same data and options give byte-identical ONNX files.
 import * as ort from 'onnxruntime-node';
 import { type DenseLayer, MLP_PROBABILITIES, mlpClassifier, OnnxModelRejectedError, type OnnxModelMetadata } from '../onnx';
+import { featureDistribution, featureDistributionMetadata, type FeatureDistribution } from '../drift';
 import { seededRandom } from '../random';
 import { runToEnd, type TrainingProgress } from '../training';
 import { VIBRATION_FEATURE_COUNT, VIBRATION_FEATURE_NAMES, vibrationFeatures } from './features';
@@ -95,6 +96,19 @@ export interface TrainedVibrationClassifier {
   inputStd: Float32Array;
   /** Mean cross-entropy over the training windows after each epoch. */
   lossByEpoch: number[];
+  /** The training windows' features per class, for the sweep's drift measure (a model without it is not measured). */
+  distribution?: FeatureDistribution;
+}
+
+/** Per class (labelled by VIBRATION_CLASSES), the decile bins of the training windows' features. */
+export function vibrationFeatureDistribution(data: LabelledWindows): FeatureDistribution {
+  const f = VIBRATION_FEATURE_COUNT;
+  const classes = VIBRATION_CLASSES.map((label, k) => {
+    const rows: number[] = [];
+    for (let r = 0; r < data.count; r++) if (data.labels[r] === k) for (let j = 0; j < f; j++) rows.push(data.features[r * f + j]);
+    return { label, rows };
+  });
+  return featureDistribution(VIBRATION_FEATURE_NAMES, classes);
 }
 
 /** Features whose spread is below this (constant in the training data) are left unscaled rather than blown up. */
@@ -240,7 +254,7 @@ export function* vibrationClassifierTraining(data: LabelledWindows, options: Mlp
     yield { epoch: epoch + 1, epochs, loss: epochLoss / n };
   }
   const layers = weights.map((w, l) => ({ weights: Float32Array.from(w), bias: Float32Array.from(biases[l]) }));
-  return { layers, inputMean, inputStd, lossByEpoch };
+  return { layers, inputMean, inputStd, lossByEpoch, distribution: vibrationFeatureDistribution(data) };
 }
 
 /** The model as ONNX bytes: raw features in, standardisation as Sub/Div, probabilities and label out. */
@@ -260,6 +274,7 @@ export function vibrationClassifierOnnx(
     metadata: {
       ...identity.metadata,
       feature_names: JSON.stringify(VIBRATION_FEATURE_NAMES),
+      ...(model.distribution ? featureDistributionMetadata(model.distribution) : {}),
       classes: JSON.stringify(VIBRATION_CLASSES),
       window_seconds: String(windowSeconds),
       hop_seconds: String(identity.hopSeconds ?? windowSeconds / 2),

@@ -7,6 +7,7 @@ import { Migration20261205230654 } from './Migration20261205230654';
 import { Migration20261206020545 } from './Migration20261206020545';
 import { Migration20261206020651 } from './Migration20261206020651';
 import { Migration20261206091714 } from './Migration20261206091714';
+import { Migration20261206152659 } from './Migration20261206152659';
 
 /** Applied in this order; `npm run db:migration:create` regenerates this list. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206020545', class: Migration20261206020545 },
   { name: 'Migration20261206020651', class: Migration20261206020651 },
   { name: 'Migration20261206091714', class: Migration20261206091714 },
+  { name: 'Migration20261206152659', class: Migration20261206152659 },
 ];

@@ -1,6 +1,8 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import { loadOnnxModel, type LoadedOnnxModel, type OnnxModelMetadata, type TensorSignature } from './onnx/loader';
+import { FORMATS } from '@him/ingest';
+import { featureDistributionFromModel } from './drift';
 import { TEP_LSTM_NAME, tepLstmSignature } from './forecast/tep-lstm';
+import { loadOnnxModel, OnnxModelRejectedError, type LoadedOnnxModel, type OnnxModelMetadata, type TensorSignature } from './onnx/loader';
 import { MLP_PROBABILITIES } from './onnx/mlp';
 import { TEP_DETECTOR_NAME, tepDetectorSignature } from './tep/detector-onnx';
 import { VIBRATION_CLASS_COUNT, VIBRATION_CLASSIFIER_INPUT, VIBRATION_CLASSIFIER_NAME, vibrationClassifierWindowSeconds } from './vibration/classifier';
@@ -11,6 +13,8 @@ export interface ModelSignature {
   outputs: TensorSignature[];
   /** What serving needs beyond tensors (e.g. preprocessing in the metadata); throws OnnxModelRejectedError. */
   checkMetadata?: (metadata: OnnxModelMetadata) => void;
+  /** Values per row the sweep counts for drift (features, or tags): a training distribution in the metadata must have as many. */
+  driftFeatureCount?: number;
 }
 
 /** The models the platform serves, by registry name, and the tensors it feeds and reads (null = any size). */
@@ -19,8 +23,10 @@ export const MODEL_SIGNATURES: Record<string, ModelSignature> = {
     inputs: [{ name: VIBRATION_CLASSIFIER_INPUT, shape: [null, VIBRATION_FEATURE_COUNT] }],
     outputs: [{ name: MLP_PROBABILITIES, shape: [null, VIBRATION_CLASS_COUNT] }],
     checkMetadata: (metadata) => void vibrationClassifierWindowSeconds(metadata),
+    driftFeatureCount: VIBRATION_FEATURE_COUNT,
   },
-  [TEP_DETECTOR_NAME]: tepDetectorSignature(),
+  // The detector's drift is counted over the observation's tags.
+  [TEP_DETECTOR_NAME]: { ...tepDetectorSignature(), driftFeatureCount: FORMATS.tep.columns.length },
   [TEP_LSTM_NAME]: tepLstmSignature(),
 };
 
@@ -37,9 +43,21 @@ export async function loadServableModel(name: string, bytes: Uint8Array, session
   const model = await loadOnnxModel(bytes, { maxBytes: MAX_MODEL_BYTES, expectInputs: signature.inputs, expectOutputs: signature.outputs, sessionOptions });
   try {
     signature.checkMetadata?.(model.metadata);
+    checkDriftDistribution(signature, model.metadata);
   } catch (err) {
     await model.session.release();
     throw err;
   }
   return model;
+}
+
+/** A training distribution in the metadata must be well formed and as wide as the rows the sweep counts into it. */
+function checkDriftDistribution(signature: ModelSignature, metadata: OnnxModelMetadata): void {
+  const distribution = featureDistributionFromModel(metadata);
+  if (distribution && signature.driftFeatureCount !== undefined && distribution.features.length !== signature.driftFeatureCount) {
+    throw new OnnxModelRejectedError(
+      'signature_mismatch',
+      `metadata 'feature_distribution' has ${distribution.features.length} features; the sweep counts ${signature.driftFeatureCount}`,
+    );
+  }
 }

@@ -14,14 +14,19 @@ import {
   type AnomalyDraft,
   type LotRecord,
   type PredictionDraft,
+  type ProbableFault,
 } from '@him/db';
 import { FORMATS, TEP_SAMPLE_MS } from '@him/ingest';
 import {
   featureDistributionFromModel,
+  identifyTepRunOnnx,
   lstmOnnxPredict,
   scoreTepRunOnnx,
   TEP_DETECTOR_NAME,
+  TEP_IDENTIFIER_NAME,
   TEP_LSTM_NAME,
+  tepIdentifierHistory,
+  tepIdentifierPreprocessingFromModel,
   tepLstmFacts,
   tepPreprocessingFromModel,
   tepSequences,
@@ -33,6 +38,8 @@ import { DriftTally, SeriesDrift } from './series-drift';
 
 /** Tags named with each alarm. */
 const TOP_TAGS = 3;
+/** Faults named as candidates with each alarm's probable fault. */
+const FAULT_CANDIDATES = 3;
 
 /** A lot's observations from some point on: time-ordered, each with one value per tag in the model's tag order. */
 interface LotStretch {
@@ -76,7 +83,10 @@ export class LotDiagnosisActivities {
     const lot = await this.lots.findByCode(series.key);
     if (!lot) throw new NotFoundError(`no lot ${series.key}`);
     heartbeat({ lot: lot.code, phase: TEP_DETECTOR_NAME });
-    const detector = await this.models.withActive(TEP_DETECTOR_NAME, (model) => this.detect(lot, model, jobId));
+    // The fault identifier, when one is active, names the fault each alarm most resembles.
+    const detector = await this.models.withActive(TEP_DETECTOR_NAME, (model) =>
+      this.models.withActiveIfAny(TEP_IDENTIFIER_NAME, (identifier) => this.detect(lot, model, identifier, jobId)),
+    );
     heartbeat({ lot: lot.code, phase: TEP_LSTM_NAME });
     const lstm = await this.models.withActive(TEP_LSTM_NAME, (model) => this.forecast(lot, model, jobId));
     const scored = [...new Set([...detector.scored, ...lstm.scored])];
@@ -94,15 +104,21 @@ export class LotDiagnosisActivities {
     };
   }
 
-  /** The detector over the new observations: one anomaly per alarming observation, as `npm run eval:models` alarms. */
-  private async detect(lot: LotRecord, model: ServedModel, jobId: string): Promise<ModelPass> {
+  /**
+   * The detector over the new observations: one anomaly per alarming observation, as `npm run eval:models` alarms;
+   * with an identifier, each names its probable fault.
+   */
+  private async detect(lot: LotRecord, model: ServedModel, identifier: ServedModel | undefined, jobId: string): Promise<ModelPass> {
     const p = tepPreprocessingFromModel(model.metadata);
-    // A new observation's features reach back a rolling window and a hold period: that much history makes them
-    // what scoring the whole run from its start gives.
-    const stretch = await this.readPastWatermark(lot, TEP_DETECTOR_NAME, p.tags, Math.max(p.window, ...p.holdPeriods));
+    const ip = identifier && tepIdentifierPreprocessingFromModel(identifier.metadata);
+    // A new observation's features reach back a rolling window and a hold period (the identifier's windows too): that
+    // much history makes them what scoring the whole run from its start gives.
+    const history = Math.max(p.window, ...p.holdPeriods, ip ? tepIdentifierHistory(ip) - 1 : 0);
+    const stretch = await this.readPastWatermark(lot, TEP_DETECTOR_NAME, p.tags, history);
     if (!stretch) return { version: model.version, scored: [], written: 0 };
     const { times, observations, firstNew } = stretch;
     const scores = await scoreTepRunOnnx(model.session, p, observations);
+    const probable = identifier && ip ? await probableFaults(identifier, ip, p.tags, observations) : undefined;
     const tagCount = p.tags.length;
     const drafts: AnomalyDraft[] = [];
     for (let i = firstNew; i < times.length; i++) {
@@ -117,6 +133,7 @@ export class LotDiagnosisActivities {
         score,
         severity: anomalySeverity(score, p.threshold) as Severity,
         topTags: topTags(contributions, TOP_TAGS).map((k) => ({ tag: p.tags[k], contribution: contributions[k] })),
+        probableFault: probable?.(i),
         windowStart: new Date(times[Math.max(0, i - p.window + 1)]),
         windowEnd: new Date(times[i]),
         modelVersion: model.version,
@@ -217,4 +234,32 @@ export class LotDiagnosisActivities {
       return written;
     });
   }
+}
+
+/**
+ * The identifier over a stretch of observations (columns in the detector's tag order): per row, the fault it most
+ * resembles and the next candidates.
+ */
+async function probableFaults(
+  identifier: ServedModel,
+  ip: ReturnType<typeof tepIdentifierPreprocessingFromModel>,
+  tags: readonly string[],
+  observations: readonly (readonly number[])[],
+): Promise<(row: number) => ProbableFault> {
+  const column = ip.tags.map((tag) => tags.indexOf(tag));
+  if (column.some((k) => k < 0))
+    throw new InvalidInputError(`the identifier ${identifier.version} reads tags the detector does not: ${ip.tags.filter((_, i) => column[i] < 0).join(', ')}`);
+  const { probabilities } = await identifyTepRunOnnx(
+    identifier.session,
+    ip,
+    observations.map((o) => column.map((k) => o[k])),
+  );
+  const classes = ip.faults.length;
+  return (row) => {
+    const candidates = ip.faults
+      .map((fault, k) => ({ fault, probability: probabilities[row * classes + k] }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, FAULT_CANDIDATES);
+    return { fault: candidates[0].fault, probability: candidates[0].probability, candidates, modelVersion: identifier.version };
+  };
 }

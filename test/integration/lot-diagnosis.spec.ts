@@ -7,9 +7,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '@him/config';
+import { TEP_FAULT_DESCRIPTIONS } from '@him/contracts';
 import { Anomaly, Prediction, SeriesKind, SweepWatermark, SweepWatermarkRepository } from '@him/db';
 import { TEP_SAMPLE_MS } from '@him/ingest';
-import { loadServableModel, readTepFile, scoreTepRunOnnx, TEP_DETECTOR_NAME, TEP_FAULT_START, TEP_LSTM_NAME, tepLstmFacts, tepPreprocessingFromModel } from '@him/ml';
+import {
+  identifyTepRunOnnx,
+  loadServableModel,
+  readTepFile,
+  scoreTepRunOnnx,
+  TEP_DETECTOR_NAME,
+  TEP_FAULT_START,
+  TEP_IDENTIFIER_NAME,
+  TEP_LSTM_NAME,
+  tepIdentifierPreprocessingFromModel,
+  tepLstmFacts,
+  tepPreprocessingFromModel,
+} from '@him/ml';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 import { LotDiagnosis } from '../support/lot-diagnosis';
 import { ADMIN_KEY, TestStack } from '../support/stack';
@@ -27,17 +40,27 @@ const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'dat
   let stack: TestStack;
   let sweep: LotDiagnosis;
   let viewer: string;
-  /** Rows of each file on which the shipped detector alarms, scored as eval:models scores them. */
-  const evaluated = new Map<string, { rows: number; alarms: number[] }>();
+  /**
+   * Rows of each file on which the shipped detector alarms, scored as eval:models scores them, and the fault the
+   * shipped identifier names at each row of the whole run.
+   */
+  const evaluated = new Map<string, { rows: number; alarms: number[]; faults: number[] }>();
+  let detectorWindow: number;
   const lotOf = (file: string) => file.replace(/\.dat$/, '');
 
   const anomalyTotal = async (lot: string, range: string) => (await stack.http('GET', `/api/v1/anomalies?lot_code=${lot}&limit=1${range}`, { key: viewer })).body.total as number;
-  const alarmRows = async (lot: string) => {
-    const rows: number[] = [];
+  /** The lot's anomalies as the API lists them: the row of each and the IDV fault it names, in row order. */
+  const alarmsOf = async (lot: string) => {
+    const found: { row: number; fault: number }[] = [];
     for (let offset = 0; ; offset += 1000) {
       const page = (await stack.http('GET', `/api/v1/anomalies?lot_code=${lot}&limit=1000&offset=${offset}`, { key: viewer })).body;
-      rows.push(...page.items.map((a: { detected_at: string }) => (Date.parse(a.detected_at) - START) / TEP_SAMPLE_MS));
-      if (page.items.length < 1000) return rows.sort((a, b) => a - b);
+      found.push(
+        ...page.items.map((a: { detected_at: string; probable_fault: { idv: number } }) => ({
+          row: (Date.parse(a.detected_at) - START) / TEP_SAMPLE_MS,
+          fault: a.probable_fault.idv,
+        })),
+      );
+      if (page.items.length < 1000) return found.sort((a, b) => a.row - b.row);
     }
   };
 
@@ -48,12 +71,16 @@ const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'dat
     sweep = await LotDiagnosis.start(stack.config);
     const detector = await loadServableModel(TEP_DETECTOR_NAME, shippedModel(TEP_DETECTOR_NAME));
     const p = tepPreprocessingFromModel(detector.metadata);
+    detectorWindow = p.window;
+    const identifier = await loadServableModel(TEP_IDENTIFIER_NAME, shippedModel(TEP_IDENTIFIER_NAME));
+    const ip = tepIdentifierPreprocessingFromModel(identifier.metadata);
     for (const file of FILES) {
       const started = await stack.upload(file, fs.readFileSync(path.join(TEP_DIR, file)), { start_time: new Date(START).toISOString() });
       expect((await stack.finishedJob(started.body.workflow_id)).status).toBe('completed');
       const run = await readTepFile(TEP_DIR, file);
       const { score } = await scoreTepRunOnnx(detector.session, p, run);
-      evaluated.set(lotOf(file), { rows: run.length, alarms: Array.from(score).flatMap((s, r) => (s > p.threshold ? [r] : [])) });
+      const { faults } = await identifyTepRunOnnx(identifier.session, ip, run);
+      evaluated.set(lotOf(file), { rows: run.length, alarms: Array.from(score).flatMap((s, r) => (s > p.threshold ? [r] : [])), faults });
     }
   }, 600_000);
 
@@ -91,10 +118,28 @@ const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'dat
       lines.push(`${lot}: rows <160 ${pct(before)} (eval ${pct(evalBefore)}), rows ≥160 ${pct(after)} (eval ${pct(evalAfter)})`);
       expect(Math.abs(before - evalBefore)).toBeLessThanOrEqual(0.005);
       expect(Math.abs(after - evalAfter)).toBeLessThanOrEqual(0.005);
-      // Not only the rates: the very observations.
-      expect(await alarmRows(lot)).toEqual(alarms);
+      // Not only the rates: the very observations, each naming the fault the identifier names on the whole run.
+      const found = await alarmsOf(lot);
+      expect(found.map((a) => a.row)).toEqual(alarms);
+      expect(found.map((a) => a.fault)).toEqual(alarms.map((r) => evaluated.get(lot)!.faults[r]));
+      const fault = Number(lot.slice(1, 3));
+      const afterOnset = found.filter((a) => a.row >= TEP_FAULT_START);
+      if (fault > 0)
+        lines.push(`  ${lot}: ${pct(afterOnset.filter((a) => a.fault === fault).length / Math.max(1, afterOnset.length))} of the alarms from row 160 name IDV(${fault})`);
     }
     console.log(`anomaly rate per lot, sweep vs eval:models (shipped tep-detector@1):\n${lines.join('\n')}`);
+
+    // Drift: every observation the detector did not alarm on is counted against its training tags, once, per lot.
+    const drift = (await stack.http('GET', '/api/v1/models/tep-detector/drift?from=2026-01-02&to=2026-01-03', { key: viewer })).body;
+    for (const file of FILES) {
+      const { rows, alarms } = evaluated.get(lotOf(file))!;
+      const counted = drift.series.filter((s: { series_key: string }) => s.series_key === lotOf(file)).reduce((n: number, s: { samples: number }) => n + s.samples, 0);
+      expect(counted).toBe(rows - alarms.length);
+    }
+    expect(drift.days.map((d: { day: string }) => d.day)).toEqual(['2026-01-02', '2026-01-03']);
+    expect(sweepJob.result.drift.filter((d: { model: string }) => d.model === 'tep-detector')).toEqual(
+      drift.days.map((d: { day: string; decision: string }) => expect.objectContaining({ day: d.day, decision: d.decision })),
+    );
 
     const [first] = (await stack.http('GET', `/api/v1/anomalies?lot_code=d01_te&from=${at(TEP_FAULT_START)}&limit=1`, { key: viewer })).body.items;
     expect(first).toMatchObject({
@@ -106,9 +151,19 @@ const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'dat
       acknowledged_at: null,
     });
     expect(first.top_tags).toHaveLength(3);
+    const named = evaluated.get('d01_te')!.faults[(Date.parse(first.detected_at) - START) / TEP_SAMPLE_MS];
+    expect(first.probable_fault).toMatchObject({ idv: named, fault: `IDV(${named})`, description: TEP_FAULT_DESCRIPTIONS[named], model_version: 'tep-identifier@1' });
+    expect(first.probable_fault.candidates).toHaveLength(3);
+    expect(first.probable_fault.candidates[0]).toEqual({
+      idv: named,
+      fault: `IDV(${named})`,
+      description: TEP_FAULT_DESCRIPTIONS[named],
+      probability: first.probable_fault.probability,
+    });
+    expect(first.probable_fault.candidates[0].probability).toBeGreaterThanOrEqual(first.probable_fault.candidates[1].probability);
     expect(first.top_tags[0].contribution).toBeGreaterThanOrEqual(first.top_tags[2].contribution);
-    // The rolling window of the detector's features: ten observations up to the alarming one.
-    expect(Date.parse(first.detected_at) - Date.parse(first.window_start)).toBe(9 * TEP_SAMPLE_MS);
+    // The longest rolling window of the detector's features, up to the alarming observation.
+    expect(Date.parse(first.detected_at) - Date.parse(first.window_start)).toBe((detectorWindow - 1) * TEP_SAMPLE_MS);
     expect(first.window_end).toBe(first.detected_at);
   });
 
@@ -141,7 +196,8 @@ const shippedModel = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'dat
     const result = await sweep.diagnose(lot, 'sweep-test-4');
     expect(result).toMatchObject({ items: evaluated.get(lot)!.rows - 401, anomalies_written: anomaliesGone, predictions_written: predictionsGone });
     expect(anomaliesGone).toBeGreaterThan(0);
-    expect(await alarmRows(lot)).toEqual(alarms);
+    // The identifier's 60-row windows reach back past the watermark too: the same faults named again.
+    expect(await alarmsOf(lot)).toEqual(alarms.map((row) => ({ row, fault: evaluated.get(lot)!.faults[row] })));
   });
 
   it('refuses a lot that does not exist', async () => {

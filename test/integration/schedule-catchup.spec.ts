@@ -58,7 +58,7 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
     const proc = spawn(process.env.TEMPORAL_CLI!, devServerArgs(port, ['--db-filename', dbFile]), { stdio: ['ignore', 'ignore', 'pipe'] });
     server = proc;
     let printed = '';
-    proc.stderr!.on('data', (chunk: Buffer) => (printed = (printed + chunk.toString()).slice(-4000)));
+    proc.stderr.on('data', (chunk: Buffer) => (printed = (printed + chunk.toString()).slice(-4000)));
     const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
     const deadline = Date.now() + 90_000;
     for (;;) {

@@ -9,6 +9,7 @@ import {
   calibratePcaMonitor,
   calibrateTepDetector,
   DEFAULT_TEP_DETECTOR,
+  detectionDelay,
   evaluateTepDetection,
   FEATURE_KINDS,
   fitPcaMonitor,
@@ -172,8 +173,8 @@ describe('isolation forest', () => {
   });
 });
 
-describe('TEP detector (isolation forest + z-score)', () => {
-  const options: TepDetectorOptions = { window: 5, holdPeriods: [1, 1, 1, 2, 5], forest: { trees: 40, subsample: 64, seed: 3 } };
+describe('TEP detector (z-score + peak + isolation forest)', () => {
+  const options: TepDetectorOptions = { window: 6, shortWindow: 3, holdPeriods: [1, 1, 1, 2, 5], forest: { trees: 40, subsample: 64, seed: 3 } };
   const detector = fitTepDetector([correlatedRows(400, 21)], options);
   calibrateTepDetector(detector, [correlatedRows(400, 22)], 0.05);
 
@@ -189,6 +190,59 @@ describe('TEP detector (isolation forest + z-score)', () => {
     const detected = scores.combined.slice(100).filter((s) => s > detector.threshold).length / 100;
     expect(detected).toBeGreaterThan(0.9);
     expect(topTags(scores.contributions[105], 1)).toEqual([3]);
+  });
+
+  it('catches through the peak a sustained shift of one tag that the mean over all features dilutes', () => {
+    // Tag 4 is 1 + b + noise (spread ≈ 1): a shift of 2 is 2σ on one of 5 tags, ≈ 5σ for its 6-row rolling mean.
+    const run = correlatedRows(400, 26).map((row, r) => (r >= 100 ? row.map((x, k) => (k === 4 ? x + 2 : x)) : row));
+    const scores = scoreTepRun(detector, run);
+    const rate = (values: Float64Array, limit: number) => values.slice(110).filter((s) => s > limit).length / (values.length - 110);
+    // Each component at its own 5 % limit on normal data: the peak sees the shift almost always, the z-score half the time.
+    expect(rate(scores.peak, detector.peakScale)).toBeGreaterThan(0.95);
+    expect(rate(scores.zscore, detector.zScale)).toBeLessThan(0.7);
+    expect(rate(scores.combined, detector.threshold)).toBeGreaterThan(0.9);
+    expect(topTags(scores.contributions[200], 1)).toEqual([4]);
+  });
+
+  it('features of a row depend on the `window` rows up to it only: a stretch scored with that history gives the whole-run features bit for bit', () => {
+    const run = correlatedRows(300, 27).map((row, r) => (r >= 150 ? row.map((x, k) => x + 0.05 * (r - 150) * (k + 1)) : row));
+    const width = FEATURE_KINDS.length * detector.tagCount;
+    const whole = tepInputFeatures(detector, run);
+    const history = Math.max(detector.window, ...detector.holdPeriods);
+    for (const first of [history, 97, 150, 151, 233]) {
+      const part = tepInputFeatures(detector, run.slice(first - history, first + 40));
+      expect(part.subarray(history * width)).toEqual(whole.subarray(first * width, (first + 40) * width));
+    }
+    const scored = scoreTepRun(detector, run.slice(200 - history));
+    expect(scored.combined.subarray(history)).toEqual(scoreTepRun(detector, run).combined.subarray(200));
+  });
+
+  it("counts a window's rows before the run's start as normal ones, so a run's first rows are not outliers", () => {
+    // A first observation exactly at the normal mean: its rolling means are 0 and its deviations the padding's.
+    const input = tepInputFeatures(detector, [detector.standardiser.mean, ...correlatedRows(20, 28)]);
+    const tags = detector.tagCount;
+    const kind = (name: (typeof FEATURE_KINDS)[number], k: number) => input[FEATURE_KINDS.indexOf(name) * tags + k];
+    for (let k = 0; k < tags; k++) {
+      expect(kind('rolling_mean', k)).toBe(0);
+      expect(kind('long_rolling_mean', k)).toBe(0);
+      expect(kind('rolling_std', k)).toBeCloseTo(Math.sqrt((detector.windowVariance.short[k] * (detector.shortWindow - 1)) / detector.shortWindow), 6);
+      expect(kind('long_rolling_std', k)).toBeCloseTo(Math.sqrt((detector.windowVariance.long[k] * (detector.window - 1)) / detector.window), 6);
+      expect(detector.windowVariance.long[k]).toBeGreaterThan(0.5);
+      expect(detector.windowVariance.long[k]).toBeLessThan(1);
+    }
+    // Fresh normal runs: their first `window` rows alarm no more often than the rest.
+    const starts: boolean[] = [];
+    for (let seed = 40; seed < 60; seed++) {
+      const { combined } = scoreTepRun(detector, correlatedRows(detector.window, seed));
+      starts.push(...Array.from(combined, (s) => s > detector.threshold));
+    }
+    expect(starts.filter(Boolean).length / starts.length).toBeLessThan(0.1);
+  });
+
+  it('refuses windows it cannot use, and a run shorter than the long window', () => {
+    expect(() => fitTepDetector([correlatedRows(400, 21)], { ...options, shortWindow: 7 })).toThrow('shortWindow');
+    expect(() => fitTepDetector([correlatedRows(400, 21)], { ...options, window: 2.5 })).toThrow('whole numbers');
+    expect(() => fitTepDetector([correlatedRows(5, 21)], options)).toThrow('at least 6 observations');
   });
 
   it('fits and calibrates pausing every 100 ms or so, to the same detector', async () => {
@@ -233,8 +287,8 @@ describe('TEP detector as one ONNX model', () => {
   const XMV_10 = 50;
   // Normal operation, then from row 150 a 5σ step in reactor temperature and a ramp on a valve: rows on both sides of the threshold.
   const tepRun = tepSampleRows(300, 'test').map((o, r) => (r < 150 ? o : o.map((x, k) => (k === XMEAS_9 ? x + 0.1 : k === XMV_10 ? x + 0.02 * (r - 150) : x))));
-  // Five correlated tags with their own window and hold periods: nothing in the export may assume the TEP layout.
-  const small = fitTepDetector([correlatedRows(400, 31)], { window: 5, holdPeriods: [1, 1, 1, 2, 5], forest: { trees: 30, subsample: 64, seed: 4 } });
+  // Five correlated tags with their own windows and hold periods: nothing in the export may assume the TEP layout.
+  const small = fitTepDetector([correlatedRows(400, 31)], { window: 5, shortWindow: 2, holdPeriods: [1, 1, 1, 2, 5], forest: { trees: 30, subsample: 64, seed: 4 } });
   calibrateTepDetector(small, [correlatedRows(400, 32)], 0.05);
   const smallTags = ['a', 'b', 'c', 'd', 'e'];
   const smallRun = correlatedRows(200, 33).map((row, r) => (r >= 100 ? row.map((x, k) => (k === 3 ? x + 12 : x)) : row));
@@ -249,9 +303,10 @@ describe('TEP detector as one ONNX model', () => {
    * Tolerance 1e-5 relative. TypeScript standardises the float32 input in float32 arithmetic exactly as the graph's
    * Sub and Div, so both see bit-identical features and the forest takes the same branches (one branch taken
    * differently moves a row's isolation score by ~1e-3). What remains is float32 (ONNX) against float64 (TypeScript)
-   * accumulation of non-negative terms: ≤ n·2⁻²⁴ relative, 2.4e-7 for a contribution's 4 squares; for the z-score's
-   * 208 squares that bound is 1.2e-5, but blocked/vectorised summation as ORT's stays near √n·2⁻²⁴ ≈ 1e-6; the path
+   * accumulation of non-negative terms: ≤ n·2⁻²⁴ relative, 3.6e-7 for a contribution's 6 squares; for the z-score's
+   * 312 squares that bound is 1.9e-5, but blocked/vectorised summation as ORT's stays near √n·2⁻²⁴ ≈ 1e-6; the path
    * length averages float32 leaf values (same order), and isolation = 2^(−h/c) only scales its error by ln 2·h/c ≈ 0.7.
+   * The peak is one of the bit-identical features: exact in float32.
    */
   const TOLERANCE = 1e-5;
   const worstRelative = (got: ArrayLike<number>, want: ArrayLike<number>): number => {
@@ -261,11 +316,12 @@ describe('TEP detector as one ONNX model', () => {
 
   it('declares the signature the platform feeds and reads, and loads with it', async () => {
     const { metadata } = await load(bytes);
-    expect(metadata.inputs).toEqual([{ name: 'features', type: 'float32', shape: ['N', 208] }]);
+    expect(metadata.inputs).toEqual([{ name: 'features', type: 'float32', shape: ['N', 312] }]);
     expect(metadata.outputs).toEqual([
       { name: 'score', type: 'float32', shape: ['N', 1] },
       { name: 'isolation', type: 'float32', shape: ['N', 1] },
       { name: 'zscore', type: 'float32', shape: ['N', 1] },
+      { name: 'peak', type: 'float32', shape: ['N', 1] },
       { name: 'contributions', type: 'float32', shape: ['N', 52] },
     ]);
     expect(metadata.opsets).toEqual(expect.arrayContaining([{ domain: 'ai.onnx.ml', version: 3 }]));
@@ -288,6 +344,7 @@ describe('TEP detector as one ONNX model', () => {
     expect(worstRelative(got.score, want.combined)).toBeLessThanOrEqual(TOLERANCE);
     expect(worstRelative(got.isolation, want.isolation)).toBeLessThanOrEqual(TOLERANCE);
     expect(worstRelative(got.zscore, want.zscore)).toBeLessThanOrEqual(TOLERANCE);
+    expect(Array.from(got.peak)).toEqual(Array.from(want.peak));
     expect(worstRelative(got.contributions, want.contributions.flat())).toBeLessThanOrEqual(TOLERANCE);
   });
 
@@ -296,9 +353,9 @@ describe('TEP detector as one ONNX model', () => {
     const f = Math.fround;
     const { mean, std } = tep.featureStandardiser;
     const input = tepInputFeatures(tep, tepRun);
-    expect(input).toHaveLength(tepRun.length * 208);
+    expect(input).toHaveLength(tepRun.length * 312);
     const rows = tepFeatureRows(tep, tepRun);
-    expect(input.filter((x, i) => rows[i] !== f(f(x - f(mean[i % 208])) / f(std[i % 208]))).length).toBe(0);
+    expect(input.filter((x, i) => rows[i] !== f(f(x - f(mean[i % 312])) / f(std[i % 312]))).length).toBe(0);
   });
 
   it('carries its preprocessing and threshold in the metadata: a run is scored from the file alone', async () => {
@@ -307,8 +364,10 @@ describe('TEP detector as one ONNX model', () => {
     expect(p).toEqual({
       tags: FORMATS.tep.columns,
       standardiser: tep.standardiser,
-      window: 10,
+      window: 30,
+      shortWindow: 10,
       holdPeriods: TEP_HOLD_PERIODS,
+      windowVariance: tep.windowVariance,
       featureKinds: [...FEATURE_KINDS],
       threshold: tep.threshold,
       falseAlarmRate: 0.05,
@@ -337,13 +396,18 @@ describe('TEP detector as one ONNX model', () => {
       edited((p) => (p.standardiser = { ...tep.standardiser, std: tep.standardiser.std.map(() => 0) })),
       edited((p) => (p.featureKinds = [...FEATURE_KINDS].reverse())),
       edited((p) => (p.window = 0)),
+      edited((p) => (p.shortWindow = 31)),
+      edited((p) => delete p.shortWindow),
+      edited((p) => (p.windowVariance = { short: tep.windowVariance.short, long: tep.windowVariance.long.slice(1) })),
+      edited((p) => (p.windowVariance = { short: tep.windowVariance.short.map(() => -1), long: tep.windowVariance.long })),
+      edited((p) => delete p.windowVariance),
       edited((p) => delete p.threshold),
-      { ...metadata, inputs: [{ name: 'features', type: 'float32', shape: ['N', 20] }] },
+      { ...metadata, inputs: [{ name: 'features', type: 'float32', shape: ['N', 208] }] },
     ];
     for (const model of refusals) {
       expect(() => tepPreprocessingFromModel(model)).toThrow(OnnxModelRejectedError);
     }
-    const uncalibrated = fitTepDetector([correlatedRows(400, 31)], { window: 5, forest: { trees: 5, subsample: 32, seed: 1 } });
+    const uncalibrated = fitTepDetector([correlatedRows(400, 31)], { window: 5, shortWindow: 2, forest: { trees: 5, subsample: 32, seed: 1 } });
     expect(() => tepDetectorOnnx(uncalibrated, {}, smallTags)).toThrow('calibrate');
     expect(() => tepDetectorOnnx(small)).toThrow('52 tag names for 5 tags');
   });
@@ -367,7 +431,28 @@ describe('evaluateTepDetection', () => {
     expect(report.falseAlarmRateBeforeFault).toBeCloseTo(8 / 480, 12);
     expect(report.detectionRates).toEqual({ 1: 0.75, 2: 0.25, 3: 1 });
     expect(report.meanDetectionRate).toBeCloseTo(0.5, 12);
+    expect(report.detectionDelays).toEqual({ 1: 0, 2: 0, 3: 0 });
+    expect(report.confirmedDetectionDelays).toEqual({ 1: 0, 2: 0, 3: 0 });
     expect(TEP_DETECTABLE_FAULTS).toHaveLength(18);
     expect(TEP_DETECTABLE_FAULTS.filter((f) => [3, 9, 15].includes(f))).toEqual([]);
+  });
+
+  it('states the delay to the first alarm from the onset, and to the first of 3 in a row', () => {
+    const at = (rows: number[]) => Array.from({ length: 200 }, (_, r) => rows.includes(r));
+    // An alarm before the onset does not count; a lone alarm at 163 is the first, 170–172 the first three in a row.
+    const a = at([150, 163, 166, 167, 170, 171, 172, 190]);
+    expect(detectionDelay(a, 160)).toBe(3);
+    expect(detectionDelay(a, 160, 3)).toBe(10);
+    expect(detectionDelay(at([150, 151, 152]), 160)).toBeNull();
+    expect(detectionDelay(at([198, 199]), 160, 3)).toBeNull();
+    const report = evaluateTepDetection((run) => at(run[0][0] === 1 ? [163, 170, 171, 172] : []), {
+      normalTest: [[0]],
+      faultTests: new Map([
+        [1, [[1]]],
+        [2, [[2]]],
+      ]),
+    });
+    expect(report.detectionDelays).toEqual({ 1: 3, 2: null });
+    expect(report.confirmedDetectionDelays).toEqual({ 1: 10, 2: null });
   });
 });

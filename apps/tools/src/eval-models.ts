@@ -4,7 +4,9 @@
 //     generator seeds never used in training;
 //   - TEP anomaly detector: detection per fault (rows 160+ of every dNN_te.dat) and false alarms (d00_te.dat, rows
 //     0–159 of every test file), beside the classic PCA T²+SPE baseline fitted and calibrated in the same run;
+//   - TEP fault identifier: which IDV fault each post-onset row of the 18 detectable faults' test files resembles;
 //   - TEP LSTM predictor: fault probability and predicted-value error on the test files, beside persistence.
+// Each model's bar is printed as MET or NOT MET; a bar not met fails the command.
 // TEP data is read in place from ../shared/data/tep unless given; it is never copied into the repository.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +15,9 @@ import {
   calibratePcaMonitor,
   classificationReport,
   evaluateTepDetection,
+  evaluateTepIdentification,
   fitPcaMonitor,
+  identifyTepRunOnnx,
   loadServableModel,
   pcaMonitorAlarms,
   predictWindows,
@@ -22,6 +26,9 @@ import {
   TEP_DETECTABLE_FAULTS,
   TEP_DETECTOR_NAME,
   TEP_FAULTS,
+  TEP_IDENTIFIER_NAME,
+  tepIdentifierConfusions,
+  tepIdentifierPreprocessingFromModel,
   tepLstmFacts,
   tepFaultOnset,
   TEP_LSTM_NAME,
@@ -39,6 +46,14 @@ import { campaignCaptures, HELD_OUT_SENSORS, percent, printConfusion, recordingS
 
 const tepDir = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, '../shared/data/tep'));
 
+/** The bars the models are held to (issue 13): the classifier on held-out recordings, the detector and the identifier on the test files. */
+const BARS = { vibrationAccuracy: 0.99, tepMeanDetection: 0.9, tepFalseAlarms: 0.05, tepIdentification: 0.8 } as const;
+
+function bar(title: string, met: boolean): void {
+  console.log(`bar (${title}): ${met ? 'MET' : 'NOT MET'}`);
+  if (!met) process.exitCode = 1;
+}
+
 /** The newest shipped version of a model, loaded and checked as the registry loads it. */
 async function shipped(name: string): Promise<{ file: string; model: LoadedOnnxModel }> {
   const dir = path.join(REPO_ROOT, 'data', 'models', name);
@@ -54,6 +69,7 @@ async function vibrationClassifier(): Promise<void> {
   const report = classificationReport(heldOut.labels, (await predictWindows(model.session, heldOut.features)).labels);
   console.log(`held-out generated recordings (sensor ${HELD_OUT_SENSORS.join(',')} of g1, g2; ${heldOut.count} windows): accuracy ${percent(report.accuracy)}`);
   printConfusion('confusion', report.confusion);
+  bar(`≥ ${percent(BARS.vibrationAccuracy)} on held-out recordings`, report.accuracy >= BARS.vibrationAccuracy);
   for (const set of [campaignCaptures(), speedSweepCaptures()]) {
     const scored = await scoreCaptures(model.session, set);
     console.log(
@@ -83,16 +99,51 @@ async function tepDetector(tep: TepBenchmark): Promise<void> {
   calibratePcaMonitor(pca, tep.normalTest, preprocessing.falseAlarmRate);
   const baseline = evaluateTepDetection(pcaMonitorAlarms(pca), tep);
 
-  const row = (label: string, pick: (r: TepDetectionReport) => number) => console.log(`| ${label} | ${percent(pick(baseline))} | ${percent(pick(ours))} |`);
-  console.log(`| | PCA T²+SPE (${pca.loadings.length} components) | ours (isolation forest + z-score) |\n| --- | --- | --- |`);
+  const delay = (d: number | null) => (d === null ? '–' : String(d));
+  const row = (label: string, pick: (r: TepDetectionReport) => number, delays?: (r: TepDetectionReport) => string) =>
+    console.log(`| ${label} | ${percent(pick(baseline))} | ${percent(pick(ours))} |${delays ? ` ${delays(baseline)} | ${delays(ours)} |` : ' | |'}`);
+  console.log(`| | PCA T²+SPE (${pca.loadings.length} components) | ours (z-score, peak, isolation forest) | delay PCA | delay ours |\n| --- | --- | --- | --- | --- |`);
   row('false alarms, d00_te.dat', (r) => r.falseAlarmRate);
   row('false alarms, rows 0–159 of dNN_te.dat', (r) => r.falseAlarmRateBeforeFault);
-  for (const f of TEP_FAULTS) row(`IDV(${f})${TEP_DETECTABLE_FAULTS.includes(f) ? '' : ' *'}`, (r) => r.detectionRates[f]);
+  for (const f of TEP_FAULTS) {
+    row(
+      `IDV(${f})${TEP_DETECTABLE_FAULTS.includes(f) ? '' : ' *'}`,
+      (r) => r.detectionRates[f],
+      (r) => `${delay(r.detectionDelays[f])} / ${delay(r.confirmedDetectionDelays[f])}`,
+    );
+  }
   row(`**mean of the ${TEP_DETECTABLE_FAULTS.length} detectable faults**`, (r) => r.meanDetectionRate);
   console.log('\n\\* IDV 3, 9 and 15 barely change the process and are left out of the mean, as in the literature.');
-  const met = ours.meanDetectionRate > baseline.meanDetectionRate && ours.falseAlarmRate <= preprocessing.falseAlarmRate + 1e-9;
-  console.log(`bar (beat the baseline at ≤ ${percent(preprocessing.falseAlarmRate)} false alarms on d00_te.dat): ${met ? 'MET' : 'NOT MET'}`);
-  if (!met) process.exitCode = 1;
+  console.log('Delay: rows (× 3 min) from the onset (row 160) to the first alarm / to the first of 3 alarms in a row.');
+  const falseAlarmsHeld = ours.falseAlarmRate <= BARS.tepFalseAlarms + 1e-9;
+  bar(`beat the baseline at ≤ ${percent(BARS.tepFalseAlarms)} false alarms on d00_te.dat`, falseAlarmsHeld && ours.meanDetectionRate > baseline.meanDetectionRate);
+  bar(
+    `mean detection ≥ ${percent(BARS.tepMeanDetection)} at ≤ ${percent(BARS.tepFalseAlarms)} false alarms on d00_te.dat`,
+    falseAlarmsHeld && ours.meanDetectionRate >= BARS.tepMeanDetection,
+  );
+}
+
+async function tepIdentifier(tep: TepBenchmark): Promise<void> {
+  const { file, model } = await shipped(TEP_IDENTIFIER_NAME);
+  const preprocessing = tepIdentifierPreprocessingFromModel(model.metadata);
+  console.log(`\n## TEP fault identifier (${file}): which fault a run's rows from the onset on resemble\n`);
+  const runs = new Map(preprocessing.faults.map((f) => [f, tep.faultTests.get(f)!]));
+  const report = await evaluateTepIdentification(async (run) => (await identifyTepRunOnnx(model.session, preprocessing, run)).probabilities, runs);
+  const confusions = tepIdentifierConfusions(report, 3 * preprocessing.faults.length);
+  console.log('| fault | rows | top-1 | top-3 | most often named instead |\n| --- | --- | --- | --- | --- |');
+  for (const f of preprocessing.faults) {
+    const instead = confusions
+      .filter((c) => c.fault === f)
+      .slice(0, 2)
+      .map((c) => `IDV(${c.predicted}) ${percent(c.share)}`)
+      .join(', ');
+    console.log(`| IDV(${f}) | ${report.rows[f]} | ${percent(report.perFault[f])} | ${percent(report.top3PerFault[f])} | ${instead || '–'} |`);
+  }
+  console.log(`| **macro (${preprocessing.faults.length} faults)** | | **${percent(report.macroAccuracy)}** | **${percent(report.macroTop3Accuracy)}** | |`);
+  bar(
+    `macro accuracy ≥ ${percent(BARS.tepIdentification)} over rows 160–959 of the ${preprocessing.faults.length} detectable faults' test files`,
+    report.macroAccuracy >= BARS.tepIdentification,
+  );
 }
 
 async function tepLstm(tep: TepBenchmark): Promise<void> {
@@ -129,6 +180,7 @@ async function main(): Promise<void> {
   }
   const tep = await readTepBenchmark(tepDir);
   await tepDetector(tep);
+  await tepIdentifier(tep);
   await tepLstm(tep);
 }
 

@@ -14,3 +14,4 @@ export * from './health-score';
 export * from './anomaly-severity';
 export * from './kpi-periods';
 export * from './report';
+export * from './tep-faults';

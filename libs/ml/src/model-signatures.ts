@@ -5,6 +5,8 @@ import { TEP_LSTM_NAME, tepLstmSignature } from './forecast/tep-lstm';
 import { loadOnnxModel, OnnxModelRejectedError, type LoadedOnnxModel, type OnnxModelMetadata, type TensorSignature } from './onnx/loader';
 import { MLP_PROBABILITIES } from './onnx/mlp';
 import { TEP_DETECTOR_NAME, tepDetectorSignature } from './tep/detector-onnx';
+import { TEP_IDENTIFIER_NAME } from './tep/identifier';
+import { tepIdentifierSignature } from './tep/identifier-onnx';
 import { VIBRATION_CLASS_COUNT, VIBRATION_CLASSIFIER_INPUT, VIBRATION_CLASSIFIER_NAME, vibrationClassifierWindowSeconds } from './vibration/classifier';
 import { VIBRATION_FEATURE_COUNT } from './vibration/features';
 
@@ -28,6 +30,7 @@ export const MODEL_SIGNATURES: Record<string, ModelSignature> = {
   // The detector's drift is counted over the observation's tags.
   [TEP_DETECTOR_NAME]: { ...tepDetectorSignature(), driftFeatureCount: FORMATS.tep.columns.length },
   [TEP_LSTM_NAME]: tepLstmSignature(),
+  [TEP_IDENTIFIER_NAME]: tepIdentifierSignature(),
 };
 
 /** Largest ONNX file the registry takes. */

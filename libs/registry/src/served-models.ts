@@ -45,6 +45,12 @@ export class ServedModels {
     return this.withVersion(active, inference);
   }
 
+  /** Runs `inference` on the active version of `name`, or with undefined when none is active (a model a lot can do without). */
+  async withActiveIfAny<T>(name: string, inference: (model: ServedModel | undefined) => Promise<T>): Promise<T> {
+    const active = await this.registry.active(name);
+    return active ? this.withVersion(active, inference) : inference(undefined);
+  }
+
   /** Runs `inference` on one registered version, as the registry gave it (the champion a retrain scores, say). */
   async withVersion<T>(record: ModelVersionRecord, inference: (model: ServedModel) => Promise<T>): Promise<T> {
     if (record.status === ModelStatus.Active) this.retireAllBut(record.name, record.id);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { Equals, IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
-import { ANOMALY_SEVERITIES, SEVERITY_RULE, type AnomalySeverity } from '@him/contracts';
+import { ANOMALY_SEVERITIES, SEVERITY_RULE, TEP_FAULT_DESCRIPTIONS, tepFaultName, type AnomalySeverity } from '@him/contracts';
 import type { AnomalyRecord } from '@him/db';
 import { Optional, PageLimit, PageOffset } from '../common/validation';
 import { IsMachineName, IsNotLessThanField, IsUtcDateTime } from '../vibration/vibration.validation';
@@ -83,6 +83,18 @@ export class TagContributionDto {
   @ApiProperty({ example: 412.7, description: "The tag's share of the score: the sum of its squared standardised features" }) contribution!: number;
 }
 
+export class FaultCandidateDto {
+  @ApiProperty({ example: 6, description: 'IDV number of the Tennessee Eastman disturbance' }) idv!: number;
+  @ApiProperty({ example: 'IDV(6)' }) fault!: string;
+  @ApiProperty({ example: 'A feed loss (stream 1): step' }) description!: string;
+  @ApiProperty({ example: 0.97 }) probability!: number;
+}
+
+export class ProbableFaultDto extends FaultCandidateDto {
+  @ApiProperty({ type: [FaultCandidateDto], description: 'The most probable faults, largest first (the first is this one)' }) candidates!: FaultCandidateDto[];
+  @ApiProperty({ example: 'tep-identifier@1', description: 'Identifier name@version' }) model_version!: string;
+}
+
 export class AnomalyResponseDto {
   @ApiProperty({ example: 8812 }) id!: number;
   @ApiProperty({ example: 'TEP', description: 'Equipment name' }) equipment!: string;
@@ -96,6 +108,12 @@ export class AnomalyResponseDto {
   @ApiProperty({ example: 3.42, description: "The detector's combined score; it alarms above its threshold" }) score!: number;
   @ApiProperty({ enum: ANOMALY_SEVERITIES, example: 'high', description: SEVERITY_RULE }) severity!: AnomalySeverity;
   @ApiProperty({ type: [TagContributionDto], description: 'The three tags contributing most, largest first' }) top_tags!: TagContributionDto[];
+  @ApiProperty({
+    type: ProbableFaultDto,
+    nullable: true,
+    description: 'The IDV fault the excursion most resembles, by the fault identifier active when the sweep found it; null when none was',
+  })
+  probable_fault!: ProbableFaultDto | null;
   @ApiProperty({ example: 'tep-detector@1', description: 'Detector name@version' }) model_version!: string;
   @ApiProperty({ example: 'diagnosis-sweep-2026-01-03', nullable: true, type: String, description: 'Workflow that wrote it' }) job_id!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String, description: 'API key name that acknowledged it' }) acknowledged_by!: string | null;
@@ -120,6 +138,9 @@ export function mapAnomaly(a: AnomalyRecord, equipment: string, lotCode: string 
     score: a.score,
     severity: a.severity,
     top_tags: a.topTags.map((t) => ({ tag: t.tag, contribution: t.contribution })),
+    probable_fault: a.probableFault
+      ? { ...faultCandidate(a.probableFault), candidates: a.probableFault.candidates.map(faultCandidate), model_version: a.probableFault.modelVersion }
+      : null,
     model_version: a.modelVersion,
     job_id: a.jobId ?? null,
     acknowledged_by: a.acknowledgedBy ?? null,
@@ -127,3 +148,10 @@ export function mapAnomaly(a: AnomalyRecord, equipment: string, lotCode: string 
     note: a.note ?? null,
   };
 }
+
+const faultCandidate = (c: { fault: number; probability: number }): FaultCandidateDto => ({
+  idv: c.fault,
+  fault: tepFaultName(c.fault),
+  description: TEP_FAULT_DESCRIPTIONS[c.fault] ?? 'Unknown',
+  probability: c.probability,
+});

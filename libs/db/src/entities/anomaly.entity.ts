@@ -20,6 +20,17 @@ export interface TagContribution {
   contribution: number;
 }
 
+/** Which IDV fault an alarm most resembles, by the fault identifier the sweep served with the detector. */
+export interface ProbableFault {
+  /** IDV number of the most probable fault. */
+  fault: number;
+  probability: number;
+  /** The most probable faults, largest first (the first is `fault`). */
+  candidates: { fault: number; probability: number }[];
+  /** `name@version` of the identifier. */
+  modelVersion: string;
+}
+
 /** A detected process anomaly, with the tags that contributed most and who acknowledged it. */
 @Entity({ tableName: 'anomaly' })
 @Unique({ name: 'uq_anomaly_point', properties: ['equipmentId', 'lotId', 'method', 'detectedAt', 'modelVersion'] })
@@ -53,6 +64,9 @@ export class Anomaly {
   topTags?: TagContribution[];
 
   /** The observations the alarm's features were computed over (the detector's rolling window). */
+  @Property({ type: JsonColumn, nullable: true })
+  probableFault?: ProbableFault;
+
   @Property({ type: 'datetime', length: 3, nullable: true })
   windowStart?: Date;
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import { DIALECT } from '../dialect';
-import { Anomaly, type AnomalyMethod, type Severity, type TagContribution } from '../entities';
+import { Anomaly, type AnomalyMethod, type ProbableFault, type Severity, type TagContribution } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbJson } from '../raw-values';
 import { ANOMALY_SCOPE, type ReportScope } from './report-rows';
@@ -18,6 +18,8 @@ export interface AnomalyDraft {
   score: number;
   severity: Severity;
   topTags: TagContribution[];
+  /** When a fault identifier was served: the fault the alarm most resembles. */
+  probableFault?: ProbableFault;
   windowStart: Date;
   windowEnd: Date;
   /** `name@version` of the detector: part of the natural key. */
@@ -35,6 +37,7 @@ export interface AnomalyRecord {
   score: number;
   severity: Severity;
   topTags: TagContribution[];
+  probableFault?: ProbableFault;
   windowStart?: Date;
   windowEnd?: Date;
   modelVersion: string;
@@ -59,7 +62,20 @@ export interface Acknowledgement {
   note?: string;
 }
 
-const COLUMNS = ['equipment_id', 'lot_id', 'detected_at', 'method', 'score', 'severity', 'top_tags', 'window_start', 'window_end', 'model_version', 'job_id'] as const;
+const COLUMNS = [
+  'equipment_id',
+  'lot_id',
+  'detected_at',
+  'method',
+  'score',
+  'severity',
+  'top_tags',
+  'probable_fault',
+  'window_start',
+  'window_end',
+  'model_version',
+  'job_id',
+] as const;
 
 const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as Severity[];
 
@@ -72,7 +88,7 @@ function inScope(scope: ReportScope) {
 }
 
 /** An anomaly as the ORM hands it over: a managed entity, or a plain row whose JSON may still be text. */
-type AnomalyRow = Omit<Anomaly, 'topTags'> & { topTags?: unknown };
+type AnomalyRow = Omit<Anomaly, 'topTags' | 'probableFault'> & { topTags?: unknown; probableFault?: unknown };
 
 const toRecord = (a: AnomalyRow): AnomalyRecord => ({
   id: a.id,
@@ -83,6 +99,7 @@ const toRecord = (a: AnomalyRow): AnomalyRecord => ({
   score: a.score,
   severity: a.severity,
   topTags: dbJson<TagContribution[]>(a.topTags) ?? [],
+  probableFault: dbJson<ProbableFault>(a.probableFault) ?? undefined,
   windowStart: a.windowStart ?? undefined,
   windowEnd: a.windowEnd ?? undefined,
   modelVersion: a.modelVersion,
@@ -113,6 +130,7 @@ export class AnomalyRepository {
       d.score,
       d.severity,
       JSON.stringify(d.topTags),
+      d.probableFault ? JSON.stringify(d.probableFault) : null,
       d.windowStart,
       d.windowEnd,
       d.modelVersion,

@@ -69,16 +69,40 @@ export interface TepDetectionReport {
   detectionRates: Record<number, number>;
   /** Mean of the detection rates over the TEP_DETECTABLE_FAULTS present. */
   meanDetectionRate: number;
+  /**
+   * Per fault number: rows from the onset (row 160) to the first alarm at or after it — the README's delay, × 3 min
+   * for minutes — or null when nothing from the onset on alarms. A lone early alarm may be a false one (about 5 % of
+   * normal rows alarm), so `confirmedDetectionDelays` states the delay to the first of 3 consecutive alarms.
+   */
+  detectionDelays: Record<number, number | null>;
+  /** Per fault number: rows from the onset to the first of 3 consecutive alarms at or after it, or null. */
+  confirmedDetectionDelays: Record<number, number | null>;
+}
+
+/** Alarms in a row that confirm a detection, for `confirmedDetectionDelays`. */
+export const TEP_CONFIRMING_ALARMS = 3;
+
+/** Rows from `onset` to the first of `run` consecutive alarms starting at or after it, or null. */
+export function detectionDelay(alarms: readonly boolean[], onset: number, run = 1): number | null {
+  for (let r = onset, streak = 0; r < alarms.length; r++) {
+    streak = alarms[r] ? streak + 1 : 0;
+    if (streak === run) return r - run + 1 - onset;
+  }
+  return null;
 }
 
 export function evaluateTepDetection(alarms: TepAlarms, runs: Pick<TepBenchmark, 'normalTest' | 'faultTests'>): TepDetectionReport {
   const rate = (a: readonly boolean[]) => a.filter(Boolean).length / Math.max(1, a.length);
   const before: boolean[] = [];
   const detectionRates: Record<number, number> = {};
+  const detectionDelays: Record<number, number | null> = {};
+  const confirmedDetectionDelays: Record<number, number | null> = {};
   for (const [fault, run] of runs.faultTests) {
     const a = Array.from(alarms(run));
     before.push(...a.slice(0, TEP_FAULT_START));
     detectionRates[fault] = rate(a.slice(TEP_FAULT_START));
+    detectionDelays[fault] = detectionDelay(a, TEP_FAULT_START);
+    confirmedDetectionDelays[fault] = detectionDelay(a, TEP_FAULT_START, TEP_CONFIRMING_ALARMS);
   }
   const detectable = TEP_DETECTABLE_FAULTS.filter((f) => runs.faultTests.has(f));
   return {
@@ -86,5 +110,7 @@ export function evaluateTepDetection(alarms: TepAlarms, runs: Pick<TepBenchmark,
     falseAlarmRateBeforeFault: rate(before),
     detectionRates,
     meanDetectionRate: detectable.reduce((s, f) => s + detectionRates[f], 0) / detectable.length,
+    detectionDelays,
+    confirmedDetectionDelays,
   };
 }

@@ -26,7 +26,7 @@ import { averagePathLength, isolationForestOnnx, ISOLATION_PATH_OUTPUT } from '.
 
 export const TEP_DETECTOR_NAME = 'tep-detector';
 export const TEP_DETECTOR_INPUT = 'features';
-export const TEP_DETECTOR_OUTPUTS = { score: 'score', isolation: 'isolation', zscore: 'zscore', contributions: 'contributions' } as const;
+export const TEP_DETECTOR_OUTPUTS = { score: 'score', isolation: 'isolation', zscore: 'zscore', peak: 'peak', contributions: 'contributions' } as const;
 /** The metadata_props key holding the `TepPreprocessing` JSON. */
 export const TEP_PREPROCESSING_KEY = 'preprocessing';
 
@@ -39,6 +39,7 @@ export function tepDetectorSignature(tagCount = FORMATS.tep.columns.length): Mod
       rows(TEP_DETECTOR_OUTPUTS.score, 1),
       rows(TEP_DETECTOR_OUTPUTS.isolation, 1),
       rows(TEP_DETECTOR_OUTPUTS.zscore, 1),
+      rows(TEP_DETECTOR_OUTPUTS.peak, 1),
       rows(TEP_DETECTOR_OUTPUTS.contributions, tagCount),
     ],
     checkMetadata: (metadata) => void tepPreprocessingFromModel(metadata),
@@ -48,6 +49,9 @@ export function tepDetectorSignature(tagCount = FORMATS.tep.columns.length): Mod
 /**
  * Everything outside the graph, stored in the model as JSON under `TEP_PREPROCESSING_KEY`: how to turn a run
  * (observations in time order, one value per tag in `tags` order) into the `features` input, and when to alarm.
+ * A row's features depend on that row and the `window` rows before it at most (`window` ≥ `shortWindow`; the
+ * hold-aware difference looks back a hold period): scoring new observations preceded by max(window, ...holdPeriods)
+ * earlier ones gives exactly the features of scoring the whole run.
  */
 export interface TepPreprocessing extends TepFeatureSpec {
   /** Column k of every observation is tag tags[k]; contributions use the same order. */
@@ -61,11 +65,12 @@ export interface TepPreprocessing extends TepFeatureSpec {
 }
 
 /**
- * The calibrated detector as one ONNX graph (ai.onnx 13 + ai.onnx.ml 3). Input `features` [N, 4·tags]: the raw
+ * The calibrated detector as one ONNX graph (ai.onnx 13 + ai.onnx.ml 3). Input `features` [N, 6·tags]: the raw
  * features of `tepInputFeatures`. Inside: feature standardisation, the forest's mean path length → isolation score
- * 2^(−h/c(ψ)), the z-score (mean squared standardised feature), per-tag contributions (sum of the tag's four squared
- * standardised features) and the combined score max(isolation / isolationScale, zscore / zScale).
- * Outputs `score`, `isolation`, `zscore` [N, 1] and `contributions` [N, tags]. `tags` name the columns of an
+ * 2^(−h/c(ψ)), the z-score (mean squared standardised feature), the peak (largest |standardised feature|), per-tag
+ * contributions (sum of the tag's six squared standardised features) and the combined score
+ * max(isolation / isolationScale, zscore / zScale, peak / peakScale).
+ * Outputs `score`, `isolation`, `zscore`, `peak` [N, 1] and `contributions` [N, tags]. `tags` name the columns of an
  * observation: the platform's TEP tag names (XMEAS_1 … XMV_11, as ingest stores them) unless given.
  */
 export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity> = {}, tags: readonly string[] = FORMATS.tep.columns): Uint8Array {
@@ -78,7 +83,9 @@ export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity>
     tags: [...tags],
     standardiser: d.standardiser,
     window: d.window,
+    shortWindow: d.shortWindow,
     holdPeriods: d.holdPeriods,
+    windowVariance: d.windowVariance,
     featureKinds: [...FEATURE_KINDS],
     threshold: d.threshold,
     falseAlarmRate: d.falseAlarmRate,
@@ -86,7 +93,7 @@ export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity>
   // The forest's own exporter writes its TreeEnsembleRegressor node; spliced in here, it reads the standardised features.
   const forest = onnx.ModelProto.decode(isolationForestOnnx(d.forest, { inputName: 'standardised' })).graph?.node?.[0];
   if (forest?.output?.[0] !== ISOLATION_PATH_OUTPUT) throw new Error('the isolation forest export no longer has the expected single node');
-  const { score, isolation, zscore, contributions } = TEP_DETECTOR_OUTPUTS;
+  const { score, isolation, zscore, peak, contributions } = TEP_DETECTOR_OUTPUTS;
   return encodeModel({
     identity: {
       name: identity.name ?? TEP_DETECTOR_NAME,
@@ -102,6 +109,7 @@ export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity>
       tensorValue(score, ElemType.FLOAT, [BATCH_DIM, 1]),
       tensorValue(isolation, ElemType.FLOAT, [BATCH_DIM, 1]),
       tensorValue(zscore, ElemType.FLOAT, [BATCH_DIM, 1]),
+      tensorValue(peak, ElemType.FLOAT, [BATCH_DIM, 1]),
       tensorValue(contributions, ElemType.FLOAT, [BATCH_DIM, d.tagCount]),
     ],
     initializers: [
@@ -111,7 +119,8 @@ export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity>
       floatTensor('mean_path_of_subsample', [], Float32Array.of(averagePathLength(d.forest.subsample))),
       floatTensor('isolation_scale', [], Float32Array.of(d.isolationScale)),
       floatTensor('z_scale', [], Float32Array.of(d.zScale)),
-      // Reshape's 0 keeps the batch dimension: [N, 4·tags] → [N, 4, tags].
+      floatTensor('peak_scale', [], Float32Array.of(d.peakScale)),
+      // Reshape's 0 keeps the batch dimension: [N, 6·tags] → [N, 6, tags].
       int64Tensor('by_kind', [3], [0, FEATURE_KINDS.length, d.tagCount]),
       int64Tensor('kind_axis', [1], [1]),
     ],
@@ -124,14 +133,18 @@ export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity>
       node('Pow', ['two', 'isolation_exponent'], [isolation]),
       node('Mul', ['standardised', 'standardised'], ['squared']),
       node('ReduceMean', ['squared'], [zscore], [attr.ints('axes', [1]), attr.int('keepdims', 1)]),
+      node('Abs', ['standardised'], ['magnitude']),
+      // ReduceMax still takes its axes as an attribute in opset 13.
+      node('ReduceMax', ['magnitude'], [peak], [attr.ints('axes', [1]), attr.int('keepdims', 1)]),
       node('Reshape', ['squared', 'by_kind'], ['squared_by_kind']),
       // Since opset 13 ReduceSum takes its axes as an input.
       node('ReduceSum', ['squared_by_kind', 'kind_axis'], [contributions], [attr.int('keepdims', 0)]),
       node('Div', [isolation, 'isolation_scale'], ['isolation_scaled']),
       node('Div', [zscore, 'z_scale'], ['zscore_scaled']),
-      node('Max', ['isolation_scaled', 'zscore_scaled'], [score]),
+      node('Div', [peak, 'peak_scale'], ['peak_scaled']),
+      node('Max', ['isolation_scaled', 'zscore_scaled', 'peak_scaled'], [score]),
     ],
-    doc: 'TEP anomaly detector: isolation forest + z-score over per-tag value, rolling mean/std and hold-aware difference features.',
+    doc: 'TEP anomaly detector: z-score, peak |z| and isolation forest over per-tag value, short and long rolling mean/std and hold-aware difference features.',
   });
 }
 
@@ -163,21 +176,28 @@ export function tepPreprocessingFromModel(model: Pick<OnnxModelMetadata, 'proper
   const mean = perTag('standardiser.mean (finite)', s.mean, Number.isFinite);
   const std = perTag('standardiser.std (finite, > 0)', s.std, (x) => Number.isFinite(x) && x > 0);
   const holdPeriods = perTag('holdPeriods (whole numbers ≥ 1)', p.holdPeriods, (x) => Number.isInteger(x) && x >= 1);
-  const { window, threshold, falseAlarmRate, featureKinds } = p;
+  const wv = (typeof p.windowVariance === 'object' && p.windowVariance !== null ? p.windowVariance : {}) as Record<string, unknown>;
+  const variance = (x: number) => Number.isFinite(x) && x >= 0;
+  const windowVariance = { short: perTag('windowVariance.short (finite, ≥ 0)', wv.short, variance), long: perTag('windowVariance.long (finite, ≥ 0)', wv.long, variance) };
+  const { window, shortWindow, threshold, falseAlarmRate, featureKinds } = p;
   if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) throw refuse('needs window: a whole number ≥ 1');
+  if (typeof shortWindow !== 'number' || !Number.isInteger(shortWindow) || shortWindow < 1 || shortWindow > window) {
+    throw refuse('needs shortWindow: a whole number from 1 to window');
+  }
   if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw refuse('needs threshold: a finite number');
   if (typeof falseAlarmRate !== 'number' || !(falseAlarmRate > 0 && falseAlarmRate < 1)) throw refuse('needs falseAlarmRate between 0 and 1');
   if (!Array.isArray(featureKinds) || featureKinds.join() !== FEATURE_KINDS.join()) throw refuse(`needs featureKinds ${JSON.stringify(FEATURE_KINDS)}`);
   const input = model.inputs.find((v) => v.name === TEP_DETECTOR_INPUT);
   const width = FEATURE_KINDS.length * tags.length;
   if (input?.shape?.length !== 2 || input.shape[1] !== width) throw refuse(`names ${tags.length} tags but input '${TEP_DETECTOR_INPUT}' is not [N, ${width}]`);
-  return { tags, standardiser: { mean, std }, window, holdPeriods, featureKinds: [...FEATURE_KINDS], threshold, falseAlarmRate };
+  return { tags, standardiser: { mean, std }, window, shortWindow, holdPeriods, windowVariance, featureKinds: [...FEATURE_KINDS], threshold, falseAlarmRate };
 }
 
 export interface TepOnnxScores {
   score: Float32Array;
   isolation: Float32Array;
   zscore: Float32Array;
+  peak: Float32Array;
   /** Row-major, one value per tag per row (tags in the preprocessing's order). */
   contributions: Float32Array;
 }
@@ -190,8 +210,8 @@ export async function scoreTepRunOnnx(session: ort.InferenceSession, p: TepFeatu
   const features = tepInputFeatures(p, observations);
   const out = await session.run({ [TEP_DETECTOR_INPUT]: new ort.Tensor('float32', features, [observations.length, FEATURE_KINDS.length * tagCount]) });
   const data = (name: string) => out[name].data as Float32Array;
-  const { score, isolation, zscore, contributions } = TEP_DETECTOR_OUTPUTS;
-  return { score: data(score), isolation: data(isolation), zscore: data(zscore), contributions: data(contributions) };
+  const { score, isolation, zscore, peak, contributions } = TEP_DETECTOR_OUTPUTS;
+  return { score: data(score), isolation: data(isolation), zscore: data(zscore), peak: data(peak), contributions: data(contributions) };
 }
 
 /**
@@ -203,7 +223,7 @@ export const TEP_ONNX_TOLERANCE = 1e-5;
 
 export interface TepOnnxAgreement {
   rows: number;
-  maxRelativeDifference: { score: number; isolation: number; zscore: number; contributions: number };
+  maxRelativeDifference: { score: number; isolation: number; zscore: number; peak: number; contributions: number };
   /** Rows where the model's alarm (score > preprocessing threshold) differs from `scoreTepRun`'s. */
   alarmsDiffering: number;
 }
@@ -221,6 +241,7 @@ export async function tepOnnxAgreement(d: TepDetector, model: LoadedOnnxModel, o
       score: maxRelative(ts.combined, onnxScores.score),
       isolation: maxRelative(ts.isolation, onnxScores.isolation),
       zscore: maxRelative(ts.zscore, onnxScores.zscore),
+      peak: maxRelative(ts.peak, onnxScores.peak),
       contributions: maxRelative(ts.contributions.flat(), onnxScores.contributions),
     },
     alarmsDiffering: ts.combined.filter((s, r) => s > d.threshold !== onnxScores.score[r] > p.threshold).length,

@@ -5,4 +5,6 @@ export * from './eigen';
 export * from './isolation-forest';
 export * from './pca';
 export * from './standardise';
+export * from './identifier';
+export * from './identifier-onnx';
 export * from './tag-distribution';

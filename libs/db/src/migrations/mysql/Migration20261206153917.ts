@@ -1,0 +1,13 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261206153917 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table \`anomaly\` add \`probable_fault\` json null;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table \`anomaly\` drop column \`probable_fault\`;`);
+  }
+
+}

@@ -14,7 +14,6 @@ import {
   floatTensor,
   int64Tensor,
   node,
-  OnnxModelRejectedError,
   tensorValue,
   TREE_ML_OPSET,
   type LoadedOnnxModel,
@@ -23,6 +22,7 @@ import {
 } from '../onnx';
 import { FEATURE_KINDS, scoreTepRun, tepInputFeatures, type TepDetector, type TepFeatureSpec } from './detector';
 import { averagePathLength, isolationForestOnnx, ISOLATION_PATH_OUTPUT } from './isolation-forest';
+import { tepPreprocessingMetadata } from './preprocessing';
 
 export const TEP_DETECTOR_NAME = 'tep-detector';
 export const TEP_DETECTOR_INPUT = 'features';
@@ -154,27 +154,7 @@ export function tepDetectorOnnx(d: TepDetector, identity: Partial<ModelIdentity>
  * or disagrees with the model's input width.
  */
 export function tepPreprocessingFromModel(model: Pick<OnnxModelMetadata, 'properties' | 'inputs'>): TepPreprocessing {
-  const refuse = (why: string) => new OnnxModelRejectedError('signature_mismatch', `metadata '${TEP_PREPROCESSING_KEY}' ${why}`);
-  const text = model.properties[TEP_PREPROCESSING_KEY];
-  if (text === undefined) throw refuse('is missing: a TEP detector model carries its preprocessing there');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw refuse('is not JSON');
-  }
-  const p = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  const s = (typeof p.standardiser === 'object' && p.standardiser !== null ? p.standardiser : {}) as Record<string, unknown>;
-  const tags = p.tags;
-  if (!Array.isArray(tags) || tags.length === 0 || !tags.every((t) => typeof t === 'string')) throw refuse('needs tags: a list of tag names');
-  const perTag = (label: string, v: unknown, ok: (x: number) => boolean): number[] => {
-    if (!Array.isArray(v) || v.length !== tags.length || !v.every((x): x is number => typeof x === 'number' && ok(x))) {
-      throw refuse(`needs ${label}: ${tags.length} values, one per tag`);
-    }
-    return v;
-  };
-  const mean = perTag('standardiser.mean (finite)', s.mean, Number.isFinite);
-  const std = perTag('standardiser.std (finite, > 0)', s.std, (x) => Number.isFinite(x) && x > 0);
+  const { json: p, tags, standardiser, refuse, perTag } = tepPreprocessingMetadata(model, TEP_PREPROCESSING_KEY, 'TEP detector');
   const holdPeriods = perTag('holdPeriods (whole numbers ≥ 1)', p.holdPeriods, (x) => Number.isInteger(x) && x >= 1);
   const wv = (typeof p.windowVariance === 'object' && p.windowVariance !== null ? p.windowVariance : {}) as Record<string, unknown>;
   const variance = (x: number) => Number.isFinite(x) && x >= 0;
@@ -190,7 +170,7 @@ export function tepPreprocessingFromModel(model: Pick<OnnxModelMetadata, 'proper
   const input = model.inputs.find((v) => v.name === TEP_DETECTOR_INPUT);
   const width = FEATURE_KINDS.length * tags.length;
   if (input?.shape?.length !== 2 || input.shape[1] !== width) throw refuse(`names ${tags.length} tags but input '${TEP_DETECTOR_INPUT}' is not [N, ${width}]`);
-  return { tags, standardiser: { mean, std }, window, shortWindow, holdPeriods, windowVariance, featureKinds: [...FEATURE_KINDS], threshold, falseAlarmRate };
+  return { tags, standardiser, window, shortWindow, holdPeriods, windowVariance, featureKinds: [...FEATURE_KINDS], threshold, falseAlarmRate };
 }
 
 export interface TepOnnxScores {

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { InvalidInputError } from '@him/contracts';
 import { FORMATS } from '@him/ingest';
 import type { ModelSignature } from '../model-signatures';
-import { MLP_LABEL, MLP_PROBABILITIES, mlpClassifier, OnnxModelRejectedError, type LoadedOnnxModel, type ModelIdentity, type OnnxModelMetadata } from '../onnx';
+import { MLP_LABEL, MLP_PROBABILITIES, mlpClassifier, type LoadedOnnxModel, type ModelIdentity, type OnnxModelMetadata } from '../onnx';
 import {
   TEP_IDENTIFIER_FAULTS,
   TEP_IDENTIFIER_FEATURE_KINDS,
@@ -15,6 +15,7 @@ import {
   type TepIdentifierFeatureSpec,
   type TrainedTepIdentifier,
 } from './identifier';
+import { tepPreprocessingMetadata } from './preprocessing';
 
 export const TEP_IDENTIFIER_INPUT = 'features';
 /**
@@ -101,28 +102,7 @@ const MAX_WINDOW_ROWS = 480;
  * disagrees with the model's input width or class count.
  */
 export function tepIdentifierPreprocessingFromModel(model: Pick<OnnxModelMetadata, 'properties' | 'inputs' | 'outputs'>): TepIdentifierPreprocessing {
-  const key = TEP_IDENTIFIER_PREPROCESSING_KEY;
-  const refuse = (why: string) => new OnnxModelRejectedError('signature_mismatch', `metadata '${key}' ${why}`);
-  const text = model.properties[key];
-  if (text === undefined) throw refuse('is missing: a TEP identifier model carries its preprocessing there');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw refuse('is not JSON');
-  }
-  const p = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  const s = (typeof p.standardiser === 'object' && p.standardiser !== null ? p.standardiser : {}) as Record<string, unknown>;
-  const tags = p.tags;
-  if (!Array.isArray(tags) || tags.length === 0 || !tags.every((t) => typeof t === 'string')) throw refuse('needs tags: a list of tag names');
-  const perTag = (label: string, v: unknown, ok: (x: number) => boolean): number[] => {
-    if (!Array.isArray(v) || v.length !== tags.length || !v.every((x): x is number => typeof x === 'number' && ok(x))) {
-      throw refuse(`needs ${label}: ${tags.length} values, one per tag`);
-    }
-    return v;
-  };
-  const mean = perTag('standardiser.mean (finite)', s.mean, Number.isFinite);
-  const std = perTag('standardiser.std (finite, > 0)', s.std, (x) => Number.isFinite(x) && x > 0);
+  const { json: p, tags, standardiser, refuse } = tepPreprocessingMetadata(model, TEP_IDENTIFIER_PREPROCESSING_KEY, 'TEP identifier');
   const { windows, stdOffset, featureKinds, historyRows, faults } = p;
   if (!Array.isArray(windows) || windows.length === 0 || !windows.every((w): w is number => Number.isInteger(w) && w >= 1 && w <= MAX_WINDOW_ROWS)) {
     throw refuse(`needs windows: a list of whole numbers from 1 to ${MAX_WINDOW_ROWS}`);
@@ -144,7 +124,7 @@ export function tepIdentifierPreprocessingFromModel(model: Pick<OnnxModelMetadat
   if (output?.shape?.length !== 2 || output.shape[1] !== faults.length) {
     throw refuse(`names ${faults.length} faults but output '${MLP_PROBABILITIES}' is not [N, ${faults.length}]`);
   }
-  return { tags, standardiser: { mean, std }, windows, stdOffset, featureKinds: [...TEP_IDENTIFIER_FEATURE_KINDS], historyRows, faults };
+  return { tags, standardiser, windows, stdOffset, featureKinds: [...TEP_IDENTIFIER_FEATURE_KINDS], historyRows, faults };
 }
 
 export interface TepIdentification {

@@ -1,10 +1,12 @@
 // The TEP fault identifier: once a run's excursion is detected, which IDV fault does it most resemble? Per-tag features
-// over a finite window of the run's recent history → a small softmax MLP trained here → ONNX (identifier-onnx.ts).
+// over a finite window of the run's recent history → a small softmax MLP (the trainer it shares with the vibration
+// classifier, mlp-training.ts, with dropout) → ONNX (identifier-onnx.ts).
 //
 // Trained on the Braatz training runs dNN.dat only (every row is after the fault began), each put behind a stretch of
 // normal operation (d00.dat) so that the windows straddle the onset as they do in a real run — and in the test files,
 // where the fault starts at row 160 after normal operation.
 import { type DenseLayer, mlpForward, type MlpPrediction } from '../onnx';
+import { softmaxMlpTraining } from '../mlp-training';
 import { seededRandom } from '../random';
 import { runToEnd, type TrainingProgress } from '../training';
 import { TEP_DETECTABLE_FAULTS, TEP_FAULT_START } from './benchmark';
@@ -178,7 +180,6 @@ export function* tepIdentifierTraining(
   if (!(spec.stdOffset > 0)) throw new RangeError('stdOffset must be > 0');
   const tags = spec.standardiser.mean.length;
   const width = tepIdentifierFeatureCount(spec, tags);
-  const random = seededRandom(o.seed);
   const historyRandom = seededRandom(o.seed + 0x9e3779b9);
   const history = Math.min(o.normalHistory, normal.length);
 
@@ -205,142 +206,13 @@ export function* tepIdentifierTraining(
   parts.reduce((offset, p) => (x.set(p, offset), offset + p.length), 0);
   const labels = Uint8Array.from(labelParts);
 
-  const trained = yield* softmaxMlpTraining(x, labels, width, faults.length, o, random);
-  return { spec, faults, ...trained, trainingRows: labels.length };
-}
-
-/** Features whose spread is below this (constant in the training data) are left unscaled rather than blown up. */
-const MIN_FEATURE_STD = 1e-6;
-
-/**
- * Softmax cross-entropy MLP with Adam, L2 on the weights and inverted dropout on the hidden layers. The loop follows
- * vibrationClassifierTraining (vibration/classifier.ts), which is fixed to the vibration feature and class counts and
- * has no dropout; a shared trainer taking both as parameters could serve the two.
- */
-function* softmaxMlpTraining(
-  features: Float32Array,
-  labels: Uint8Array,
-  f: number,
-  classes: number,
-  o: Required<TepIdentifierOptions>,
-  random: () => number,
-): Generator<TepIdentifierProgress, Omit<TrainedTepIdentifier, 'spec' | 'faults' | 'trainingRows'>> {
-  const n = labels.length;
-  const sum = new Float64Array(f);
-  for (let r = 0; r < n; r++) for (let k = 0; k < f; k++) sum[k] += features[r * f + k];
-  const inputMean = Float32Array.from(sum, (s) => s / n);
-  const squares = new Float64Array(f);
-  for (let r = 0; r < n; r++) for (let k = 0; k < f; k++) squares[k] += (features[r * f + k] - inputMean[k]) ** 2;
-  const inputStd = Float32Array.from(squares, (s) => (Math.sqrt(s / n) > MIN_FEATURE_STD ? Math.sqrt(s / n) : 1));
-  const x = new Float64Array(n * f);
-  for (let r = 0; r < n; r++) for (let k = 0; k < f; k++) x[r * f + k] = (features[r * f + k] - inputMean[k]) / inputStd[k];
-
-  const widths = [f, ...o.hiddenUnits, classes];
-  const depth = widths.length - 1;
-  // He initialisation (uniform with the same variance) suits ReLU layers.
-  const weights = Array.from({ length: depth }, (_, l) => {
-    const limit = Math.sqrt(6 / widths[l]);
-    return Float64Array.from({ length: widths[l + 1] * widths[l] }, () => (2 * random() - 1) * limit);
-  });
-  const biases = Array.from({ length: depth }, (_, l) => new Float64Array(widths[l + 1]));
-  const params = [...weights, ...biases];
-  const grads = params.map((p) => new Float64Array(p.length));
-  const adamM = params.map((p) => new Float64Array(p.length));
-  const adamV = params.map((p) => new Float64Array(p.length));
-  const [beta1, beta2, epsilon] = [0.9, 0.999, 1e-8];
-  const keep = 1 - o.dropout;
-  let step = 0;
-
-  const activations = widths.map((w) => new Float64Array(w));
-  const deltas = widths.map((w) => new Float64Array(w));
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const batches = Math.ceil(n / o.batchSize);
-  const lossByEpoch: number[] = [];
-
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    let epochLoss = 0;
-    for (let start = 0; start < n; start += o.batchSize) {
-      const end = Math.min(n, start + o.batchSize);
-      for (const g of grads) g.fill(0);
-      for (let b = start; b < end; b++) {
-        const row = order[b];
-        activations[0].set(x.subarray(row * f, row * f + f));
-        for (let l = 0; l < depth; l++) {
-          const inW = widths[l];
-          const w = weights[l];
-          const input = activations[l];
-          const output = activations[l + 1];
-          const hidden = l < depth - 1;
-          for (let q = 0; q < widths[l + 1]; q++) {
-            let s = biases[l][q];
-            const at = q * inW;
-            for (let k = 0; k < inW; k++) s += w[at + k] * input[k];
-            // A dropped unit is 0 like an inactive ReLU, so the backward pass below stops at both alike.
-            output[q] = hidden ? (s > 0 && (keep === 1 || random() < keep) ? s / keep : 0) : s;
-          }
-        }
-        const logits = activations[depth];
-        let max = -Infinity;
-        for (const v of logits) if (v > max) max = v;
-        let total = 0;
-        for (let c = 0; c < classes; c++) total += Math.exp(logits[c] - max);
-        const label = labels[row];
-        epochLoss += Math.log(total) + max - logits[label];
-        for (let c = 0; c < classes; c++) deltas[depth][c] = Math.exp(logits[c] - max) / total - (c === label ? 1 : 0);
-        for (let l = depth - 1; l >= 0; l--) {
-          const inW = widths[l];
-          const w = weights[l];
-          const input = activations[l];
-          const delta = deltas[l + 1];
-          const gw = grads[l];
-          const gb = grads[depth + l];
-          const back = deltas[l];
-          back.fill(0);
-          for (let q = 0; q < widths[l + 1]; q++) {
-            const d = delta[q];
-            if (d === 0) continue;
-            gb[q] += d;
-            const at = q * inW;
-            if (l > 0) {
-              for (let k = 0; k < inW; k++) {
-                gw[at + k] += d * input[k];
-                back[k] += d * w[at + k];
-              }
-            } else {
-              for (let k = 0; k < inW; k++) gw[at + k] += d * input[k];
-            }
-          }
-          // Through the ReLU (and dropout) of the layer below: ∂(s/keep)/∂s = 1/keep where the unit was kept.
-          if (l > 0) for (let k = 0; k < inW; k++) back[k] = input[k] === 0 ? 0 : back[k] / keep;
-        }
-      }
-      const rows = end - start;
-      step++;
-      const correction1 = 1 - beta1 ** step;
-      const correction2 = 1 - beta2 ** step;
-      params.forEach((p, i) => {
-        const g = grads[i];
-        const m = adamM[i];
-        const v = adamV[i];
-        const decay = i < depth ? o.weightDecay : 0;
-        for (let k = 0; k < p.length; k++) {
-          const gk = g[k] / rows + decay * p[k];
-          m[k] = beta1 * m[k] + (1 - beta1) * gk;
-          v[k] = beta2 * v[k] + (1 - beta2) * gk * gk;
-          p[k] -= (o.learningRate * (m[k] / correction1)) / (Math.sqrt(v[k] / correction2) + epsilon);
-        }
-      });
-      yield { step: 'training', epoch: epoch + 1, epochs: o.epochs, batch: start / o.batchSize + 1, batches };
-    }
-    lossByEpoch.push(epochLoss / n);
-    yield { step: 'training', epoch: epoch + 1, epochs: o.epochs, loss: epochLoss / n };
-  }
-  const layers = weights.map((w, l) => ({ weights: Float32Array.from(w), bias: Float32Array.from(biases[l]) }));
-  return { layers, inputMean, inputStd, lossByEpoch };
+  const training = softmaxMlpTraining(
+    { features: x, labels, count: labels.length, featureCount: width, classes: faults.length },
+    { hiddenUnits: o.hiddenUnits, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, weightDecay: o.weightDecay, dropout: o.dropout, seed: o.seed },
+  );
+  let next = training.next();
+  for (; !next.done; next = training.next()) yield { step: 'training', ...next.value };
+  return { spec, faults, ...next.value, trainingRows: labels.length };
 }
 
 /** The trained model's class probabilities for every row of a run (float64 forward pass over the float32 features). */

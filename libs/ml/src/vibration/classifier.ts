@@ -1,10 +1,10 @@
 // The vibration fault classifier: labelled windows from rig recordings → features → a small MLP trained here
-// (Adam, softmax cross-entropy) → ONNX with the standardisation folded in. Plain typed-array loops: the model is
-// tiny, and a seeded init and shuffle make the same data and options give byte-identical ONNX files.
+// (Adam, softmax cross-entropy; the trainer it shares with the TEP identifier, mlp-training.ts) → ONNX with the
+// standardisation folded in. A seeded init and shuffle make the same data and options give byte-identical ONNX files.
 import * as ort from 'onnxruntime-node';
 import { type DenseLayer, MLP_PROBABILITIES, mlpClassifier, OnnxModelRejectedError, type OnnxModelMetadata } from '../onnx';
 import { featureDistribution, featureDistributionMetadata, type FeatureDistribution } from '../drift';
-import { seededRandom } from '../random';
+import { columnStandardisation, softmaxMlpTraining } from '../mlp-training';
 import { runToEnd, type TrainingProgress } from '../training';
 import { VIBRATION_FEATURE_COUNT, VIBRATION_FEATURE_NAMES, vibrationFeatures } from './features';
 import { cutWindows, DEFAULT_WINDOW_SECONDS, estimateSamplingRateHz, type VibrationWindowSamples } from './windowing';
@@ -111,26 +111,9 @@ export function vibrationFeatureDistribution(data: LabelledWindows): FeatureDist
   return featureDistribution(VIBRATION_FEATURE_NAMES, classes);
 }
 
-/** Features whose spread is below this (constant in the training data) are left unscaled rather than blown up. */
-const MIN_STD = 1e-6;
-
 /** Per-feature mean and standard deviation of the training rows: the only statistics the model may see. */
 export function featureStandardisation(data: LabelledWindows): { inputMean: Float32Array; inputStd: Float32Array } {
-  const f = VIBRATION_FEATURE_COUNT;
-  const sum = new Float64Array(f);
-  const sumSquares = new Float64Array(f);
-  for (let r = 0; r < data.count; r++) {
-    for (let k = 0; k < f; k++) sum[k] += data.features[r * f + k];
-  }
-  const inputMean = Float32Array.from(sum, (s) => s / data.count);
-  for (let r = 0; r < data.count; r++) {
-    for (let k = 0; k < f; k++) sumSquares[k] += (data.features[r * f + k] - inputMean[k]) ** 2;
-  }
-  const inputStd = Float32Array.from(sumSquares, (s) => {
-    const std = Math.sqrt(s / data.count);
-    return std > MIN_STD ? std : 1;
-  });
-  return { inputMean, inputStd };
+  return columnStandardisation(data.features, data.count, VIBRATION_FEATURE_COUNT);
 }
 
 /**
@@ -143,118 +126,18 @@ export function trainVibrationClassifier(data: LabelledWindows, options: MlpTrai
 
 /** The same training, pausing after every batch and epoch: a retrain activity heartbeats and yields the event loop there. */
 export function* vibrationClassifierTraining(data: LabelledWindows, options: MlpTrainingOptions = {}): Generator<TrainingProgress, TrainedVibrationClassifier> {
-  const hiddenUnits = options.hiddenUnits ?? [32];
-  const epochs = options.epochs ?? 60;
-  const batchSize = options.batchSize ?? 64;
-  const learningRate = options.learningRate ?? 3e-3;
-  const weightDecay = options.weightDecay ?? 1e-4;
-  const random = seededRandom(options.seed ?? 1);
-  const { inputMean, inputStd } = featureStandardisation(data);
-  const f = VIBRATION_FEATURE_COUNT;
-  const n = data.count;
-  const x = new Float64Array(n * f);
-  for (let r = 0; r < n; r++) for (let k = 0; k < f; k++) x[r * f + k] = (data.features[r * f + k] - inputMean[k]) / inputStd[k];
-
-  const widths = [f, ...hiddenUnits, VIBRATION_CLASS_COUNT];
-  const depth = widths.length - 1;
-  // He initialisation (uniform with the same variance) suits ReLU layers.
-  const weights = Array.from({ length: depth }, (_, l) => {
-    const limit = Math.sqrt(6 / widths[l]);
-    return Float64Array.from({ length: widths[l + 1] * widths[l] }, () => (2 * random() - 1) * limit);
-  });
-  const biases = Array.from({ length: depth }, (_, l) => new Float64Array(widths[l + 1]));
-  const params = [...weights, ...biases];
-  const grads = params.map((p) => new Float64Array(p.length));
-  const adamM = params.map((p) => new Float64Array(p.length));
-  const adamV = params.map((p) => new Float64Array(p.length));
-  const [beta1, beta2, epsilon] = [0.9, 0.999, 1e-8];
-  let step = 0;
-
-  // Activations and their gradients for one row at a time: a batch accumulates into `grads`.
-  const activations = widths.map((w) => new Float64Array(w));
-  const deltas = widths.map((w) => new Float64Array(w));
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const lossByEpoch: number[] = [];
-
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    // Fisher–Yates with the seeded generator.
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    let epochLoss = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(n, start + batchSize);
-      for (const g of grads) g.fill(0);
-      for (let b = start; b < end; b++) {
-        const row = order[b];
-        activations[0].set(x.subarray(row * f, row * f + f));
-        for (let l = 0; l < depth; l++) {
-          const inW = widths[l];
-          const w = weights[l];
-          const bias = biases[l];
-          const input = activations[l];
-          const output = activations[l + 1];
-          for (let o = 0; o < widths[l + 1]; o++) {
-            let sum = bias[o];
-            for (let k = 0; k < inW; k++) sum += w[o * inW + k] * input[k];
-            output[o] = l < depth - 1 && sum < 0 ? 0 : sum;
-          }
-        }
-        const logits = activations[depth];
-        let max = -Infinity;
-        for (const v of logits) if (v > max) max = v;
-        let total = 0;
-        for (let c = 0; c < logits.length; c++) total += Math.exp(logits[c] - max);
-        const label = data.labels[row];
-        epochLoss += Math.log(total) + max - logits[label];
-        // ∂(cross-entropy)/∂logit = softmax − one-hot.
-        for (let c = 0; c < logits.length; c++) deltas[depth][c] = Math.exp(logits[c] - max) / total - (c === label ? 1 : 0);
-        for (let l = depth - 1; l >= 0; l--) {
-          const inW = widths[l];
-          const w = weights[l];
-          const input = activations[l];
-          const delta = deltas[l + 1];
-          const gw = grads[l];
-          const gb = grads[depth + l];
-          const back = deltas[l];
-          back.fill(0);
-          for (let o = 0; o < widths[l + 1]; o++) {
-            const d = delta[o];
-            if (d === 0) continue;
-            gb[o] += d;
-            for (let k = 0; k < inW; k++) {
-              gw[o * inW + k] += d * input[k];
-              back[k] += d * w[o * inW + k];
-            }
-          }
-          // Through the ReLU of the layer below (the input layer has none).
-          if (l > 0) for (let k = 0; k < inW; k++) if (input[k] === 0) back[k] = 0;
-        }
-      }
-      const rows = end - start;
-      step++;
-      const correction1 = 1 - beta1 ** step;
-      const correction2 = 1 - beta2 ** step;
-      params.forEach((p, i) => {
-        const g = grads[i];
-        const m = adamM[i];
-        const v = adamV[i];
-        const decay = i < depth ? weightDecay : 0;
-        for (let k = 0; k < p.length; k++) {
-          const gk = g[k] / rows + decay * p[k];
-          m[k] = beta1 * m[k] + (1 - beta1) * gk;
-          v[k] = beta2 * v[k] + (1 - beta2) * gk * gk;
-          p[k] -= (learningRate * (m[k] / correction1)) / (Math.sqrt(v[k] / correction2) + epsilon);
-        }
-      });
-      yield { epoch: epoch + 1, epochs, batch: start / batchSize + 1, batches: Math.ceil(n / batchSize) };
-    }
-    lossByEpoch.push(epochLoss / n);
-    yield { epoch: epoch + 1, epochs, loss: epochLoss / n };
-  }
-  const layers = weights.map((w, l) => ({ weights: Float32Array.from(w), bias: Float32Array.from(biases[l]) }));
-  return { layers, inputMean, inputStd, lossByEpoch, distribution: vibrationFeatureDistribution(data) };
+  const trained = yield* softmaxMlpTraining(
+    { features: data.features, labels: data.labels, count: data.count, featureCount: VIBRATION_FEATURE_COUNT, classes: VIBRATION_CLASS_COUNT },
+    {
+      hiddenUnits: options.hiddenUnits ?? [32],
+      epochs: options.epochs ?? 60,
+      batchSize: options.batchSize ?? 64,
+      learningRate: options.learningRate ?? 3e-3,
+      weightDecay: options.weightDecay ?? 1e-4,
+      seed: options.seed ?? 1,
+    },
+  );
+  return { ...trained, distribution: vibrationFeatureDistribution(data) };
 }
 
 /** The model as ONNX bytes: raw features in, standardisation as Sub/Div, probabilities and label out. */

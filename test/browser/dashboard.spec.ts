@@ -375,7 +375,10 @@ describe('dashboard (Chromium headless, real stack)', () => {
       ),
     ).toContain('line-2-operator');
     const acknowledged = (await stack.http('GET', '/api/v1/anomalies?lot_code=lot_b&acknowledged=true&limit=1000', { key: ADMIN_KEY })).body.items;
-    expect(acknowledged.find((a: { id: number }) => a.id === id)).toMatchObject({ acknowledged_by: 'line-2-operator', acknowledged_at: expect.any(String) });
+    const stored = acknowledged.find((a: { id: number }) => a.id === id);
+    expect(stored).toMatchObject({ acknowledged_by: 'line-2-operator', acknowledged_at: expect.any(String) });
+    // The row names the fault the identifier found, as the API records it.
+    expect(await page.getByTestId(`probable-fault-${id}`).textContent()).toBe(`${stored.probable_fault.fault} ${(100 * stored.probable_fault.probability).toFixed(1)} %`);
     expect(problems.take()).toEqual([]);
     await context.close();
   });

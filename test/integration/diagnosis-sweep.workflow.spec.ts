@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { AppConfig, loadConfig } from '@him/config';
 import { InvalidInputError, jobStart, plantDay, SWEEP_JOB, utcDaysBetween, type JobWorkflow, type SeriesRef, type SeriesSweepResult, type SweepInput } from '@him/contracts';
-import { CaptureDiagnosisActivities, KpiRollupActivities, SweepActivities } from '../../activities';
+import { CaptureDiagnosisActivities, DriftActivities, KpiRollupActivities, SweepActivities } from '../../activities';
 import { ensureSearchAttributes } from '@him/temporal';
 import { createWorkers } from '../../apps/worker/src/create-worker';
 import type { TestNamespace } from '../support/namespaces';
@@ -36,7 +36,7 @@ describe('diagnosis sweep workflow (dev server)', () => {
 
   /** Runs a sweep over `series` stand-in capture streams; `failing` keys throw on every attempt; the rollup's days write nothing, or fail. */
   async function sweep(input: SweepInput, series: SeriesRef[], failing: string[] = [], rollup: 'succeeds' | 'fails' = 'succeeds') {
-    const stats = { inFlight: 0, maxInFlight: 0, attempts: new Map<string, number>() };
+    const stats = { inFlight: 0, maxInFlight: 0, attempts: new Map<string, number>(), driftJudged: [] as string[][] };
     const pending = Object.assign(Object.create(SweepActivities.prototype), { findPendingSeries: async () => series });
     const diagnosis = Object.assign(Object.create(CaptureDiagnosisActivities.prototype), {
       diagnoseCaptureStream: async (ref: SeriesRef): Promise<SeriesSweepResult> => {
@@ -69,6 +69,10 @@ describe('diagnosis sweep workflow (dev server)', () => {
       },
       findLotsForKpi: async () => [],
     });
+    // The drift judgement of the days touched: nothing drifted (drift.e2e covers the judgement itself).
+    const drift = Object.assign(Object.create(DriftActivities.prototype), {
+      assessDrift: async (days: string[]) => (stats.driftJudged.push(days), []),
+    });
     const config = loadConfig({ LOG_LEVEL: 'error', WORKER_CPU_CONCURRENCY: '8', TEMPORAL_NAMESPACE: NAMESPACE });
     const app = {
       get: (cls: unknown) =>
@@ -80,7 +84,9 @@ describe('diagnosis sweep workflow (dev server)', () => {
               ? diagnosis
               : cls === KpiRollupActivities
                 ? kpis
-                : Object.create((cls as { prototype: object }).prototype),
+                : cls === DriftActivities
+                  ? drift
+                  : Object.create((cls as { prototype: object }).prototype),
     } as unknown as INestApplicationContext;
     const workers = await createWorkers({ app, connection: native, bundlePath: process.env.TEST_WORKFLOW_BUNDLE, queues: ['io', 'cpu'] });
     const job = jobStart({ type: SWEEP_JOB, input });
@@ -138,6 +144,9 @@ describe('diagnosis sweep workflow (dev server)', () => {
     expect(result.days).toEqual(['2026-11-01', '2026-11-03']);
     expect(result.kpi_rollup).toBe('kpi-rollup-2026-11-01-2026-11-03');
     expect(result.kpi_rollup_failure).toBeUndefined();
+    // Drift is judged once, over the days touched, after the last series.
+    expect(stats.driftJudged).toEqual([['2026-11-01', '2026-11-03']]);
+    expect(result.drift).toEqual([]);
   }, 120_000);
 
   it(`continues as new after ${SERIES_PER_RUN} series and carries the rest and the totals`, async () => {

@@ -9,6 +9,7 @@ import { useLang, useWords, type Words } from '../i18n';
 import { StatusBadge } from '../status';
 import { useCan } from '../session';
 import { confusionMatrices, confusionOption, flatten, formatNumber, headline, type Metrics } from './models/metrics';
+import { Drift } from './models/Drift';
 import { Retrain } from './models/Retrain';
 
 interface ModelVersion {
@@ -285,6 +286,7 @@ export default function Models() {
           <ConfusionView model={shown} />
         </div>
       )}
+      {shown && <Drift model={shown.name} />}
 
       <Retrain onFinished={refresh} />
     </div>

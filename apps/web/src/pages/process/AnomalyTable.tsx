@@ -4,10 +4,26 @@ import { SEVERITY_STYLE } from '../../faults';
 import { useAcknowledge } from '../../hooks';
 import { useWords, type Words } from '../../i18n';
 import { useCan } from '../../session';
-import type { Anomaly } from './data';
+import { percent } from '../../format';
+import type { Anomaly, ProbableFault } from './data';
 
 const WORDS: Words<
-  'detectedAt' | 'severity' | 'score' | 'method' | 'topTags' | 'ackBy' | 'ackAt' | 'acknowledge' | 'all' | 'openOnly' | 'previous' | 'next' | 'showing' | 'addTag' | 'model'
+  | 'detectedAt'
+  | 'severity'
+  | 'score'
+  | 'method'
+  | 'topTags'
+  | 'probableFault'
+  | 'ackBy'
+  | 'ackAt'
+  | 'acknowledge'
+  | 'all'
+  | 'openOnly'
+  | 'previous'
+  | 'next'
+  | 'showing'
+  | 'addTag'
+  | 'model'
 > = {
   en: {
     detectedAt: 'Detected at',
@@ -15,6 +31,7 @@ const WORDS: Words<
     score: 'Score',
     method: 'Method',
     topTags: 'Top contributing tags',
+    probableFault: 'Probable fault',
     ackBy: 'Acknowledged by',
     ackAt: 'Acknowledged at',
     acknowledge: 'Acknowledge',
@@ -32,6 +49,7 @@ const WORDS: Words<
     score: '점수',
     method: '방법',
     topTags: '주요 기여 태그',
+    probableFault: '추정 고장',
     ackBy: '확인자',
     ackAt: '확인 시각',
     acknowledge: '확인',
@@ -46,6 +64,16 @@ const WORDS: Words<
 };
 
 const PAGE_SIZE = 25;
+
+/** The fault and its probability; the tooltip names it and the other candidates, with the identifier's version. */
+function ProbableFaultCell({ fault }: { fault: ProbableFault }) {
+  const candidates = fault.candidates.map((c) => `${c.fault} ${percent(c.probability)}: ${c.description}`).join('\n');
+  return (
+    <span title={`${candidates}\n${fault.model_version}`}>
+      <span className="mono">{fault.fault}</span> <span className="muted">{percent(fault.probability)}</span>
+    </span>
+  );
+}
 
 /** A lot's anomalies, newest first, with the operator's Acknowledge button; a top tag adds its series to the chart. */
 export function AnomalyTable({ anomalies, onChanged, onTag }: { anomalies: Anomaly[]; onChanged: () => void; onTag: (tag: string) => void }) {
@@ -106,6 +134,7 @@ export function AnomalyTable({ anomalies, onChanged, onTag }: { anomalies: Anoma
                 <th className="num">{t.score}</th>
                 <th>{t.method}</th>
                 <th>{t.topTags}</th>
+                <th>{t.probableFault}</th>
                 <th>{t.ackBy}</th>
                 <th>{t.ackAt}</th>
                 {can.write && <th />}
@@ -133,6 +162,7 @@ export function AnomalyTable({ anomalies, onChanged, onTag }: { anomalies: Anoma
                       </span>
                     ))}
                   </td>
+                  <td data-testid={`probable-fault-${a.id}`}>{a.probable_fault ? <ProbableFaultCell fault={a.probable_fault} /> : <span className="muted">–</span>}</td>
                   <td title={a.note ?? undefined}>{a.acknowledged_by ?? <span className="muted">–</span>}</td>
                   <td>
                     <Time value={a.acknowledged_at} />

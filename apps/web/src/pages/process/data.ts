@@ -32,6 +32,19 @@ export interface Series {
   value: number[];
 }
 
+export interface FaultCandidate {
+  idv: number;
+  fault: string;
+  description: string;
+  probability: number;
+}
+
+/** The IDV fault an alarm most resembles, by the fault identifier (GET /anomalies). */
+export interface ProbableFault extends FaultCandidate {
+  candidates: FaultCandidate[];
+  model_version: string;
+}
+
 export interface Anomaly {
   id: number;
   detected_at: string;
@@ -39,6 +52,7 @@ export interface Anomaly {
   score: number;
   severity: string;
   top_tags: { tag: string; contribution: number }[];
+  probable_fault: ProbableFault | null;
   model_version: string;
   acknowledged_by: string | null;
   acknowledged_at: string | null;

@@ -179,17 +179,16 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
 
   const touched = [...days].sort();
   const result: SweepResult = { day, series_total: seriesTotal, ...totals, failures, days: touched, kpi_rollup: null };
-  if (touched.length > 0 && patched(DRIFT_MONITORING)) {
-    Object.assign(progress, { phase: 'judging drift', message: `${touched[0]} → ${touched[touched.length - 1]}` });
-    setCurrentDetails(`judging feature drift of ${touched.length} day(s)`);
-    result.drift = await judgeDrift(touched, jobId);
-  }
+  // The drift judgement runs beside the KPI rollup: neither needs the other. Its failure fails the sweep once the
+  // rollup is done (it is retried first), but an early one must not go unhandled meanwhile.
+  const judging = touched.length > 0 && patched(DRIFT_MONITORING) ? judgeDrift(touched, jobId) : undefined;
+  judging?.catch(() => undefined);
   if (touched.length > 0) {
     const rollupInput = { from: touched[0], to: touched[touched.length - 1], requestedBy: input.requestedBy };
     const rollup = jobStart({ type: KPI_ROLLUP_JOB, input: rollupInput });
     result.kpi_rollup = rollup.workflowId;
     Object.assign(progress, { phase: 'rolling up KPIs', message: `${rollupInput.from} → ${rollupInput.to}` });
-    setCurrentDetails(`rolling up KPIs ${rollupInput.from} → ${rollupInput.to} (${rollup.workflowId})`);
+    setCurrentDetails(`rolling up KPIs ${rollupInput.from} → ${rollupInput.to} (${rollup.workflowId})${judging ? ' and judging feature drift' : ''}`);
     try {
       await executeChild<JobWorkflow<typeof KPI_ROLLUP_JOB>>(rollup.workflowType, {
         workflowId: rollup.workflowId,
@@ -204,6 +203,7 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
       log.warn('KPI rollup failed; the diagnoses stay, re-run the rollup over the days', { workflowId: rollup.workflowId, reason: result.kpi_rollup_failure });
     }
   }
+  if (judging) result.drift = await judging;
   const rollupNote = result.kpi_rollup_failure ? ` · KPI rollup failed: ${result.kpi_rollup_failure}` : '';
   Object.assign(progress, { phase: 'done', done: totals.series_done + totals.series_failed, total: seriesTotal, message: `${thousands(totals.windows)} windows${rollupNote}` });
   setCurrentDetails(`done: ${totals.series_done}/${seriesTotal} series · ${thousands(totals.windows)} windows · ${totals.series_failed} failed${rollupNote}`);

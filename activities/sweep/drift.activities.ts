@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@him/config';
 import { DRIFT_MONITORED_MODELS, type DriftActivitiesContract, type DriftAssessment, type DriftDecisionName, type DriftMonitoredModel } from '@him/contracts';
-import { DriftDecision, ModelDriftRepository, type SeriesDriftRecord } from '@him/db';
+import { DriftDecision, ModelDriftRepository, type DriftCheckDraft } from '@him/db';
 import { addDriftCounts, driftOf, featureDistributionFromModel, type DriftCounts } from '@him/ml';
 import { ServedModels } from '@him/registry';
 import { Activity } from '../activity.decorator';
@@ -36,19 +36,19 @@ export class DriftActivities implements DriftActivitiesContract {
     const recorded: DriftAssessment = outcome.started
       ? { ...assessment, decision: 'retrain_started', reason: `${assessment.reason}: retrain ${outcome.workflowId} started` }
       : { ...assessment, decision: 'retrain_running', reason: `${assessment.reason}: a retrain is already running (${outcome.workflowId}), none started` };
-    await this.record(recorded, outcome.workflowId);
+    await this.drift.recordChecks([checkOf(recorded, outcome.workflowId)]);
     return recorded;
   }
 
   private async assessModel(model: DriftMonitoredModel, days: string[], jobId: string): Promise<DriftAssessment[]> {
-    const rows = await this.drift.onDays(model, days);
-    if (rows.length === 0) return [];
     const { psiThreshold: threshold, minSamples, policy } = this.config.drift;
-    return this.models.withActive(model, async ({ version, metadata }) => {
-      const distribution = featureDistributionFromModel(metadata);
-      if (!distribution) return [];
-      const byDay = new Map<string, SeriesDriftRecord[]>();
-      for (const row of rows.filter((r) => r.modelVersion === version)) byDay.set(row.day, [...(byDay.get(row.day) ?? []), row]);
+    // No active version (nothing to judge against) or one without a training distribution: nothing is judged.
+    return this.models.withActiveIfAny(model, async (served) => {
+      const distribution = served && featureDistributionFromModel(served.metadata);
+      if (!served || !distribution) return [];
+      const version = served.version;
+      const byDay = new Map<string, { counts: DriftCounts }[]>();
+      for (const row of await this.drift.countsOnDays(version, days)) byDay.set(row.day, [...(byDay.get(row.day) ?? []), row]);
       const assessments: DriftAssessment[] = [];
       for (const [day, series] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
         const pooled = series.reduce<DriftCounts>((total, s) => addDriftCounts(total, s.counts), {});
@@ -83,29 +83,28 @@ export class DriftActivities implements DriftActivitiesContract {
             requestedBy: 'drift',
             trigger: { kind: 'drift', day: a.day, model_version: version, psi: a.psi, threshold, samples: a.samples, top_features: a.top_features, sweep: jobId },
           };
-        } else {
-          if (newest && a.decision === 'notified') a.reason += `; the retrain for ${newest.day} covers it`;
-          await this.record(a, undefined, jobId);
-        }
+        } else if (newest && a.decision === 'notified') a.reason += `; the retrain for ${newest.day} covers it`;
       }
+      await this.drift.recordChecks(assessments.filter((a) => a !== newest).map((a) => checkOf(a, undefined, jobId)));
       return assessments;
     });
   }
+}
 
-  private record(a: DriftAssessment, retrainWorkflowId?: string, jobId = a.retrain?.trigger.sweep): Promise<void> {
-    return this.drift.recordCheck({
-      modelName: a.model,
-      modelVersion: a.model_version,
-      day: a.day,
-      series: a.series,
-      samples: a.samples,
-      psi: a.psi,
-      threshold: a.threshold,
-      topFeatures: a.top_features,
-      decision: a.decision as DriftDecision,
-      reason: a.reason,
-      retrainWorkflowId,
-      jobId,
-    });
-  }
+/** An assessment as drift_check stores it. */
+function checkOf(a: DriftAssessment, retrainWorkflowId?: string, jobId = a.retrain?.trigger.sweep): DriftCheckDraft {
+  return {
+    modelName: a.model,
+    modelVersion: a.model_version,
+    day: a.day,
+    series: a.series,
+    samples: a.samples,
+    psi: a.psi,
+    threshold: a.threshold,
+    topFeatures: a.top_features,
+    decision: a.decision as DriftDecision,
+    reason: a.reason,
+    retrainWorkflowId,
+    jobId,
+  };
 }

@@ -25,18 +25,16 @@ export class SeriesDrift {
   constructor(private readonly drift: ModelDriftRepository) {}
 
   async record(tx: EntityManager, series: { kind: SeriesKind; key: string }, model: { name: string; version: string }, tally: DriftTally, jobId: string): Promise<void> {
-    for (const [day, counts] of tally.byDay) {
-      await this.drift.add(
-        tx,
-        { modelName: model.name, modelVersion: model.version, seriesKind: series.kind, seriesKey: series.key, day },
-        counts,
-        addDriftCounts,
-        (total) => {
-          const drift = driftOf(tally.distribution, total);
-          return { samples: drift.samples, psi: drift.psi, topFeatures: drift.features.slice(0, TOP_DRIFT_FEATURES) };
-        },
-        jobId,
-      );
-    }
+    await this.drift.add(
+      tx,
+      { modelName: model.name, modelVersion: model.version, seriesKind: series.kind, seriesKey: series.key },
+      tally.byDay,
+      addDriftCounts,
+      (total) => {
+        const drift = driftOf(tally.distribution, total);
+        return { samples: drift.samples, psi: drift.psi, topFeatures: drift.features.slice(0, TOP_DRIFT_FEATURES) };
+      },
+      jobId,
+    );
   }
 }

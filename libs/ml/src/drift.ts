@@ -112,31 +112,30 @@ export function addDriftCounts(into: DriftCounts, more: DriftCounts): DriftCount
   return into;
 }
 
-/** Rows counted (each row counts once per feature; the first feature's bins hold them all). */
-export const driftSamples = (counts: DriftCounts): number => Object.values(counts).reduce((n, c) => n + (c[0]?.reduce((a, b) => a + b, 0) ?? 0), 0);
-
-/** PSI of counted shares against training shares. */
-function psi(expected: readonly number[], counts: readonly number[]): number {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return 0;
-  return expected.reduce((sum, e, b) => {
+/** PSI of counted shares (`total` rows) against training shares. */
+function psi(expected: readonly number[], counts: readonly number[], total: number): number {
+  let sum = 0;
+  for (let b = 0; b < expected.length; b++) {
     const share = Math.max(MIN_SHARE, counts[b] / total);
-    const trained = Math.max(MIN_SHARE, e);
-    return sum + (share - trained) * Math.log(share / trained);
-  }, 0);
+    const trained = Math.max(MIN_SHARE, expected[b]);
+    sum += (share - trained) * Math.log(share / trained);
+  }
+  return sum;
 }
 
 /** The drift of what was counted: per feature, PSI of each class weighted by its rows; overall, the median over features. */
 export function driftOf(d: FeatureDistribution, counts: DriftCounts): Drift {
-  const samples = driftSamples(counts);
+  // A class's rows are in every feature's bins once: the first feature's bins hold them all.
+  const classes = d.classes.flatMap((c) => {
+    const bins = counts[c.label];
+    const rows = bins?.[0]?.reduce((a, b) => a + b, 0) ?? 0;
+    return rows > 0 ? [{ c, bins, rows }] : [];
+  });
+  const samples = classes.reduce((n, x) => n + x.rows, 0);
   const perFeature = d.features.map((feature, f) => {
     let sum = 0;
-    for (const c of d.classes) {
-      const bins = counts[c.label]?.[f] ?? [];
-      const n = bins.reduce((a, b) => a + b, 0);
-      if (n > 0) sum += (n / samples) * psi(c.expected[f], bins);
-    }
-    return { feature, psi: samples > 0 ? sum : 0 };
+    for (const { c, bins, rows } of classes) sum += (rows / samples) * psi(c.expected[f], bins[f], rows);
+    return { feature, psi: sum };
   });
   const sorted = perFeature.map((x) => x.psi).sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -144,9 +143,18 @@ export function driftOf(d: FeatureDistribution, counts: DriftCounts): Drift {
   return { psi: median, samples, features: perFeature.sort((a, b) => b.psi - a.psi) };
 }
 
+/** Parsed distributions by the metadata they came from: a served model's metadata is one object for its lifetime. */
+const parsed = new WeakMap<Record<string, string>, FeatureDistribution | undefined>();
+
 /** The model's training distribution from its metadata; undefined when it has none (its drift is then not measured). */
 export function featureDistributionFromModel(metadata: Pick<OnnxModelMetadata, 'properties'>): FeatureDistribution | undefined {
-  const raw = metadata.properties[FEATURE_DISTRIBUTION_KEY];
+  if (parsed.has(metadata.properties)) return parsed.get(metadata.properties);
+  const d = parseFeatureDistribution(metadata.properties[FEATURE_DISTRIBUTION_KEY]);
+  parsed.set(metadata.properties, d);
+  return d;
+}
+
+function parseFeatureDistribution(raw: string | undefined): FeatureDistribution | undefined {
   if (raw === undefined) return undefined;
   const reject = (why: string) => new OnnxModelRejectedError('signature_mismatch', `metadata '${FEATURE_DISTRIBUTION_KEY}' ${why}`);
   let d: FeatureDistribution;

@@ -1,8 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/core';
+import { MikroORM, type EntityManager } from '@mikro-orm/core';
 import { DIALECT } from '../dialect';
 import { DriftCheck, DriftDecision, ModelDrift, SeriesKind } from '../entities';
 import type { Dialect } from '../orm-config';
+import { dbJson } from '../raw-values';
+import { selectRows } from './sql';
+
+/** A DATE column read raw: MySQL gives 'YYYY-MM-DD' (dateStrings) or a Date, SQLite the stored text. */
+const dbDay = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
 
 export interface FeaturePsi {
   feature: string;
@@ -92,34 +97,60 @@ export class ModelDriftRepository {
   ) {}
 
   /**
-   * Adds counts to a series-day in `tx` (the transaction that moves the series' watermark past the rows counted) and
-   * stores what `summarise` makes of the total. The row is locked while it is read (MySQL; SQLite's writer holds the
-   * database), so two writers add, never overwrite.
+   * Adds each day's counts to a series' days in `tx` (the transaction that moves the series' watermark past the rows
+   * counted) and stores what `summarise` makes of each total. The rows are locked while they are read (MySQL; SQLite's
+   * writer holds the database), so two writers add, never overwrite. Two raw statements for all the days: the sweep
+   * runs this after every batch, on the worker's busiest thread, where the ORM's unit of work cost more than the SQL.
    */
   async add(
     tx: EntityManager,
-    key: Pick<SeriesDriftRecord, 'modelName' | 'modelVersion' | 'seriesKind' | 'seriesKey' | 'day'>,
-    counts: BinCounts,
+    series: Pick<SeriesDriftRecord, 'modelName' | 'modelVersion' | 'seriesKind' | 'seriesKey'>,
+    countsByDay: ReadonlyMap<string, BinCounts>,
     merge: (into: BinCounts, more: BinCounts) => BinCounts,
     summarise: (total: BinCounts) => DriftSummary,
     jobId: string,
   ): Promise<void> {
-    const found = await tx.findOne(ModelDrift, key, this.dialect === 'mysql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
-    const total = found ? merge(structuredClone(found.counts), counts) : counts;
-    const summary = summarise(total);
-    if (found) {
-      Object.assign(found, { counts: total, samples: summary.samples, psi: summary.psi, topFeatures: summary.topFeatures, jobId });
-    } else {
-      tx.persist(tx.create(ModelDrift, { ...key, counts: total, samples: summary.samples, psi: summary.psi, topFeatures: summary.topFeatures, jobId }));
-    }
-    await tx.flush();
+    if (countsByDay.size === 0) return;
+    const connection = tx.getConnection();
+    const ctx: unknown = tx.getTransactionContext();
+    const days = [...countsByDay.keys()];
+    const seriesValues = [series.modelName, series.modelVersion, series.seriesKind, series.seriesKey];
+    const lock = this.dialect === 'mysql' ? ' FOR UPDATE' : '';
+    const stored = (await connection.execute(
+      `SELECT day, counts FROM model_drift WHERE model_name = ? AND model_version = ? AND series_kind = ? AND series_key = ? AND day IN (${days.map(() => '?').join(', ')})${lock}`,
+      [...seriesValues, ...days],
+      'all',
+      ctx,
+    )) as { day: unknown; counts: unknown }[];
+    const before = new Map(stored.map((r) => [dbDay(r.day), dbJson<BinCounts>(r.counts)!]));
+    const rows = days.map((day) => {
+      const total = before.has(day) ? merge(before.get(day)!, countsByDay.get(day)!) : countsByDay.get(day)!;
+      const { samples, psi, topFeatures } = summarise(total);
+      return [...seriesValues, day, samples, JSON.stringify(total), psi, JSON.stringify(topFeatures), jobId, new Date()];
+    });
+    const columns = ['model_name', 'model_version', 'series_kind', 'series_key', 'day', 'samples', 'counts', 'psi', 'top_features', 'job_id', 'updated_at'];
+    const replaced = ['samples', 'counts', 'psi', 'top_features', 'job_id', 'updated_at'];
+    const upsert =
+      this.dialect === 'mysql'
+        ? `ON DUPLICATE KEY UPDATE ${replaced.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+        : `ON CONFLICT (model_name, model_version, series_kind, series_key, day) DO UPDATE SET ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    await connection.execute(
+      `INSERT INTO model_drift (${columns.join(', ')}) VALUES ${rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')} ${upsert}`,
+      rows.flat(),
+      'run',
+      ctx,
+    );
   }
 
-  /** Every series-day of a model (any version) on the given days. */
-  async onDays(modelName: string, days: readonly string[]): Promise<SeriesDriftRecord[]> {
+  /** The counts of every series of a model version (`name@version`) on the given days, raw: the judgement pools them. */
+  async countsOnDays(modelVersion: string, days: readonly string[]): Promise<{ day: string; seriesKey: string; counts: BinCounts }[]> {
     if (days.length === 0) return [];
-    const rows = await this.orm.em.fork().find(ModelDrift, { modelName, day: { $in: [...days] } }, { orderBy: { day: 'asc', seriesKey: 'asc' } });
-    return rows.map(seriesRecord);
+    const rows = await selectRows<{ day: unknown; series_key: string; counts: unknown }>(
+      this.orm.em.fork(),
+      `SELECT day, series_key, counts FROM model_drift WHERE model_name = ? AND model_version = ? AND day IN (${days.map(() => '?').join(', ')}) ORDER BY day, series_kind, series_key`,
+      [modelVersion.split('@')[0], modelVersion, ...days],
+    );
+    return rows.map((r) => ({ day: dbDay(r.day), seriesKey: r.series_key, counts: dbJson<BinCounts>(r.counts)! }));
   }
 
   /** A model's series-days in [from, to] (days, inclusive), oldest first. */
@@ -130,10 +161,49 @@ export class ModelDriftRepository {
     return rows.map(seriesRecord);
   }
 
-  /** Records (or replaces: the latest sweep's word on a day stands) a model version's check of one day. */
-  async recordCheck(check: DriftCheckDraft): Promise<void> {
-    const em = this.orm.em.fork();
-    await em.upsert(DriftCheck, { ...check, checkedAt: new Date() }, { onConflictFields: ['modelName', 'modelVersion', 'day'], onConflictAction: 'merge' });
+  /** Records (or replaces: the latest sweep's word on a day stands) model versions' checks of days, in one statement. */
+  async recordChecks(checks: readonly DriftCheckDraft[]): Promise<void> {
+    if (checks.length === 0) return;
+    const columns = [
+      'model_name',
+      'model_version',
+      'day',
+      'series',
+      'samples',
+      'psi',
+      'threshold',
+      'top_features',
+      'decision',
+      'reason',
+      'retrain_workflow_id',
+      'job_id',
+      'checked_at',
+    ];
+    const now = new Date();
+    const rows = checks.map((c) => [
+      c.modelName,
+      c.modelVersion,
+      c.day,
+      c.series,
+      c.samples,
+      c.psi,
+      c.threshold,
+      JSON.stringify(c.topFeatures),
+      c.decision,
+      c.reason,
+      c.retrainWorkflowId ?? null,
+      c.jobId ?? null,
+      now,
+    ]);
+    const replaced = columns.slice(3);
+    const upsert =
+      this.dialect === 'mysql'
+        ? `ON DUPLICATE KEY UPDATE ${replaced.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+        : `ON CONFLICT (model_name, model_version, day) DO UPDATE SET ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    await this.orm.em
+      .fork()
+      .getConnection()
+      .execute(`INSERT INTO drift_check (${columns.join(', ')}) VALUES ${rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')} ${upsert}`, rows.flat(), 'run');
   }
 
   /** A model's daily checks in [from, to], oldest first. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/core';
+import { MikroORM, type EntityManager } from '@mikro-orm/core';
 import { DIALECT } from '../dialect';
 import { SeriesKind, SweepWatermark } from '../entities';
 import type { Dialect } from '../orm-config';
@@ -62,8 +62,16 @@ export class SweepWatermarkRepository {
    * database): what an advance in the same transaction moves it from, so the caller knows whether its batch is new.
    */
   async lockedPosition(tx: EntityManager, key: Pick<WatermarkRecord, 'seriesKind' | 'seriesKey' | 'modelName'>): Promise<number> {
-    const found = await tx.findOne(SweepWatermark, key, this.dialect === 'mysql' ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
-    return found?.position ?? 0;
+    const lock = this.dialect === 'mysql' ? ' FOR UPDATE' : '';
+    const [found] = (await tx
+      .getConnection()
+      .execute(
+        `SELECT position FROM sweep_watermark WHERE series_kind = ? AND series_key = ? AND model_name = ?${lock}`,
+        [key.seriesKind, key.seriesKey, key.modelName],
+        'all',
+        tx.getTransactionContext(),
+      )) as { position: number | string }[];
+    return found ? Number(found.position) : 0;
   }
 
   /** Every watermark of a kind of series (small: one row per series and model). */

@@ -157,22 +157,16 @@ export class CaptureDiagnosisActivities {
   }
 
   /**
-   * Stores the diagnoses and moves the watermark past them, and adds the batch's drift counts when the watermark moved
-   * (a batch counted once, whoever retried it), in one transaction; returns how many rows were new.
+   * Stores the diagnoses, moves the watermark past them and adds the batch's drift counts (once per batch, whoever
+   * retried it), in one transaction; returns how many rows were new.
    */
   private commit(drafts: DiagnosisDraft[], advance: WatermarkAdvance, tally?: DriftTally): Promise<number> {
     return this.watermarks.transaction(async (tx) => {
       const written = await this.diagnoses.insertIgnore(drafts, tx);
-      const moved = advance.position > (await this.watermarks.lockedPosition(tx, advance));
       await this.watermarks.advance(tx, advance);
-      if (moved && tally) {
-        await this.drift.record(
-          tx,
-          { kind: advance.seriesKind, key: advance.seriesKey },
-          { name: VIBRATION_CLASSIFIER_NAME, version: advance.modelVersion! },
-          tally,
-          advance.jobId!,
-        );
+      if (tally) {
+        const model = { name: VIBRATION_CLASSIFIER_NAME, version: advance.modelVersion! };
+        await this.drift.record(tx, { kind: advance.seriesKind, key: advance.seriesKey }, model, advance.position, tally, advance.jobId!);
       }
       return written;
     });

@@ -213,7 +213,7 @@ export class LotDiagnosisActivities {
   }
 
   /**
-   * Writes a model's rows, moves its watermark to `position` and, when it moved, adds the drift counts, in one
+   * Writes a model's rows, moves its watermark to `position` and adds the drift counts (once per batch), in one
    * transaction; returns the rows that were new.
    */
   private commit(
@@ -227,10 +227,8 @@ export class LotDiagnosisActivities {
   ): Promise<number> {
     return this.watermarks.transaction(async (tx) => {
       const written = await write(tx);
-      const key = { seriesKind: SeriesKind.Lot, seriesKey: lot.code, modelName };
-      const moved = position > (await this.watermarks.lockedPosition(tx, key));
-      await this.watermarks.advance(tx, { ...key, position, dataUntil: new Date(position), modelVersion, jobId });
-      if (moved && tally) await this.drift.record(tx, { kind: SeriesKind.Lot, key: lot.code }, { name: modelName, version: modelVersion }, tally, jobId);
+      await this.watermarks.advance(tx, { seriesKind: SeriesKind.Lot, seriesKey: lot.code, modelName, position, dataUntil: new Date(position), modelVersion, jobId });
+      if (tally) await this.drift.record(tx, { kind: SeriesKind.Lot, key: lot.code }, { name: modelName, version: modelVersion }, position, tally, jobId);
       return written;
     });
   }

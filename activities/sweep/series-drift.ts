@@ -24,10 +24,19 @@ export class DriftTally {
 export class SeriesDrift {
   constructor(private readonly drift: ModelDriftRepository) {}
 
-  async record(tx: EntityManager, series: { kind: SeriesKind; key: string }, model: { name: string; version: string }, tally: DriftTally, jobId: string): Promise<void> {
+  /** Adds the tally of a batch that moves the series' watermark to `position`, in the transaction of that move. */
+  async record(
+    tx: EntityManager,
+    series: { kind: SeriesKind; key: string },
+    model: { name: string; version: string },
+    position: number,
+    tally: DriftTally,
+    jobId: string,
+  ): Promise<void> {
     await this.drift.add(
       tx,
       { modelName: model.name, modelVersion: model.version, seriesKind: series.kind, seriesKey: series.key },
+      position,
       tally.byDay,
       addDriftCounts,
       (total) => {

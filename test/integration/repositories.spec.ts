@@ -12,8 +12,10 @@ import {
   insertIgnore,
   Lot,
   LotRepository,
+  ModelDriftRepository,
   ProcessValue,
   ProcessValueRepository,
+  SeriesKind,
   VibrationDataRepository,
   type EnvelopeBucket,
   type VibrationSample,
@@ -221,6 +223,61 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
       const buckets = await app.get(CaptureRepository).readSampleEnvelope(capture, { first: 0, last: 4 }, 1200);
       const samples = [...Array(41).keys()];
       expect(buckets).toEqual(samples.map((i) => ({ firstTime: time(i), lastTime: time(i), min: value(i), max: value(i), count: 1, trend: 0 })));
+    });
+  });
+
+  describe('model drift', () => {
+    const series = { modelName: 'vibration-classifier', modelVersion: 'vibration-classifier@1', seriesKind: SeriesKind.CaptureStream, seriesKey: 'g1/1' };
+    const bins = (n: number) => ({ normal: [[n, 0, 1]] });
+    const merge = (into: Record<string, number[][]>, more: Record<string, number[][]>) => ({ normal: [into.normal[0].map((v, b) => v + more.normal[0][b])] });
+    // A stand-in for the PSI: the rows counted, so the stored summary shows which totals it was made of.
+    const summarise = (total: Record<string, number[][]>) => ({
+      samples: total.normal[0].reduce((a, b) => a + b, 0),
+      psi: total.normal[0][0],
+      topFeatures: [{ feature: 'x', psi: 1 }],
+    });
+    const add = (position: number, counts: Map<string, Record<string, number[][]>>) =>
+      app
+        .get(MikroORM)
+        .em.fork()
+        .transactional((tx) => app.get(ModelDriftRepository).add(tx, series, position, counts, merge, summarise, `job-${position}`));
+
+    it('adds each batch of a series-day once, whoever counts it again, and reads the counts back per day', async () => {
+      const drift = app.get(ModelDriftRepository);
+      await add(
+        100,
+        new Map([
+          ['2026-11-01', bins(3)],
+          ['2026-11-02', bins(5)],
+        ]),
+      );
+      // The same batch again (a retried or concurrent run): nothing changes.
+      await add(
+        100,
+        new Map([
+          ['2026-11-01', bins(3)],
+          ['2026-11-02', bins(5)],
+        ]),
+      );
+      // The next batch adds to the second day and opens a third.
+      await add(
+        180,
+        new Map([
+          ['2026-11-02', bins(2)],
+          ['2026-11-03', bins(4)],
+        ]),
+      );
+      const stored = await drift.seriesDrift('vibration-classifier', '2026-11-01', '2026-11-03');
+      expect(stored.map((d) => [d.day, d.samples, d.psi, d.jobId])).toEqual([
+        ['2026-11-01', 4, 3, 'job-100'],
+        ['2026-11-02', 9, 7, 'job-180'],
+        ['2026-11-03', 5, 4, 'job-180'],
+      ]);
+      expect(await drift.countsOnDays('vibration-classifier@1', ['2026-11-02', '2026-11-03'])).toEqual([
+        { day: '2026-11-02', seriesKey: 'g1/1', counts: { normal: [[7, 0, 2]] } },
+        { day: '2026-11-03', seriesKey: 'g1/1', counts: { normal: [[4, 0, 1]] } },
+      ]);
+      expect(await drift.countsOnDays('vibration-classifier@2', ['2026-11-02'])).toEqual([]);
     });
   });
 });

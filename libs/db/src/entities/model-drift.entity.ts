@@ -1,17 +1,18 @@
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { JsonColumn } from '../json-column.type';
 import { SeriesKind } from './sweep-watermark.entity';
 
 /**
  * What one model version saw of one series on one day (the data's UTC day), counted into the bins of its training
- * distribution. The sweep adds each batch's counts in the transaction that moves the series' watermark, so a retried
- * or repeated sweep counts nothing twice; the PSI is recomputed from the counts each time.
+ * distribution. The sweep adds each batch's counts in the transaction that moves the series' watermark, and records
+ * the batch's last position: a batch at or below it was counted already, so a retried or repeated sweep counts nothing
+ * twice. The PSI is recomputed from the counts each time.
  */
 @Entity({ tableName: 'model_drift' })
 @Unique({ name: 'uq_model_drift_series_day', properties: ['modelName', 'modelVersion', 'seriesKind', 'seriesKey', 'day'] })
 @Index({ name: 'ix_model_drift_model_day', properties: ['modelName', 'day'] })
 export class ModelDrift {
-  [OptionalProps]?: 'updatedAt';
+  [OptionalProps]?: 'updatedAt' | 'position';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -31,6 +32,10 @@ export class ModelDrift {
 
   @Property({ type: 'date' })
   day!: string;
+
+  /** The series' watermark position after the last batch counted here (capture id, or epoch ms of an observation). */
+  @Property({ type: new BigIntType('number'), default: 0 })
+  position!: number;
 
   /** Rows counted: windows (capture streams) or observations the detector did not alarm on (lots). */
   @Property({ type: 'integer' })

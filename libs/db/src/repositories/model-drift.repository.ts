@@ -97,14 +97,17 @@ export class ModelDriftRepository {
   ) {}
 
   /**
-   * Adds each day's counts to a series' days in `tx` (the transaction that moves the series' watermark past the rows
-   * counted) and stores what `summarise` makes of each total. The rows are locked while they are read (MySQL; SQLite's
-   * writer holds the database), so two writers add, never overwrite. Two raw statements for all the days: the sweep
-   * runs this after every batch, on the worker's busiest thread, where the ORM's unit of work cost more than the SQL.
+   * Adds each day's counts of a batch that ends at `position` to a series' days in `tx` (the transaction that moves the
+   * series' watermark past the rows counted) and stores what `summarise` makes of each total. A day already counted up
+   * to `position` or beyond is left as it is: that batch was counted by an earlier or concurrent run. The rows are
+   * locked while they are read (MySQL; SQLite's writer holds the database), so two writers add, never overwrite; two
+   * that both insert a new day insert the same totals. Two raw statements for all the days: the sweep runs this after
+   * every batch, on the worker's busiest thread, where the ORM's unit of work cost more than the SQL.
    */
   async add(
     tx: EntityManager,
     series: Pick<SeriesDriftRecord, 'modelName' | 'modelVersion' | 'seriesKind' | 'seriesKey'>,
+    position: number,
     countsByDay: ReadonlyMap<string, BinCounts>,
     merge: (into: BinCounts, more: BinCounts) => BinCounts,
     summarise: (total: BinCounts) => DriftSummary,
@@ -117,19 +120,22 @@ export class ModelDriftRepository {
     const seriesValues = [series.modelName, series.modelVersion, series.seriesKind, series.seriesKey];
     const lock = this.dialect === 'mysql' ? ' FOR UPDATE' : '';
     const stored = (await connection.execute(
-      `SELECT day, counts FROM model_drift WHERE model_name = ? AND model_version = ? AND series_kind = ? AND series_key = ? AND day IN (${days.map(() => '?').join(', ')})${lock}`,
+      `SELECT day, counts, position FROM model_drift WHERE model_name = ? AND model_version = ? AND series_kind = ? AND series_key = ? AND day IN (${days.map(() => '?').join(', ')})${lock}`,
       [...seriesValues, ...days],
       'all',
       ctx,
-    )) as { day: unknown; counts: unknown }[];
-    const before = new Map(stored.map((r) => [dbDay(r.day), dbJson<BinCounts>(r.counts)!]));
-    const rows = days.map((day) => {
-      const total = before.has(day) ? merge(before.get(day)!, countsByDay.get(day)!) : countsByDay.get(day)!;
+    )) as { day: unknown; counts: unknown; position: number | string }[];
+    const before = new Map(stored.map((r) => [dbDay(r.day), { counts: dbJson<BinCounts>(r.counts)!, position: Number(r.position) }]));
+    const fresh = days.filter((day) => (before.get(day)?.position ?? -1) < position);
+    if (fresh.length === 0) return;
+    const rows = fresh.map((day) => {
+      const stored = before.get(day);
+      const total = stored ? merge(stored.counts, countsByDay.get(day)!) : countsByDay.get(day)!;
       const { samples, psi, topFeatures } = summarise(total);
-      return [...seriesValues, day, samples, JSON.stringify(total), psi, JSON.stringify(topFeatures), jobId, new Date()];
+      return [...seriesValues, day, position, samples, JSON.stringify(total), psi, JSON.stringify(topFeatures), jobId, new Date()];
     });
-    const columns = ['model_name', 'model_version', 'series_kind', 'series_key', 'day', 'samples', 'counts', 'psi', 'top_features', 'job_id', 'updated_at'];
-    const replaced = ['samples', 'counts', 'psi', 'top_features', 'job_id', 'updated_at'];
+    const columns = ['model_name', 'model_version', 'series_kind', 'series_key', 'day', 'position', 'samples', 'counts', 'psi', 'top_features', 'job_id', 'updated_at'];
+    const replaced = columns.slice(5);
     const upsert =
       this.dialect === 'mysql'
         ? `ON DUPLICATE KEY UPDATE ${replaced.map((c) => `${c} = VALUES(${c})`).join(', ')}`

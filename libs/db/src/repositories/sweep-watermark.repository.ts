@@ -57,23 +57,6 @@ export class SweepWatermarkRepository {
     return found ? toRecord(found) : null;
   }
 
-  /**
-   * The watermark's position inside `tx`, locked until the transaction ends (MySQL; SQLite's writer already holds the
-   * database): what an advance in the same transaction moves it from, so the caller knows whether its batch is new.
-   */
-  async lockedPosition(tx: EntityManager, key: Pick<WatermarkRecord, 'seriesKind' | 'seriesKey' | 'modelName'>): Promise<number> {
-    const lock = this.dialect === 'mysql' ? ' FOR UPDATE' : '';
-    const [found] = (await tx
-      .getConnection()
-      .execute(
-        `SELECT position FROM sweep_watermark WHERE series_kind = ? AND series_key = ? AND model_name = ?${lock}`,
-        [key.seriesKind, key.seriesKey, key.modelName],
-        'all',
-        tx.getTransactionContext(),
-      )) as { position: number | string }[];
-    return found ? Number(found.position) : 0;
-  }
-
   /** Every watermark of a kind of series (small: one row per series and model). */
   async list(seriesKind?: SeriesKind): Promise<WatermarkRecord[]> {
     const rows = await this.orm.em.fork().find(SweepWatermark, seriesKind ? { seriesKind } : {}, { orderBy: { seriesKey: 'asc', modelName: 'asc' } });

@@ -9,6 +9,7 @@ import { Migration20261206020651 } from './Migration20261206020651';
 import { Migration20261206091714 } from './Migration20261206091714';
 import { Migration20261206152659 } from './Migration20261206152659';
 import { Migration20261206153917 } from './Migration20261206153917';
+import { Migration20261206161626 } from './Migration20261206161626';
 
 /** Applied in this order; `npm run db:migration:create` regenerates this list. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206091714', class: Migration20261206091714 },
   { name: 'Migration20261206152659', class: Migration20261206152659 },
   { name: 'Migration20261206153917', class: Migration20261206153917 },
+  { name: 'Migration20261206161626', class: Migration20261206161626 },
 ];

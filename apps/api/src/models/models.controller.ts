@@ -32,7 +32,7 @@ export class ModelsController {
   @ApiOperation({
     summary: 'Feature drift of a model as the nightly sweeps measured it',
     description:
-      'Per UTC day of the data: the population stability index (median over features) of everything the active version diagnosed, against its training distribution, and what the sweep did about it (DRIFT_RETRAIN_POLICY); per day and series as well. Days no sweep measured are absent.',
+      'Per UTC day of the data: the population stability index (median over features) of everything the active version diagnosed, against its training distribution, and what the sweep did about it (DRIFT_RETRAIN_POLICY); per day and series as well. Days no sweep measured are absent. `from` must not be after `to`, and the range spans at most KPI_MAX_RANGE_DAYS days (400 naming the field).',
   })
   @ApiOkResponse({ type: ModelDriftDto })
   @ApiErrorResponses(400)

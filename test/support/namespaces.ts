@@ -30,5 +30,6 @@ export const TEST_NAMESPACES = [
   'retrain-schedule',
   'drift-sqlite',
   'drift-mysql',
+  'replay-record',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

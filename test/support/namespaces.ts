@@ -31,5 +31,6 @@ export const TEST_NAMESPACES = [
   'drift-sqlite',
   'drift-mysql',
   'replay-record',
+  'metrics',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

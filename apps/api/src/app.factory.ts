@@ -12,6 +12,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ErrorBody, errorBody } from './common/error-body';
 import { createValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
+import { serveMetrics } from './metrics/metrics';
 import { serveDashboard } from './web/dashboard';
 
 export const API_PREFIX = 'api/v1';
@@ -42,6 +43,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   await app.register(multipart, { throwFileSizeLimit: false });
   refuseMultipartWithoutBoundary(adapter.getInstance());
   await serveDashboard(app, config);
+  serveMetrics(app);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -45,6 +45,13 @@ describe.each(DATABASE_KINDS)('HTTP API on %s', (kind) => {
       const ready = await stack.http('GET', '/api/v1/health/ready');
       expect(ready.status).toBe(200);
       expect(ready.body).toMatchObject({ status: 'ready', database_kind: kind, checks: { database: { status: 'up' }, temporal: { status: 'up' } } });
+      // The stack's worker polls both queues: workflows and activities on io, activities on cpu.
+      expect(ready.body.workers.map((w: { task_queue: string; kind: string }) => `${w.task_queue} ${w.kind}`)).toEqual([
+        'him-mes-io workflow',
+        'him-mes-io activity',
+        'him-mes-cpu activity',
+      ]);
+      for (const w of ready.body.workers) expect(w.pollers).toBeGreaterThanOrEqual(1);
     });
 
     it('serves Swagger UI and a typed OpenAPI document', async () => {

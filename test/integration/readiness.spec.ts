@@ -76,6 +76,22 @@ describeMysql('readiness', () => {
     expect(back.status).toBe(200);
   });
 
+  it('is degraded, not down, while no worker polls the task queues', async () => {
+    stack = await TestStack.start({ db, namespace: 'readiness', worker: false });
+    const res = await stack.http('GET', '/api/v1/health/ready');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'degraded',
+      reason: 'no worker polls him-mes-io (workflow tasks); no worker polls him-mes-io (activity tasks); no worker polls him-mes-cpu (activity tasks)',
+      checks: { database: { status: 'up' }, temporal: { status: 'up' } },
+    });
+    expect(res.body.workers).toEqual([
+      { task_queue: 'him-mes-io', kind: 'workflow', pollers: 0 },
+      { task_queue: 'him-mes-io', kind: 'activity', pollers: 0 },
+      { task_queue: 'him-mes-cpu', kind: 'activity', pollers: 0 },
+    ]);
+  });
+
   it('answers 503 naming Temporal when it is unreachable, and a job start gets 503, not 500', async () => {
     const deadPort = await freePort();
 

@@ -28,8 +28,22 @@ export class SchedulesStateDto {
   @ApiPropertyOptional({ example: '14 UNAVAILABLE: No connection established' }) error?: string;
 }
 
+export class TaskQueuePollersDto {
+  @ApiProperty({ example: 'him-mes-cpu' }) task_queue!: string;
+  @ApiProperty({ enum: ['workflow', 'activity'] }) kind!: 'workflow' | 'activity';
+  @ApiProperty({ example: 2, description: 'Workers that polled this queue in the last 90 s' }) pollers!: number;
+}
+
 export class ReadinessResponseDto {
-  @ApiProperty({ example: 'ready' }) status!: 'ready';
+  @ApiProperty({
+    enum: ['ready', 'degraded'],
+    example: 'ready',
+    description: 'degraded: the database and Temporal answer, but some task queue has no worker polling it, so jobs of that kind wait',
+  })
+  status!: 'ready' | 'degraded';
+  @ApiPropertyOptional({ example: 'no worker polls him-mes-cpu (activity tasks)' }) reason?: string;
+  @ApiProperty({ type: [TaskQueuePollersDto], description: 'Worker presence per task queue (empty when Temporal could not tell)' })
+  workers!: TaskQueuePollersDto[];
   @ApiProperty({ example: 'mysql', enum: ['mysql', 'sqlite'] }) database_kind!: string;
   @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
   @ApiProperty({ type: SchedulesStateDto, description: 'Whether the Temporal Schedules exist yet; does not make the API unready' }) schedules!: SchedulesStateDto;

@@ -32,5 +32,6 @@ export const TEST_NAMESPACES = [
   'drift-mysql',
   'replay-record',
   'metrics',
+  'bad-input',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

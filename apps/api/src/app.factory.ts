@@ -42,6 +42,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   // Uploads are streamed to the file store, never buffered; IngestFilesService sets the size limit per request.
   await app.register(multipart, { throwFileSizeLimit: false });
   refuseMultipartWithoutBoundary(adapter.getInstance());
+  refuseDeepJson(adapter.getInstance());
   await serveDashboard(app, config);
   serveMetrics(app);
   app.setGlobalPrefix(API_PREFIX);
@@ -105,6 +106,30 @@ function refuseMultipartWithoutBoundary(fastify: FastifyInstance): void {
       .code(400)
       .type('application/json; charset=utf-8')
       .send(errorBody(400, 'BAD_REQUEST', 'multipart/form-data needs a boundary in its Content-Type', req));
+  });
+}
+
+/** No request body of the API nests deeper than a few levels; validation walks bodies recursively. */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * A JSON body nested thousands of levels deep parses, but overflows the stack of the recursive validation after it (a
+ * 500). It is refused first, counted without recursion.
+ */
+function refuseDeepJson(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', async (req, reply) => {
+    if (typeof req.body !== 'object' || req.body === null) return;
+    const stack: [unknown, number][] = [[req.body, 1]];
+    while (stack.length > 0) {
+      const [value, depth] = stack.pop()!;
+      if (depth > MAX_JSON_DEPTH) {
+        return reply
+          .code(400)
+          .type('application/json; charset=utf-8')
+          .send(errorBody(400, 'BAD_REQUEST', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, req));
+      }
+      for (const inner of Object.values(value as object)) if (typeof inner === 'object' && inner !== null) stack.push([inner, depth + 1]);
+    }
   });
 }
 

@@ -33,5 +33,6 @@ export const TEST_NAMESPACES = [
   'replay-record',
   'metrics',
   'bad-input',
+  'worker-metrics',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -145,7 +145,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 /** The real worker process (dist/, the prebuilt workflow bundle, WORKER_NODE_FLAGS) on a stack's database, namespace and file store. */
-export function spawnWorkerProcess(stack: TestStack, db: TestDatabase, namespace: TestNamespace): ChildProcess {
+export function spawnWorkerProcess(stack: TestStack, db: TestDatabase, namespace: TestNamespace, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
     env: {
       ...process.env,
@@ -156,6 +156,7 @@ export function spawnWorkerProcess(stack: TestStack, db: TestDatabase, namespace
       DATA_DIR: stack.config.dataDir,
       BLOB_DIR: stack.config.blobDir,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: 'ignore',
   });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { AppConfig, ConfigError, loadConfig } from '@him/config';
 import { TASK_QUEUES } from '@him/contracts';
 import { createWorkers, runWorkers, shutdownWorkers } from './create-worker';
@@ -24,6 +24,12 @@ async function connectTemporal(config: AppConfig, stopping: () => boolean): Prom
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The SDK's own metrics (pollers, task slots, latencies, workflow and activity outcomes per task queue), served by
+  // its Prometheus exporter; the runtime is installed once, before any connection or worker.
+  if (config.worker.metricsPort !== undefined) {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.host}:${config.worker.metricsPort}` } } } });
+    log.log(`worker metrics on http://${config.host}:${config.worker.metricsPort}/metrics`);
+  }
   // Graceful stop: finish or hand back in-flight activities, then release the database. Ctrl-C of `npm start` sends
   // SIGINT and SIGTERM together, so a stop is asked for once and every later signal is only noted (never the default
   // action, which would kill the drain); the SDK's own signal hook may get there first, hence the state checks.

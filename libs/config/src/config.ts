@@ -125,6 +125,7 @@ const schema = z
     // One per core: a feature thread also waits on the database, for the captures it reads.
     WORKER_FEATURE_THREADS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     WORKER_BUNDLE_PATH: z.string().optional(),
+    WORKER_METRICS_PORT: port.optional(),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
     DB_DEBUG: bool.default('false'),
 
@@ -220,6 +221,8 @@ export class AppConfig {
     /** Threads that cut and featurise live captures while the main thread reads the next (the sweep). */
     featureThreads: number;
     bundlePath?: string;
+    /** Where the Temporal SDK serves the worker's Prometheus metrics (`/metrics`); none when unset. */
+    metricsPort?: number;
     shutdownGraceSeconds: number;
   };
 
@@ -269,6 +272,7 @@ export class AppConfig {
       concurrency: { io: p.WORKER_IO_CONCURRENCY, cpu: p.WORKER_CPU_CONCURRENCY },
       featureThreads: p.WORKER_FEATURE_THREADS,
       bundlePath: p.WORKER_BUNDLE_PATH ? abs(p.WORKER_BUNDLE_PATH) : undefined,
+      metricsPort: p.WORKER_METRICS_PORT,
       shutdownGraceSeconds: p.SHUTDOWN_GRACE_SECONDS,
     };
   }

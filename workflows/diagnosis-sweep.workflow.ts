@@ -190,13 +190,7 @@ export async function diagnosisSweep(input: SweepInput): Promise<SweepResult> {
     Object.assign(progress, { phase: 'rolling up KPIs', message: `${rollupInput.from} → ${rollupInput.to}` });
     setCurrentDetails(`rolling up KPIs ${rollupInput.from} → ${rollupInput.to} (${rollup.workflowId})${judging ? ' and judging feature drift' : ''}`);
     try {
-      await executeChild<JobWorkflow<typeof KPI_ROLLUP_JOB>>(rollup.workflowType, {
-        workflowId: rollup.workflowId,
-        taskQueue: rollup.taskQueue,
-        staticSummary: rollup.staticSummary,
-        typedSearchAttributes: rollup.searchAttributes,
-        args: [rollupInput],
-      });
+      await executeChild<JobWorkflow<typeof KPI_ROLLUP_JOB>>(rollup.workflowType, { ...childOf(rollup), args: [rollupInput] });
     } catch (err) {
       if (isCancellation(err)) throw err;
       result.kpi_rollup_failure = describeJobFailure(err).message;
@@ -222,14 +216,7 @@ async function judgeDrift(days: string[], jobId: string): Promise<DriftAssessmen
       const retrain = jobStart({ type: RETRAIN_JOB, input: a.retrain });
       let started = true;
       try {
-        await startChild<JobWorkflow<typeof RETRAIN_JOB>>(retrain.workflowType, {
-          workflowId: retrain.workflowId,
-          taskQueue: retrain.taskQueue,
-          staticSummary: retrain.staticSummary,
-          typedSearchAttributes: retrain.searchAttributes,
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          args: [a.retrain],
-        });
+        await startChild<JobWorkflow<typeof RETRAIN_JOB>>(retrain.workflowType, { ...childOf(retrain), parentClosePolicy: ParentClosePolicy.ABANDON, args: [a.retrain] });
       } catch (err) {
         if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
         started = false;
@@ -238,6 +225,11 @@ async function judgeDrift(days: string[], jobId: string): Promise<DriftAssessmen
       return driftCheck.recordDriftRetrain.executeWithOptions({ summary: `record the ${a.model} drift retrain` }, [a, { started, workflowId: retrain.workflowId }]);
     }),
   );
+}
+
+/** A catalogue job's id, queue, summary and search attributes as a child workflow's options. */
+function childOf(start: ReturnType<typeof jobStart>) {
+  return { workflowId: start.workflowId, taskQueue: start.taskQueue, staticSummary: start.staticSummary, typedSearchAttributes: start.searchAttributes };
 }
 
 function emptyTotals(): SweepTotals {

@@ -4,7 +4,7 @@ import { DIALECT } from '../dialect';
 import { DriftCheck, DriftDecision, ModelDrift, SeriesKind } from '../entities';
 import type { Dialect } from '../orm-config';
 import { dbJson } from '../raw-values';
-import { selectRows } from './sql';
+import { selectRows, upsertRows } from './sql';
 
 /** A DATE column read raw: MySQL gives 'YYYY-MM-DD' (dateStrings) or a Date, SQLite the stored text. */
 const dbDay = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value)).slice(0, 10);
@@ -25,7 +25,6 @@ export interface SeriesDriftRecord {
   seriesKey: string;
   day: string;
   samples: number;
-  counts: BinCounts;
   psi: number;
   topFeatures: FeaturePsi[];
   jobId?: string;
@@ -58,14 +57,13 @@ export interface DriftCheckRecord {
 
 export type DriftCheckDraft = Omit<DriftCheckRecord, 'checkedAt'>;
 
-const seriesRecord = (d: ModelDrift): SeriesDriftRecord => ({
+const seriesRecord = (d: Omit<ModelDrift, 'counts'>): SeriesDriftRecord => ({
   modelName: d.modelName,
   modelVersion: d.modelVersion,
   seriesKind: d.seriesKind,
   seriesKey: d.seriesKey,
   day: d.day,
   samples: d.samples,
-  counts: d.counts,
   psi: d.psi,
   topFeatures: d.topFeatures,
   jobId: d.jobId,
@@ -135,17 +133,7 @@ export class ModelDriftRepository {
       return [...seriesValues, day, position, samples, JSON.stringify(total), psi, JSON.stringify(topFeatures), jobId, new Date()];
     });
     const columns = ['model_name', 'model_version', 'series_kind', 'series_key', 'day', 'position', 'samples', 'counts', 'psi', 'top_features', 'job_id', 'updated_at'];
-    const replaced = columns.slice(5);
-    const upsert =
-      this.dialect === 'mysql'
-        ? `ON DUPLICATE KEY UPDATE ${replaced.map((c) => `${c} = VALUES(${c})`).join(', ')}`
-        : `ON CONFLICT (model_name, model_version, series_kind, series_key, day) DO UPDATE SET ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    await connection.execute(
-      `INSERT INTO model_drift (${columns.join(', ')}) VALUES ${rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')} ${upsert}`,
-      rows.flat(),
-      'run',
-      ctx,
-    );
+    await upsertRows(tx, this.dialect, 'model_drift', columns.slice(0, 5), columns, rows);
   }
 
   /** The counts of every series of a model version (`name@version`) on the given days, raw: the judgement pools them. */
@@ -159,11 +147,11 @@ export class ModelDriftRepository {
     return rows.map((r) => ({ day: dbDay(r.day), seriesKey: r.series_key, counts: dbJson<BinCounts>(r.counts)! }));
   }
 
-  /** A model's series-days in [from, to] (days, inclusive), oldest first. */
+  /** A model's series-days in [from, to] (days, inclusive), oldest first; without their counts, which only the judgement pools. */
   async seriesDrift(modelName: string, from: string, to: string): Promise<SeriesDriftRecord[]> {
     const rows = await this.orm.em
       .fork()
-      .find(ModelDrift, { modelName, day: { $gte: from, $lte: to } }, { orderBy: { day: 'asc', modelVersion: 'asc', seriesKind: 'asc', seriesKey: 'asc' } });
+      .find(ModelDrift, { modelName, day: { $gte: from, $lte: to } }, { exclude: ['counts'], orderBy: { day: 'asc', modelVersion: 'asc', seriesKind: 'asc', seriesKey: 'asc' } });
     return rows.map(seriesRecord);
   }
 
@@ -201,15 +189,7 @@ export class ModelDriftRepository {
       c.jobId ?? null,
       now,
     ]);
-    const replaced = columns.slice(3);
-    const upsert =
-      this.dialect === 'mysql'
-        ? `ON DUPLICATE KEY UPDATE ${replaced.map((c) => `${c} = VALUES(${c})`).join(', ')}`
-        : `ON CONFLICT (model_name, model_version, day) DO UPDATE SET ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    await this.orm.em
-      .fork()
-      .getConnection()
-      .execute(`INSERT INTO drift_check (${columns.join(', ')}) VALUES ${rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')} ${upsert}`, rows.flat(), 'run');
+    await upsertRows(this.orm.em.fork(), this.dialect, 'drift_check', columns.slice(0, 3), columns, rows);
   }
 
   /** A model's daily checks in [from, to], oldest first. */

@@ -47,6 +47,31 @@ export async function insertIgnore(em: EntityManager, dialect: Dialect, table: s
 }
 
 /**
+ * One multi-row INSERT that replaces the other columns of a row whose unique key (`key`, the first columns) exists:
+ * `ON DUPLICATE KEY UPDATE` (MySQL) / `ON CONFLICT … DO UPDATE` (SQLite). In `em`'s transaction when it has one. For
+ * the few rows of one logical write (a batch's days, a sweep's checks); bulk loads go through `insertIgnore`.
+ */
+export async function upsertRows(
+  em: EntityManager,
+  dialect: Dialect,
+  table: string,
+  key: readonly string[],
+  columns: readonly string[],
+  rows: readonly unknown[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const replaced = columns.filter((c) => !key.includes(c));
+  const onConflict =
+    dialect === 'mysql'
+      ? `ON DUPLICATE KEY UPDATE ${replaced.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+      : `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  await em
+    .getConnection()
+    .execute(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${new Array(rows.length).fill(tuple).join(', ')} ${onConflict}`, rows.flat(), 'run', em.getTransactionContext());
+}
+
+/**
  * SQLite only, first in a transaction that reads before it writes: takes the database's write lock with a write
  * that changes nothing. SQLite has no row locks, and a transaction that has read cannot wait for another
  * connection's write (it fails at once with SQLITE_BUSY: "database is locked"), while one that asks for the write

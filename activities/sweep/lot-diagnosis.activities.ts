@@ -118,12 +118,15 @@ export class LotDiagnosisActivities {
     if (!stretch) return { version: model.version, scored: [], written: 0 };
     const { times, observations, firstNew } = stretch;
     const scores = await scoreTepRunOnnx(model.session, p, observations);
-    const probable = identifier && ip ? await probableFaults(identifier, ip, p.tags, observations) : undefined;
+    // The identifier only where the detector alarms among the new rows: its features take most of a lot's scoring time.
+    const alarming = (i: number) => scores.score[i] > p.threshold;
+    const anyAlarm = times.some((_, i) => i >= firstNew && alarming(i));
+    const probable = identifier && ip && anyAlarm ? await probableFaults(identifier, ip, p.tags, observations) : undefined;
     const tagCount = p.tags.length;
     const drafts: AnomalyDraft[] = [];
     for (let i = firstNew; i < times.length; i++) {
+      if (!alarming(i)) continue;
       const score = scores.score[i];
-      if (!(score > p.threshold)) continue;
       const contributions = Array.from(scores.contributions.subarray(i * tagCount, (i + 1) * tagCount));
       drafts.push({
         equipmentId: lot.equipmentId,
@@ -148,7 +151,7 @@ export class LotDiagnosisActivities {
     if (distribution) {
       tally = new DriftTally(distribution);
       for (let i = firstNew; i < times.length; i++) {
-        if (!(scores.score[i] > p.threshold)) tally.add(new Date(times[i]).toISOString().slice(0, 10), observations[i], () => 'normal');
+        if (!alarming(i)) tally.add(new Date(times[i]).toISOString().slice(0, 10), observations[i], () => 'normal');
       }
     }
     const written = await this.commit(lot, TEP_DETECTOR_NAME, model.version, jobId, times[times.length - 1], (tx) => this.anomalies.insertIgnore(drafts, tx), tally);

@@ -72,15 +72,16 @@ function classDistribution(label: string, rows: ArrayLike<number>, width: number
     for (let b = 1; b < bins; b++) cut.add(column[Math.floor((b * count) / bins)]);
     edges.push([...cut].sort((a, b) => a - b));
   }
-  const counts = countRows(edges, rows, width);
+  const counts = emptyCounts(edges);
+  for (let r = 0; r < count; r++) countRow(counts, edges, rows, r * width);
   return { label, samples: count, edges, expected: counts.map((c) => c.map((n) => n / count)) };
 }
 
-function countRows(edges: readonly (readonly number[])[], rows: ArrayLike<number>, width: number, into = edges.map((e) => new Array<number>(e.length + 1).fill(0))): number[][] {
-  for (let r = 0; r + width <= rows.length; r += width) {
-    for (let f = 0; f < width; f++) into[f][binOf(edges[f], rows[r + f])]++;
-  }
-  return into;
+const emptyCounts = (edges: readonly (readonly number[])[]): number[][] => edges.map((e) => new Array<number>(e.length + 1).fill(0));
+
+/** Counts the row starting at `at` (one value per feature) into the bins of `edges`. */
+function countRow(counts: number[][], edges: readonly (readonly number[])[], rows: ArrayLike<number>, at: number): void {
+  for (let f = 0; f < edges.length; f++) counts[f][binOf(edges[f], rows[at + f])]++;
 }
 
 /** The training distribution: per class (rows of that class, row-major, one value per feature), decile edges and shares. */
@@ -97,8 +98,7 @@ export function driftCounts(d: FeatureDistribution, rows: ArrayLike<number>, lab
   for (let r = 0; (r + 1) * width <= rows.length; r++) {
     const c = byLabel.get(labelOf(r));
     if (!c) continue;
-    const counts = (into[c.label] ??= c.edges.map((e) => new Array<number>(e.length + 1).fill(0)));
-    for (let f = 0; f < width; f++) counts[f][binOf(c.edges[f], rows[r * width + f])]++;
+    countRow((into[c.label] ??= emptyCounts(c.edges)), c.edges, rows, r * width);
   }
   return into;
 }

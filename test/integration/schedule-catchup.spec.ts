@@ -8,17 +8,17 @@
 // sleeps until its first night), and a machine too slow for the lead gets a later night. The restart comes more
 // than 10 s (Temporal's least window) after the night, so whenever a scheduler wakes it finds the night past a 10 s
 // window and within a 10 min one.
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client, Connection, type ScheduleDescription } from '@temporalio/client';
 import { loadConfig } from '@him/config';
 import { RETRAINABLE_MODELS } from '@him/contracts';
-import { devServerArgs, NIGHTLY_SWEEP_SCHEDULE, REPORT_RETENTION_SCHEDULE, retrainSchedule, scheduleCatalogue, scheduleOptions, WEEKLY_REPORT_SCHEDULE } from '@him/temporal';
+import { NIGHTLY_SWEEP_SCHEDULE, REPORT_RETENTION_SCHEDULE, retrainSchedule, scheduleCatalogue, scheduleOptions, WEEKLY_REPORT_SCHEDULE } from '@him/temporal';
 import { SchedulesBootstrap } from '../../apps/api/src/schedules/schedules.bootstrap';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { ADMIN_KEY, eventually, TestStack } from '../support/stack';
 import { freePort } from '../support/ports';
+import { DevServer } from '../support/temporal-server';
 
 const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'] as const;
 const SEOUL_OFFSET_MS = 9 * 3_600_000; // Asia/Seoul is UTC+9 all year
@@ -43,62 +43,23 @@ describe('schedule catch-up after an outage (dev server restarted on its databas
   const dir = fs.mkdtempSync(path.join(process.env.TEST_TMP_DIR!, 'catchup-'));
   const dbFile = path.join(dir, 'temporal.db');
   let port: number;
-  let server: ChildProcess | undefined;
+  let server: DevServer | undefined;
   let client: Client | undefined;
   let db: TestDatabase | undefined;
   let stack: TestStack | undefined;
   const sweep = scheduleCatalogue(loadConfig({ PLANT_TIMEZONE: 'Asia/Seoul' }))[0];
 
-  /**
-   * Starts the dev server on the database file and waits until it answers. One CI run saw the restarted server exit
-   * with status 2 before answering (its output was not kept then); a server that exits at start-up is started again,
-   * at most three times, and what it printed is shown.
-   */
-  async function startServer(attempt = 1): Promise<Client> {
-    const proc = spawn(process.env.TEMPORAL_CLI!, devServerArgs(port, ['--db-filename', dbFile]), { stdio: ['ignore', 'ignore', 'pipe'] });
-    server = proc;
-    let printed = '';
-    proc.stderr.on('data', (chunk: Buffer) => (printed = (printed + chunk.toString()).slice(-4000)));
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      // A connection of each try, closed when the try fails: none is left retrying behind the test.
-      const connection = Connection.lazy({ address: `127.0.0.1:${port}`, connectTimeout: 1000 });
-      try {
-        await connection.withDeadline(Date.now() + 10_000, async () => {
-          await connection.workflowService.getSystemInfo({});
-          await connection.workflowService.listSchedules({ namespace: 'default', maximumPageSize: 1 });
-        });
-        return new Client({ connection });
-      } catch (err) {
-        await connection.close();
-        if (proc.exitCode !== null) {
-          await exited;
-          const why = `the dev server exited (${proc.exitCode}) before it answered (start ${attempt} of 3):\n${printed}`;
-          if (attempt >= 3) throw new Error(why);
-          console.warn(why);
-          return startServer(attempt + 1);
-        }
-        if (Date.now() > deadline) throw err;
-        await sleep(250);
-      }
-    }
+  /** Starts the dev server on its database file and connects a client to it. */
+  async function startServer(): Promise<Client> {
+    server = new DevServer(port, dbFile);
+    await server.start();
+    return new Client({ connection: await Connection.connect({ address: server.address }) });
   }
 
   async function stopServer(): Promise<void> {
     await client?.connection.close();
     client = undefined;
-    const proc = server;
-    server = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => proc.kill('SIGKILL'), 30_000);
-      proc.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      proc.kill('SIGTERM');
-    });
+    await server?.stop();
   }
 
   /** A schedule of the catalogue's kind whose nights are the given instants; its runs' ids start with `workflowId`. */

@@ -16,8 +16,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of the given kind, private to one suite. */
-export async function createTestDatabase(kind: DatabaseKind, name: string): Promise<TestDatabase> {
+/** A fresh, migrated database of the given kind, private to one suite (MySQL: on the run's server unless told another). */
+export async function createTestDatabase(kind: DatabaseKind, name: string, server = process.env.TEST_MYSQL_URL): Promise<TestDatabase> {
   const unique = `${name.replace(/\W/g, '_')}_${process.pid}`;
   if (kind === 'sqlite') {
     const file = path.join(process.env.TEST_TMP_DIR!, `${unique}.sqlite`);
@@ -26,7 +26,6 @@ export async function createTestDatabase(kind: DatabaseKind, name: string): Prom
     await migrateDatabase(config);
     return { config, env: { SQLITE_PATH: file }, drop: async () => fs.rmSync(file, { force: true }) };
   }
-  const server = process.env.TEST_MYSQL_URL;
   if (!server) throw new Error('no MySQL for this run');
   const url = `${server}/him_mes_test_${unique}`;
   await dropMysqlDatabase(server, `him_mes_test_${unique}`);

@@ -32,7 +32,10 @@ export const TEST_NAMESPACES = [
   'drift-mysql',
   'replay-record',
   'metrics',
+  'metrics-temporal-down',
   'bad-input',
   'worker-metrics',
+  'json-logs',
+  'chaos',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -15,13 +15,15 @@ import {
 } from '@him/contracts';
 import type { KpiRollupActivities } from '../activities/kpi/kpi-rollup.activities';
 
+// Finding the lots and a batch of lots' KPIs are a few queries each: a worker that dies in one is noticed at the
+// timeout, so it is short.
 const OPTIONS = {
   taskQueue: TASK_QUEUES.io,
-  startToCloseTimeout: '10 minutes',
+  startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 10, maximumInterval: '30 seconds' },
 } as const;
 // A batch of days heartbeats after each day: a worker that dies mid-batch is noticed within a minute.
-const DAYS_OPTIONS = { ...OPTIONS, heartbeatTimeout: '1 minute' } as const;
+const DAYS_OPTIONS = { ...OPTIONS, startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute' } as const;
 const acts = proxyActivities<KpiRollupActivities>(OPTIONS);
 
 /**

@@ -31,28 +31,33 @@ describeMysql(`chaos: ${runs.length} seeded runs (seed ${seed})`, () => {
     if (process.env.CHAOS_REPORT) fs.writeFileSync(process.env.CHAOS_REPORT, `${table}\n`);
   }, 120_000);
 
-  it.each(runs.map((r) => [`#${r.n} ${r.workflow} × ${r.fault} at ${r.at} of its span, down ${r.downMs} ms`, r] as const))('%s', async (_name, run) => {
-    const scenario = SCENARIOS[run.workflow];
-    const plant = await Plant.open(site, run);
-    const outcome: ChaosOutcome = { run, struckAtMs: 0, progressAtFault: '', recoveredMs: 0, status: 'not started', checks: '' };
-    outcomes.push(outcome);
-    try {
-      const start = await scenario.prepare(plant);
-      const job = await start();
-      const started = Date.now();
-      await sleep(run.at * scenario.spanMs);
-      outcome.progressAtFault = await plant.progress(job.workflowId);
-      outcome.struckAtMs = Date.now() - started;
-      await plant.strike(run.fault);
-      const ended = await plant.finished(job.workflowId, 240_000);
-      outcome.recoveredMs = Date.now() - started - outcome.struckAtMs;
-      outcome.status = ended.status;
-      outcome.checks = await scenario.verify(plant, job, ended);
-    } catch (err) {
-      outcome.error = String(err instanceof Error ? err.message : err).split('\n')[0];
-      throw err;
-    } finally {
-      await plant.close();
-    }
-  }, 420_000);
+  it.each(runs.map((r) => [`#${r.n} ${r.workflow} × ${r.fault} at ${r.at} of its span, down ${r.downMs} ms`, r] as const))(
+    '%s',
+    async (_name, run) => {
+      const scenario = SCENARIOS[run.workflow];
+      const plant = await Plant.open(site, run);
+      const outcome: ChaosOutcome = { run, struckAtMs: 0, progressAtFault: '', recoveredMs: 0, status: 'not started', checks: '' };
+      outcomes.push(outcome);
+      try {
+        const start = await scenario.prepare(plant);
+        const job = await start();
+        const started = Date.now();
+        await sleep(run.at * scenario.spanMs);
+        outcome.progressAtFault = await plant.progress(job.workflowId);
+        outcome.struckAtMs = Date.now() - started;
+        await plant.strike(run.fault);
+        const ended = await plant.finished(job.workflowId, 240_000);
+        outcome.recoveredMs = Date.now() - started - outcome.struckAtMs;
+        outcome.status = ended.status;
+        outcome.checks = await scenario.verify(plant, job, ended);
+      } catch (err) {
+        outcome.error = String(err instanceof Error ? err.message : err).split('\n')[0];
+        console.error(`run ${run.n} failed; its workers printed:\n${plant.workerLogTail()}`);
+        throw err;
+      } finally {
+        await plant.close();
+      }
+    },
+    420_000,
+  );
 });

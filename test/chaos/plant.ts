@@ -67,8 +67,22 @@ export class Plant {
     return plant;
   }
 
+  /** Starts a worker process; what it prints goes to the run's worker log. */
   startWorker(): void {
-    this.worker = spawnWorkerProcess(this.stack, this.db, 'chaos', { TEMPORAL_ADDRESS: this.site.temporal.address, TEMPORAL_NAMESPACE: namespaceOf(this.run) });
+    const env = { TEMPORAL_ADDRESS: this.site.temporal.address, TEMPORAL_NAMESPACE: namespaceOf(this.run) };
+    this.worker = spawnWorkerProcess(this.stack, this.db, 'chaos', env, 'pipe');
+    const log = fs.createWriteStream(this.workerLog, { flags: 'a' });
+    this.worker.stdout!.pipe(log, { end: false });
+    this.worker.stderr!.pipe(log, { end: false });
+  }
+
+  get workerLog(): string {
+    return path.join(this.site.dir, `worker-${this.run.n}.log`);
+  }
+
+  /** The last lines the run's workers printed, to show with a failure. */
+  workerLogTail(lines = 30): string {
+    return fs.existsSync(this.workerLog) ? fs.readFileSync(this.workerLog, 'utf8').split('\n').slice(-lines).join('\n') : '(no output)';
   }
 
   /** A count from the plant's database; waits out an outage of MariaDB. */

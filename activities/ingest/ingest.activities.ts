@@ -45,6 +45,7 @@ import {
 import { BulkLoader, checkChunkChecksum, fileChanged, type BulkRow, type BulkTable, type RowSource } from './bulk-loader';
 import { IngestFileAccess } from './ingest-files';
 import { Activity } from '../activity.decorator';
+import { recordIngestChunk } from '../throughput-metrics';
 
 /** Data lines per chunk: one transaction, a fraction of a second of loading, a few MB of memory. */
 export const CHUNK_ROWS = 50_000;
@@ -177,6 +178,7 @@ export class IngestActivities {
   async loadIngestChunk(plan: Pick<IngestPlan, 'ingestId' | 'target' | 'headerLine' | 'fileStamp'>, chunk: IngestChunk, path: string): Promise<ChunkResult> {
     const committed = await this.loader.committedChunk(plan.ingestId, chunk.chunkNo);
     if (committed) return committed;
+    const began = performance.now();
     heartbeat({ phase: 'loading', chunk: chunk.chunkNo, offset: chunk.byteStart });
     const file = this.files.readable(path);
     if (fileSize(file) !== plan.fileStamp.size) throw fileChanged('the file changed during the ingest (its size differs from when it was validated)');
@@ -189,6 +191,7 @@ export class IngestActivities {
       expectedRows: chunk.rows,
     });
     heartbeat({ phase: 'loaded', chunk: chunk.chunkNo, offset: chunk.byteEnd });
+    recordIngestChunk(plan.target.kind, result, (performance.now() - began) / 1000);
     return result;
   }
 

@@ -26,6 +26,7 @@ import {
 } from '@him/ml';
 import { ServedModels } from '@him/registry';
 import { Activity } from '../activity.decorator';
+import { recordSweepPass, recordSweepWindows } from '../throughput-metrics';
 import { FeatureThreads } from './feature-threads';
 import { DriftTally, SeriesDrift } from './series-drift';
 
@@ -78,6 +79,7 @@ export class CaptureDiagnosisActivities {
     const { machineName, sensorNo } = parseCaptureStreamKey(series.key);
     const signal = cancellationSignal();
     return this.models.withActive(VIBRATION_CLASSIFIER_NAME, async ({ session, version, metadata }) => {
+      const began = performance.now();
       const windowSeconds = vibrationClassifierWindowSeconds(metadata);
       // A model trained with its feature distribution has its drift counted; one without (an upload, say) does not.
       const distribution = featureDistributionFromModel(metadata);
@@ -111,9 +113,11 @@ export class CaptureDiagnosisActivities {
             await previous;
             progress.written += await this.commit(drafts, advance, tally);
             for (const w of windowed) progress.days.add(w.capture.capturedAt.toISOString().slice(0, 10));
+            const windows = windowed.reduce((n, w) => n + w.windows.length, 0);
             progress.captures += windowed.length;
-            progress.windows += windowed.reduce((n, w) => n + w.windows.length, 0);
+            progress.windows += windows;
             progress.dataUntil = last.capturedAt;
+            recordSweepWindows(VIBRATION_CLASSIFIER_NAME, windows);
           })();
           // A failed commit must fail the activity at its next await, not linger unhandled.
           committing.catch(() => undefined);
@@ -123,6 +127,7 @@ export class CaptureDiagnosisActivities {
         // A short page is the stream's end, or a capture still loading: the next sweep goes on from there.
         if (ready.length === 0 || ready.length < page.length) break;
       }
+      recordSweepPass(VIBRATION_CLASSIFIER_NAME, progress.windows, (performance.now() - began) / 1000);
       return {
         series,
         items: progress.captures,

@@ -34,6 +34,7 @@ import {
 } from '@him/ml';
 import { ServedModels, type ServedModel } from '@him/registry';
 import { Activity } from '../activity.decorator';
+import { recordSweepPass, recordSweepWindows } from '../throughput-metrics';
 import { DriftTally, SeriesDrift } from './series-drift';
 
 /** Tags named with each alarm. */
@@ -109,6 +110,7 @@ export class LotDiagnosisActivities {
    * with an identifier, each names its probable fault.
    */
   private async detect(lot: LotRecord, model: ServedModel, identifier: ServedModel | undefined, jobId: string): Promise<ModelPass> {
+    const began = performance.now();
     const p = tepPreprocessingFromModel(model.metadata);
     const ip = identifier && tepIdentifierPreprocessingFromModel(identifier.metadata);
     // A new observation's features reach back a rolling window and a hold period (the identifier's windows too): that
@@ -155,11 +157,13 @@ export class LotDiagnosisActivities {
       }
     }
     const written = await this.commit(lot, TEP_DETECTOR_NAME, model.version, jobId, times[times.length - 1], (tx) => this.anomalies.insertIgnore(drafts, tx), tally);
+    recordLotPass(TEP_DETECTOR_NAME, times.length - firstNew, began);
     return { version: model.version, scored: times.slice(firstNew), written };
   }
 
   /** The LSTM over the new observations: from each one that ends a full input sequence, the fault probability and the target tag `horizon` steps ahead. */
   private async forecast(lot: LotRecord, model: ServedModel, jobId: string): Promise<ModelPass> {
+    const began = performance.now();
     const properties = model.metadata.properties;
     const facts = tepLstmFacts(properties);
     const tags = properties.input_tags ? (JSON.parse(properties.input_tags) as string[]) : FORMATS.tep.columns;
@@ -187,6 +191,7 @@ export class LotDiagnosisActivities {
     }
     heartbeat({ lot: lot.code, phase: TEP_LSTM_NAME, forecasts: drafts.length });
     const written = await this.commit(lot, TEP_LSTM_NAME, model.version, jobId, times[times.length - 1], (tx) => this.predictions.insertIgnore(drafts, tx));
+    recordLotPass(TEP_LSTM_NAME, times.length - firstNew, began);
     return { version: model.version, scored: times.slice(firstNew), written };
   }
 
@@ -235,6 +240,12 @@ export class LotDiagnosisActivities {
       return written;
     });
   }
+}
+
+/** A model's committed pass over a lot: its windows are the new observations it scored (each with its history). */
+function recordLotPass(model: string, scored: number, began: number): void {
+  recordSweepWindows(model, scored);
+  recordSweepPass(model, scored, (performance.now() - began) / 1000);
 }
 
 /**

@@ -37,5 +37,6 @@ export const TEST_NAMESPACES = [
   'worker-metrics',
   'json-logs',
   'chaos',
+  'scale-out',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -144,8 +144,17 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
-/** The real worker process (dist/, the prebuilt workflow bundle, WORKER_NODE_FLAGS) on a stack's database, namespace and file store. */
-export function spawnWorkerProcess(stack: TestStack, db: TestDatabase, namespace: TestNamespace, env: Record<string, string> = {}): ChildProcess {
+/**
+ * The real worker process (dist/, the prebuilt workflow bundle, WORKER_NODE_FLAGS) on a stack's database, namespace and
+ * file store. Its stdout and stderr are thrown away unless `output` is 'pipe' (then the caller must read them).
+ */
+export function spawnWorkerProcess(
+  stack: TestStack,
+  db: TestDatabase,
+  namespace: TestNamespace,
+  env: Record<string, string> = {},
+  output: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], {
     env: {
       ...process.env,
@@ -158,6 +167,6 @@ export function spawnWorkerProcess(stack: TestStack, db: TestDatabase, namespace
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: 'ignore',
+    stdio: ['ignore', output, output],
   });
 }

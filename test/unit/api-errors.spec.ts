@@ -6,17 +6,20 @@ import { validate } from 'class-validator';
 import { AllExceptionsFilter } from '../../apps/api/src/common/all-exceptions.filter';
 import { IsDay } from '../../apps/api/src/common/validation';
 
-function answer(exception: unknown): { status: number; body: Record<string, unknown> } {
+function answer(exception: unknown): { status: number; body: Record<string, unknown>; logged: [string, Record<string, unknown>, string][] } {
   const sent: { status?: number; body?: Record<string, unknown> } = {};
+  const logged: [string, Record<string, unknown>, string][] = [];
+  // The request's logger (Fastify binds the request id to it).
+  const log = Object.fromEntries(['error', 'warn'].map((level) => [level, (fields: Record<string, unknown>, msg: string) => logged.push([level, fields, msg])]));
   const reply = {
     status: (status: number) => ((sent.status = status), reply),
     type: () => reply,
     send: (body: Record<string, unknown>) => ((sent.body = body), reply),
   };
-  const req = { id: 'r1', method: 'POST', url: '/api/v1/models/x/rollback' };
+  const req = { id: 'r1', method: 'POST', url: '/api/v1/models/x/rollback', log };
   const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => reply }) } as unknown as ArgumentsHost;
   new AllExceptionsFilter().catch(exception, host);
-  return { status: sent.status!, body: sent.body! };
+  return { status: sent.status!, body: sent.body!, logged };
 }
 
 describe('AllExceptionsFilter', () => {
@@ -29,10 +32,13 @@ describe('AllExceptionsFilter', () => {
   });
 
   it('answers 500 without details for anything unexpected', () => {
-    const { status, body } = answer(new Error('secret internals'));
+    const error = new Error('secret internals');
+    const { status, body, logged } = answer(error);
     expect(status).toBe(500);
     expect(body).toMatchObject({ code: 'INTERNAL_ERROR', message: 'Internal server error' });
     expect(JSON.stringify(body)).not.toMatch(/secret/);
+    // …but logged, stack and all, for whoever reads the log under the request id.
+    expect(logged).toEqual([['error', expect.objectContaining({ err: error, method: 'POST' }), expect.stringMatching(/secret internals/)]]);
   });
 });
 

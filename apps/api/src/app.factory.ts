@@ -6,13 +6,14 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { FastifyInstance, RawRequestDefaultExpression } from 'fastify';
-import { APP_VERSION, AppConfig } from '@him/config';
+import { APP_VERSION, AppConfig, createLogger, NestPinoLogger } from '@him/config';
 import { AuditService } from './audit/audit.service';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ErrorBody, errorBody } from './common/error-body';
+import { logRequests } from './common/request-log';
 import { createValidationPipe } from './common/validation';
 import { AppModule } from './app.module';
-import { serveMetrics } from './metrics/metrics';
+import { METRICS_PATH, serveMetrics } from './metrics/metrics';
 import { serveDashboard } from './web/dashboard';
 
 export const API_PREFIX = 'api/v1';
@@ -20,7 +21,13 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /** Builds the HTTP API (not yet listening): used by main.ts and by the end-to-end tests alike. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  // One logger for Fastify (each request's lines carry its id) and Nest (the code's `new Logger(...)` calls).
+  const logger = createLogger('api', config.logLevel);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    requestIdLogLabel: 'requestId',
+    // logRequests writes one line per request instead of Fastify's two.
+    disableRequestLogging: true,
     bodyLimit: 10 * 1024 * 1024,
     // Path parameters as long as the routes accept (a 255-character workflow id, percent-encoded UTF-8: up to 12 bytes
     // a character); longer ones would miss the route and answer 404 instead of the route's own 400.
@@ -36,7 +43,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   answerUnsupportedMethods(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: loggerLevels(config.logLevel),
+    logger: new NestPinoLogger(logger),
     bufferLogs: false,
   });
   // Uploads are streamed to the file store, never buffered; IngestFilesService sets the size limit per request.
@@ -51,6 +58,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify, [METRICS_PATH, `/${API_PREFIX}/health`, `/${API_PREFIX}/health/ready`]);
   const audit = app.get(AuditService);
   fastify.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
@@ -195,9 +203,4 @@ function refuseUnknownBodyFields(document: OpenAPIObject): void {
       Object.values(content).forEach((media) => close(media.schema));
     }
   }
-}
-
-function loggerLevels(level: AppConfig['logLevel']) {
-  const order = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return order.slice(0, order.indexOf(level) + 1);
 }

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { AppConfig, ConfigError, loadConfig } from '@him/config';
+import { AppConfig, ConfigError, createLogger, loadConfig, NestPinoLogger, TemporalPinoLogger } from '@him/config';
 import { TASK_QUEUES } from '@him/contracts';
+import { THROUGHPUT_HISTOGRAM_BUCKETS } from '../../../activities/throughput-metrics';
 import { createWorkers, runWorkers, shutdownWorkers } from './create-worker';
 import { WorkerModule } from './worker.module';
 
@@ -24,12 +25,24 @@ async function connectTemporal(config: AppConfig, stopping: () => boolean): Prom
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // The SDK's own metrics (pollers, task slots, latencies, workflow and activity outcomes per task queue), served by
-  // its Prometheus exporter; the runtime is installed once, before any connection or worker.
-  if (config.worker.metricsPort !== undefined) {
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.host}:${config.worker.metricsPort}` } } } });
-    log.log(`worker metrics on http://${config.host}:${config.worker.metricsPort}/metrics`);
-  }
+  const logger = createLogger('worker', config.logLevel);
+  const nestLogger = new NestPinoLogger(logger);
+  // Nest's `Logger` calls (this file's before the app exists, every provider's after) write the same JSON lines.
+  Logger.overrideLogger(nestLogger);
+  // The runtime is installed once, before any connection or worker. Its logger takes the SDK's messages, the Rust
+  // core's (forwarded, not printed apart) and the activities' and workflows' context loggers, whose lines carry the
+  // workflow and activity they are about. With WORKER_METRICS_PORT its Prometheus exporter serves the SDK's own
+  // metrics (pollers, task slots, latencies, workflow and activity outcomes per task queue) and the activities'
+  // throughput (activities/throughput-metrics.ts).
+  const metricsPort = config.worker.metricsPort;
+  Runtime.install({
+    logger: new TemporalPinoLogger(logger),
+    telemetryOptions: {
+      logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+      ...(metricsPort !== undefined ? { metrics: { prometheus: { bindAddress: `${config.host}:${metricsPort}`, histogramBucketOverrides: THROUGHPUT_HISTOGRAM_BUCKETS } } } : {}),
+    },
+  });
+  if (metricsPort !== undefined) log.log(`worker metrics on http://${config.host}:${metricsPort}/metrics`);
   // Graceful stop: finish or hand back in-flight activities, then release the database. Ctrl-C of `npm start` sends
   // SIGINT and SIGTERM together, so a stop is asked for once and every later signal is only noted (never the default
   // action, which would kill the drain); the SDK's own signal hook may get there first, hence the state checks.
@@ -44,7 +57,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: nestLogger });
   const connection = await connectTemporal(config, () => stopRequested);
   if (connection) {
     workers = await createWorkers({ app, connection, bundlePath: config.worker.bundlePath });

@@ -1,4 +1,5 @@
 export * from './config';
 export * from './config.module';
+export * from './logging';
 export * from './schedule-settings';
 export * from './worker-process';

@@ -1,4 +1,4 @@
-import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditLog } from '@him/db';
@@ -35,8 +35,6 @@ export function isAuditedWrite(req: FastifyRequest): boolean {
  */
 @Injectable()
 export class AuditService {
-  private readonly log = new Logger('audit');
-
   constructor(private readonly orm: MikroORM) {}
 
   /** Records a write about to run; throws 503 (the write must not run) when the audit log cannot be written. */
@@ -47,7 +45,8 @@ export class AuditService {
       await em.flush();
       req.auditEntryId = entry.id;
     } catch (err) {
-      this.log.error(`could not record ${req.method} ${req.url} before running it: ${(err as Error).message}`);
+      // Through the request's logger: the line carries the request id the client is answered with.
+      req.log.error({ context: 'audit', err }, `could not record ${req.method} ${req.url} before running it`);
       throw new ServiceUnavailableException({
         code: 'AUDIT_UNAVAILABLE',
         message: 'The audit log cannot be written, so this write was not performed; try again later',
@@ -68,7 +67,7 @@ export class AuditService {
         await em.flush();
       }
     } catch (err) {
-      this.log.error(`could not record the answer ${reply.statusCode} to ${req.method} ${req.url}: ${(err as Error).message}`);
+      req.log.error({ context: 'audit', err }, `could not record the answer ${reply.statusCode} to ${req.method} ${req.url}`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError, type ErrorDetail } from '@him/contracts';
@@ -11,18 +11,20 @@ const STATUS_BY_DOMAIN_ERROR = new Map<abstract new (...args: never[]) => Domain
   [DependencyUnavailableError, 503],
 ]);
 
-/** Maps every error to the one JSON error shape. Unexpected errors are logged with their stack, never sent. */
+/**
+ * Maps every error to the one JSON error shape. Unexpected errors are logged with their stack, never sent; through the
+ * request's logger, so the line carries the request id the client was answered with.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly log = new Logger('http');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const { status, code, message, details } = this.describe(exception);
-    if (status === 500) this.log.error(`${req.method} ${req.url} [${req.id}]: ${exception instanceof Error ? exception.stack : String(exception)}`);
-    else if (status > 500) this.log.warn(`${req.method} ${req.url} [${req.id}]: ${message}`);
+    const where = { context: 'http', method: req.method, url: req.url };
+    if (status === 500) req.log.error({ ...where, err: exception }, `${req.method} ${req.url}: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (status > 500) req.log.warn(where, `${req.method} ${req.url}: ${message}`);
     void reply
       .status(status)
       .type('application/json; charset=utf-8')

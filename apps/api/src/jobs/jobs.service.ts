@@ -5,6 +5,8 @@ import { AppConfig } from '@him/config';
 import {
   ConflictError,
   describeJobFailure,
+  JOB_STATUSES,
+  JOB_TYPES,
   jobStart,
   NotFoundError,
   SEARCH_ATTRIBUTES,
@@ -38,7 +40,16 @@ const VISIBILITY_STATUS: Record<JobStatus, string> = {
   continued_as_new: 'ContinuedAsNew',
 };
 
+const STATUS_BY_VISIBILITY = Object.fromEntries(Object.entries(VISIBILITY_STATUS).map(([status, visible]) => [visible, status])) as Record<string, JobStatus>;
+
 const QUERY_TIMEOUT_MS = 3000;
+
+/** Jobs of one type in one status, as Temporal's visibility counts them. */
+export interface JobCount {
+  type: JobType;
+  status: JobStatus;
+  count: number;
+}
 
 /** Starts, lists, inspects and cancels job workflows through the Temporal client. */
 @Injectable()
@@ -87,6 +98,25 @@ export class JobsService {
         if (jobs.length >= q.limit) break;
       }
       return jobs;
+    });
+  }
+
+  /**
+   * Every job type's jobs by status (0 where there are none): running ones, and finished ones until the namespace's
+   * retention drops them. Visibility groups a count by status only, so it is one count per type, all at once under
+   * one deadline.
+   */
+  async countByStatus(timeoutMs: number): Promise<JobCount[]> {
+    return this.client.withDeadline(Date.now() + timeoutMs, async () => {
+      await this.ensureSearchAttributes();
+      const perType = await Promise.all(
+        JOB_TYPES.map(async (type): Promise<JobCount[]> => {
+          const { groups } = await this.client.workflow.count(`${SEARCH_ATTRIBUTES.jobType.name} = '${type}' GROUP BY ExecutionStatus`);
+          const counted = new Map(groups.map((g) => [STATUS_BY_VISIBILITY[String(g.groupValues.flat()[0])], g.count]));
+          return JOB_STATUSES.map((status) => ({ type, status, count: counted.get(status) ?? 0 }));
+        }),
+      );
+      return perType.flat();
     });
   }
 

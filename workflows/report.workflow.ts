@@ -19,12 +19,19 @@ import type { ReportActivities } from '../activities/report/report.activities';
 
 const DAY_MS = 86_400_000;
 
-// Gathering and publishing are database work (I/O queue); rendering is CPU work. A render heartbeats per page of rows,
-// so a worker killed mid-file is noticed within the heartbeat timeout and the file is rendered again from the start
-// (its half-written temporary file is never published).
+// Gathering and publishing are database work (I/O queue); rendering is CPU work. Gathering and rendering heartbeat
+// while they run, so a worker killed mid-way is noticed within the heartbeat timeout and the step runs again from the
+// start (a half-written temporary file is never published); the other steps are a few writes each, with a short
+// timeout for the same reason (the chaos suite found a report waiting 5 minutes on a killed worker's gathering).
 const io = proxyActivities<ReportActivities>({
   taskQueue: TASK_QUEUES.io,
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 10, maximumInterval: '30 seconds' },
+});
+const gather = proxyActivities<ReportActivities>({
+  taskQueue: TASK_QUEUES.io,
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 10, maximumInterval: '30 seconds' },
 });
 const render = proxyActivities<ReportActivities>({
@@ -45,7 +52,7 @@ export async function generateReport(input: ReportInput): Promise<ReportResult> 
   setHandler(progressQuery, () => progress);
   try {
     setCurrentDetails(`gathering the data of report ${reportId}`);
-    const prepared = await io.prepareReport.executeWithOptions({ summary: `gather report ${reportId}` }, [reportId, workflowInfo().workflowId]);
+    const prepared = await gather.prepareReport.executeWithOptions({ summary: `gather report ${reportId}` }, [reportId, workflowInfo().workflowId]);
     progress.phase = 'rendering';
     progress.total = prepared.formats.length;
     setCurrentDetails(

@@ -22,6 +22,16 @@ import { ReportWorkbookThreads } from './workbook-threads';
 /** Heartbeats while a file renders: the render activities' heartbeat timeout is 30 s. */
 const HEARTBEAT_MS = 5000;
 
+/** Runs `work`, heartbeating every few seconds while it runs: a worker that dies is noticed at the heartbeat timeout. */
+async function whileBeating<T>(detail: string, work: () => Promise<T>): Promise<T> {
+  const beating = setInterval(() => heartbeat(detail), HEARTBEAT_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(beating);
+  }
+}
+
 /** Activities of the report jobs: gather (I/O), render each format (CPU), publish or fail (I/O), open the weekly one, purge. */
 @Injectable()
 export class ReportActivities {
@@ -38,20 +48,22 @@ export class ReportActivities {
    */
   @Activity()
   async prepareReport(reportId: number, workflowId: string): Promise<PreparedReport> {
-    const report = await this.report(reportId);
-    await this.reports.markRunning(reportId, workflowId);
-    const gathered = await this.gathering.gather(report);
-    await writeAtomically(this.config.blobDir, reportDocumentPath(reportId), async (out) => {
-      out.end(JSON.stringify(gathered));
+    return whileBeating('gathering', async () => {
+      const report = await this.report(reportId);
+      await this.reports.markRunning(reportId, workflowId);
+      const gathered = await this.gathering.gather(report);
+      await writeAtomically(this.config.blobDir, reportDocumentPath(reportId), async (out) => {
+        out.end(JSON.stringify(gathered));
+      });
+      const { document } = gathered;
+      await this.reports.recordContents(reportId, {
+        dataWindow: document.dataWindow,
+        modelVersions: document.modelVersions,
+        rowCounts: document.rowCounts,
+        dataChecksum: document.dataChecksum,
+      });
+      return { formats: report.params.formats, rows: document.rowCounts };
     });
-    const { document } = gathered;
-    await this.reports.recordContents(reportId, {
-      dataWindow: document.dataWindow,
-      modelVersions: document.modelVersions,
-      rowCounts: document.rowCounts,
-      dataChecksum: document.dataChecksum,
-    });
-    return { formats: report.params.formats, rows: document.rowCounts };
   }
 
   /**
@@ -62,16 +74,13 @@ export class ReportActivities {
   async renderReport(reportId: number, format: ReportFormat): Promise<PublishedReportFile> {
     const { document, scope, maxIds } = reviveGathered(await fs.readFile(resolveInStore(this.config.blobDir, reportDocumentPath(reportId)), 'utf8'));
     const relative = reportFilePath(reportId, format);
-    const beating = setInterval(() => heartbeat(format), HEARTBEAT_MS);
-    try {
+    return whileBeating(format, async () => {
       const stored =
         format === 'pdf'
           ? await writeAtomically(this.config.blobDir, relative, (out) => writeReportPdf(document, out))
           : await publishAtomically(this.config.blobDir, relative, (temp) => this.workbooks.write(document, { scope, maxIds }, temp));
       return { format, path: relative, ...stored };
-    } finally {
-      clearInterval(beating);
-    }
+    });
   }
 
   /** Makes the files downloadable: the report becomes ready with them, in one write. */

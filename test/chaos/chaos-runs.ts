@@ -48,6 +48,8 @@ export interface ChaosOutcome {
   recoveredMs: number;
   status: string;
   checks: string;
+  /** The API's answers to the run's polls by status, e.g. `200×41 503×6`. */
+  answers: string;
   error?: string;
 }
 
@@ -65,12 +67,13 @@ export function outcomeTable(outcomes: readonly ChaosOutcome[]): string {
         `${(o.run.downMs / 1000).toFixed(1)} s`,
         `${(o.recoveredMs / 1000).toFixed(1)} s`,
         o.error ? `**${o.status}**: ${o.error}` : o.status,
+        o.answers,
         o.checks,
       ].join(' | '),
     );
   return [
-    '| # | seed/run | workflow | fault | struck at (job progress) | down for | fault → job end | outcome | checks (all exact) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| # | seed/run | workflow | fault | struck at (job progress) | down for | fault → job end | outcome | API answers to the polls | checks (all exact) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
 }

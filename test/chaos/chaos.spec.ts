@@ -36,7 +36,7 @@ describeMysql(`chaos: ${runs.length} seeded runs (seed ${seed})`, () => {
     async (_name, run) => {
       const scenario = SCENARIOS[run.workflow];
       const plant = await Plant.open(site, run);
-      const outcome: ChaosOutcome = { run, struckAtMs: 0, progressAtFault: '', recoveredMs: 0, status: 'not started', checks: '' };
+      const outcome: ChaosOutcome = { run, struckAtMs: 0, progressAtFault: '', recoveredMs: 0, status: 'not started', checks: '', answers: '' };
       outcomes.push(outcome);
       try {
         const start = await scenario.prepare(plant);
@@ -50,6 +50,10 @@ describeMysql(`chaos: ${runs.length} seeded runs (seed ${seed})`, () => {
         outcome.recoveredMs = Date.now() - started - outcome.struckAtMs;
         outcome.status = ended.status;
         outcome.checks = await scenario.verify(plant, job, ended);
+        outcome.answers = plant.describeAnswers();
+        const failures = [...plant.answers].filter(([status]) => status >= 500 && status !== 503);
+        if (failures.length > 0)
+          throw new Error(`the API answered ${failures.map(([s, n]) => `${s}×${n}`).join(' ')} during the run (503 is the answer while a dependency is down)`);
       } catch (err) {
         outcome.error = String(err instanceof Error ? err.message : err).split('\n')[0];
         console.error(`run ${run.n} failed; its workers printed:\n${plant.workerLogTail()}`);

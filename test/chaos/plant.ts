@@ -45,6 +45,8 @@ const namespaceOf = (run: ChaosRun) => `chaos-${run.n}`;
 /** One run's system: its own database and namespace, the API in this process, the worker as its own process. */
 export class Plant {
   worker?: ChildProcess;
+  /** The API's answers to the run's polls, by status: a fault may be answered 503, never 500. */
+  readonly answers = new Map<number, number>();
   private constructor(
     readonly site: ChaosSite,
     readonly run: ChaosRun,
@@ -111,18 +113,32 @@ export class Plant {
   async finished(workflowId: string, timeoutMs: number): Promise<any> {
     return eventually(
       async () => {
-        const res = await this.stack.http('GET', `/api/v1/jobs/${workflowId}`, { key: ADMIN_KEY }).catch(() => undefined);
-        return res?.status === 200 && res.body.status !== 'running' ? res.body : undefined;
+        const res = await this.stack.http('GET', `/api/v1/jobs/${workflowId}`, { key: ADMIN_KEY });
+        this.noteAnswer(res.status);
+        return res.status === 200 && res.body.status !== 'running' ? res.body : undefined;
       },
       timeoutMs,
       `job ${workflowId} to end`,
     );
   }
 
+  noteAnswer(status: number): void {
+    this.answers.set(status, (this.answers.get(status) ?? 0) + 1);
+  }
+
+  /** The answers, e.g. `200×41 503×6`. */
+  describeAnswers(): string {
+    return [...this.answers]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(' ');
+  }
+
   /** What the job reports of its progress right now, in a few words. */
   async progress(workflowId: string): Promise<string> {
-    const res = await this.stack.http('GET', `/api/v1/jobs/${workflowId}`, { key: ADMIN_KEY }).catch(() => undefined);
-    if (res?.status !== 200) return 'unknown';
+    const res = await this.stack.http('GET', `/api/v1/jobs/${workflowId}`, { key: ADMIN_KEY });
+    this.noteAnswer(res.status);
+    if (res.status !== 200) return 'unknown';
     if (res.body.status !== 'running') return res.body.status;
     const p = res.body.progress;
     return p ? `${p.phase} ${p.done}/${p.total ?? '?'}${p.unit ? ` ${p.unit}` : ''}` : 'running';

@@ -237,13 +237,12 @@ const report: Scenario = {
       const watcher = (async () => {
         while (watching) {
           for (const format of ['xlsx', 'pdf']) {
-            const res = await fetch(`${plant.stack.baseUrl}/api/v1/reports/${started.report_id}/download?format=${format}`, { headers: { 'x-api-key': ADMIN_KEY } }).catch(
-              () => undefined,
-            );
-            if (res?.status === 200) {
+            const res = await fetch(`${plant.stack.baseUrl}/api/v1/reports/${started.report_id}/download?format=${format}`, { headers: { 'x-api-key': ADMIN_KEY } });
+            plant.noteAnswer(res.status);
+            if (res.status === 200) {
               if (!served.has(format)) served.set(format, new Set());
               served.get(format)!.add(sha256(Buffer.from(await res.arrayBuffer())));
-            } else await res?.arrayBuffer();
+            } else await res.arrayBuffer();
           }
           await sleep(200);
         }

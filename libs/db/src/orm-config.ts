@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Logger } from '@nestjs/common';
 import { Options } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { Migrator } from '@mikro-orm/migrations';
@@ -13,6 +14,16 @@ export type Dialect = DatabaseConfig['kind'];
 
 /** Where `migration:create` writes new migrations for a dialect (the TypeScript sources). */
 export const migrationsSourceDir = (dialect: Dialect) => path.join(REPO_ROOT, 'libs', 'db', 'src', 'migrations', dialect);
+
+// The query builder's own warnings (a connection the server dropped, say) go to the process' log, not to console.log:
+// every line the processes write is JSON.
+const knexLogger = new Logger('knex');
+const KNEX_LOG = {
+  warn: (message: unknown) => knexLogger.warn(message),
+  error: (message: unknown) => knexLogger.error(message),
+  deprecate: (message: unknown) => knexLogger.warn(message),
+  debug: () => undefined,
+};
 
 /**
  * MikroORM options for the configured database. MySQL/MariaDB when a URL is given, else an embedded
@@ -35,7 +46,7 @@ export function ormOptions(db: DatabaseConfig): Options {
       clientUrl: db.url,
       pool: { min: 0, max: db.poolMax },
       timezone: '+00:00',
-      driverOptions: { connection: { connectTimeout: 5000, supportBigNumbers: true } },
+      driverOptions: { connection: { connectTimeout: 5000, supportBigNumbers: true }, log: KNEX_LOG },
       migrations: {
         migrationsList: MYSQL_MIGRATIONS,
         path: migrationsSourceDir('mysql'),

@@ -1,8 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { ConnectionException, DeadlockException, DriverException, LockWaitTimeoutException } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError, type ErrorDetail } from '@him/contracts';
 import { defaultCode, errorBody } from './error-body';
+
+/** Socket errors of a database connection that was refused, dropped or timed out: the server is down or restarting. */
+const CONNECTION_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED']);
+
+/** The database cannot be reached (down, restarting, or every pooled connection busy past the pool's wait). */
+function databaseUnreachable(exception: unknown): boolean {
+  if (exception instanceof ConnectionException) return true;
+  if (exception instanceof DriverException) return CONNECTION_LOST.has(String(exception.code));
+  return exception instanceof Error && exception.name === 'KnexTimeoutError';
+}
 
 const STATUS_BY_DOMAIN_ERROR = new Map<abstract new (...args: never[]) => DomainError, number>([
   [InvalidInputError, 400],
@@ -52,6 +62,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // changed nothing: the client may send it again.
     if (exception instanceof LockWaitTimeoutException || exception instanceof DeadlockException) {
       return { status: 503, code: 'DEPENDENCY_UNAVAILABLE', message: 'The database was busy with a concurrent write and nothing was changed; retry the request' };
+    }
+    // A database that is down or restarting (a crash, a failover) is not the server's fault either: retry later.
+    if (databaseUnreachable(exception)) {
+      return { status: 503, code: 'DEPENDENCY_UNAVAILABLE', message: 'The database is not answering; retry the request in a few seconds' };
     }
     // Fastify's own errors (body parsing, size limits) carry a 4xx statusCode.
     const fst = exception as { statusCode?: number; code?: string; message?: string };

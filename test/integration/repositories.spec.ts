@@ -19,6 +19,7 @@ import {
   VibrationDataRepository,
   type EnvelopeBucket,
   type VibrationSample,
+  SweepWatermarkRepository,
 } from '@him/db';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases';
 
@@ -278,6 +279,23 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
         { day: '2026-11-03', seriesKey: 'g1/1', counts: { normal: [[4, 0, 1]] } },
       ]);
       expect(await drift.countsOnDays('vibration-classifier@2', ['2026-11-02'])).toEqual([]);
+    });
+
+    it("writes neighbouring series' new days at once, as two CPU workers do, each batch once", async () => {
+      // Each batch in the sweep's transaction: on MariaDB two of them lock neighbouring gaps of the key and may deadlock;
+      // the victim runs again (a bench with two workers saw a series fail on it before).
+      const watermarks = app.get(SweepWatermarkRepository);
+      const batch = (key: string, position: number, day: string) =>
+        watermarks.transaction((tx) => app.get(ModelDriftRepository).add(tx, { ...series, seriesKey: key }, position, new Map([[day, bins(1)]]), merge, summarise, `job-${key}`));
+      const keys = Array.from({ length: 8 }, (_, i) => `g9/${i}`);
+      for (let round = 0; round < 10; round++) {
+        const day = `2026-10-${String(round + 10)}`;
+        await Promise.all(keys.map((key) => batch(key, round + 1, day)));
+      }
+      const stored = await app.get(ModelDriftRepository).seriesDrift('vibration-classifier', '2026-10-10', '2026-10-19');
+      const ours = stored.filter((d) => d.seriesKey.startsWith('g9/'));
+      expect(ours).toHaveLength(keys.length * 10);
+      expect(ours.every((d) => d.samples === 2)).toBe(true);
     });
   });
 });

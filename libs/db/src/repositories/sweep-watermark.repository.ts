@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MikroORM, type EntityManager } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException, MikroORM, type EntityManager } from '@mikro-orm/core';
+import { DependencyUnavailableError } from '@him/contracts';
 import { DIALECT } from '../dialect';
 import { SeriesKind, SweepWatermark } from '../entities';
 import type { Dialect } from '../orm-config';
@@ -19,6 +20,9 @@ export interface WatermarkRecord {
 }
 
 export type WatermarkAdvance = Omit<WatermarkRecord, 'updatedAt'>;
+
+/** Tries of a batch's transaction that collided with another one before the activity itself fails (and is retried). */
+const COLLISION_ATTEMPTS = 4;
 
 const toRecord = (w: SweepWatermark): WatermarkRecord => ({
   seriesKind: w.seriesKind,
@@ -42,13 +46,31 @@ export class SweepWatermarkRepository {
     @Inject(DIALECT) private readonly dialect: Dialect,
   ) {}
 
-  /** Runs `write` in one transaction (the diagnoses and the watermark's advance together). */
-  transaction<T>(write: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.orm.em.fork().transactional(async (tx) => {
-      // SQLite: take the write lock before reading, or a concurrent writer makes this transaction fail (see takeWriteLock).
-      if (this.dialect === 'sqlite') await takeWriteLock(tx, 'sweep_watermark');
-      return write(tx);
-    });
+  /**
+   * Runs `write` in one transaction (the diagnoses and the watermark's advance together). A transaction the database
+   * rolled back as a deadlock's victim runs again, a few times: two workers diagnosing neighbouring series lock
+   * neighbouring gaps of the drift counts' key (MariaDB's gap locks) and may deadlock; the rolled-back write left nothing.
+   */
+  async transaction<T>(write: (tx: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.orm.em.fork().transactional(async (tx) => {
+          // SQLite: take the write lock before reading, or a concurrent writer makes this transaction fail (see takeWriteLock).
+          if (this.dialect === 'sqlite') await takeWriteLock(tx, 'sweep_watermark');
+          return write(tx);
+        });
+      } catch (err) {
+        if (attempt >= COLLISION_ATTEMPTS || !this.collided(err)) throw err;
+        await new Promise((r) => setTimeout(r, attempt * 50 + Math.random() * 100));
+      }
+    }
+  }
+
+  /** A deadlock or a lock wait that timed out: raw statements throw the driver's error, insertIgnore its own. */
+  private collided(err: unknown): boolean {
+    if (err instanceof DependencyUnavailableError) return true;
+    const converted = err instanceof Error ? this.orm.em.getDriver().convertException(err) : err;
+    return converted instanceof DeadlockException || converted instanceof LockWaitTimeoutException;
   }
 
   /** The watermark of one series and model; position 0 when it was never diagnosed. */

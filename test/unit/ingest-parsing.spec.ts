@@ -7,6 +7,8 @@ import {
   checkLine,
   FORMATS,
   hintsFromFileName,
+  isHeader,
+  notTextReason,
   parseDecimal,
   readTepChunk,
   resolveIngest,
@@ -214,5 +216,92 @@ describe('validateTepFile and readTepChunk', () => {
     expect(rejected).toBe(1);
     expect(observations).toHaveLength(69);
     expect(observations[9]).toEqual({ index: 10, values: Array.from({ length: 52 }, (_, k) => Number(value(10, k))) });
+  });
+});
+
+// What the bad-input corpus (test/fixtures/bad/) found: each refusal names what is wrong, and nothing is lost silently.
+describe('inputs of the bad-input corpus', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'him-bad-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const csv = 'Time,Value\n0.000000,0.01\n0.000741,0.02\n';
+
+  it('tells UTF-16 and UTF-32 (with or without a byte-order mark) and archives from text by their first bytes', () => {
+    const utf32 = (text: string, bom: boolean) => {
+      const out = Buffer.alloc((text.length + (bom ? 1 : 0)) * 4);
+      [...(bom ? '\ufeff' : ''), ...text].forEach((c, i) => out.writeUInt32LE(c.codePointAt(0)!, i * 4));
+      return out;
+    };
+    expect(notTextReason(Buffer.from(csv, 'utf16le'))).toMatch(/UTF-16/);
+    expect(notTextReason(Buffer.from(csv, 'utf16le').swap16())).toMatch(/UTF-16/);
+    expect(notTextReason(Buffer.from(`\ufeff${csv}`, 'utf16le'))).toMatch(/UTF-16/);
+    expect(notTextReason(utf32(csv, true))).toMatch(/UTF-32/);
+    expect(notTextReason(utf32(csv, false))).toMatch(/UTF-32/);
+    expect(notTextReason(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]))).toMatch(/gzip/);
+    expect(notTextReason(Buffer.from('PK\x03\x04\x14\x00', 'latin1'))).toMatch(/ZIP/);
+    expect(notTextReason(Buffer.from(csv))).toBeNull();
+    expect(notTextReason(Buffer.from(`\ufeff시간,값\n${csv}`))).toBeNull();
+    // A NUL here and there is binary content, for the line scanner to name.
+    expect(notTextReason(Buffer.from('1,2\n3,\u00004\n'))).toBeNull();
+  });
+
+  it('refuses capture times a file name spells but the calendar lacks', () => {
+    expect(hintsFromFileName('g1_sensor1_20240229T235959Z.csv')).toMatchObject({ capturedAt: '2024-02-29T23:59:59.000Z' });
+    for (const name of ['g1_sensor1_20260230T000000Z.csv', 'g1_sensor1_20261301T000000Z.csv', 'g1_sensor1_20261101T240000Z.csv', 'g1_sensor1_19691231T235959Z.csv']) {
+      expect(hintsFromFileName(name)).toEqual({ kind: 'capture', machineName: 'g1', sensorNo: '1', capturedAtProblem: expect.stringMatching(/is not a real date and time/) });
+      expect(resolveIngest(name, {})).toEqual({ ok: false, problems: [{ field: 'collected_at', message: expect.stringMatching(/not a real date.*pass collected_at/) }] });
+    }
+    // The request's collected_at stands in for a name that cannot date the capture.
+    expect(resolveIngest('g1_sensor1_20260230T000000Z.csv', { collectedAt: '2026-03-01T00:00:00.000Z' })).toMatchObject({ ok: true });
+  });
+
+  it('refuses names from a file name that the database columns cannot hold', () => {
+    expect(resolveIngest(`g${'9'.repeat(60)}_sensor1.csv`, {})).toMatchObject({ ok: false, problems: [{ field: 'machine_name' }] });
+    expect(resolveIngest(`g1_sensor${'1'.repeat(21)}.csv`, {})).toMatchObject({ ok: false, problems: [{ field: 'sensor_no' }] });
+    expect(resolveIngest(`run-${'x'.repeat(61)}.dat`, {})).toMatchObject({ ok: false, problems: [{ field: 'file', message: expect.stringMatching(/lot code/) }] });
+    expect(resolveIngest('line 1.dat', {})).toMatchObject({ ok: false });
+    expect(resolveIngest('line1-run7.dat', {})).toEqual({ ok: true, value: { kind: 'tep', lotCode: 'line1-run7', faultLabel: undefined, startTime: undefined } });
+  });
+
+  it.each(['report\u202evsc.exe', 'g1_sensor1\u200b.csv', 'g1\u0085.csv'])('refuses the file name %j: it would not show as it is', (name) => {
+    expect(unsafeFileNameReason(name)).toMatch(/characters/);
+  });
+
+  it('names what is wrong with a line: a bare CR, a header out of order, spaces, invisible characters', () => {
+    const capture = FORMATS.capture;
+    expect(checkLine('Time,Value\r0,0.1\r0.1,0.2', capture)).toEqual({ reason: expect.stringMatching(/carriage return \(CR\)/) });
+    expect(checkLine('Value,Time', capture)).toEqual({ reason: 'is a header of Value, Time; the columns must be Time, Value, in that order' });
+    expect(checkLine('time,TIME', capture)).toEqual({ reason: 'is a header of time, TIME; the columns must be Time, Value, in that order' });
+    expect(checkLine('0.1, 0.2', capture)).toEqual({ reason: "column 'Value' has spaces around the number (' 0.2')" });
+    expect(checkLine('0.1,0.\u200b2', capture)).toEqual({ reason: "column 'Value' is not a number ('0.<U+200B>2')" });
+    expect(checkLine('0.1,0.2', capture)).toMatchObject({ values: [0.1, 0.2] });
+  });
+
+  it('takes a header with invisible formatting characters, which no one can see to remove', () => {
+    expect(isHeader(['\u200bTime', 'Value\u200f'], FORMATS.capture)).toBe(true);
+    expect(isHeader(['\u200bTime', 'Value\u200f', 'x'], FORMATS.capture)).toBe(false);
+  });
+
+  it('rejects a capture whose times go back or repeat, wherever the line, and leaves recordings alone', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => `${(i / 1000).toFixed(3)},${i}`);
+    const file = (name: string, lines: string[], header = 'Time,Value') => {
+      const at = path.join(dir, name);
+      fs.writeFileSync(at, `${header}\n${lines.join('\n')}\n`);
+      return at;
+    };
+    const opts = { keepRejected: 5, chunkRows: 10 };
+    expect(await validateCsvFile(file('ok.csv', rows), 'capture', opts)).toMatchObject({ rowsRead: 20, rowsRejected: 0 });
+    const back = [...rows];
+    [back[14], back[15]] = [back[15], back[14]];
+    await expect(validateCsvFile(file('back.csv', back), 'capture', opts)).rejects.toThrow(
+      new FileFormatError("line 17: Time 0.014 does not come after 0.015 (line 16); a capture's samples must be in time order, each time once"),
+    );
+    const twice = [...rows.slice(0, 2), '0.001,7', ...rows.slice(2)];
+    await expect(validateCsvFile(file('twice.csv', twice), 'capture', opts)).rejects.toThrow(/line 4: Time 0.001 does not come after 0.001 \(line 3\)/);
+    // A bad line is counted as bad, not as a time.
+    const bad = [...rows];
+    bad[5] = 'x,1';
+    expect(await validateCsvFile(file('bad.csv', bad), 'capture', opts)).toMatchObject({ rowsRejected: 1 });
+    const recording = back.map((l) => `${l},0,0,0`);
+    expect(await validateCsvFile(file('g1_sensor1.csv', recording, 'Time,Normal,Type 1,Type 2,Type 3'), 'vibration', opts)).toMatchObject({ rowsRead: 20, rowsRejected: 0 });
   });
 });

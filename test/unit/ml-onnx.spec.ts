@@ -5,6 +5,7 @@ import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import {
   loadOnnxModel,
+  loadServableModel,
   mlpClassifier,
   mlpForward,
   MLP_LABEL,
@@ -17,7 +18,9 @@ import {
   type RegressionTree,
   type TreeEnsembleOptions,
   seededRandom,
+  VIBRATION_CLASSIFIER_NAME,
 } from '../../libs/ml/src';
+import { hostileModelFiles } from '../support/onnx-models';
 
 function uniform(rand: () => number, n: number, lo: number, hi: number): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
@@ -209,6 +212,19 @@ describe('loadOnnxModel', () => {
     await expect(loadOnnxModel(futureOpset, mlpSignature)).rejects.toMatchObject({
       reason: 'runtime_rejected',
       message: expect.stringMatching(/^ONNX Runtime cannot load the model: ONNX Runtime only \*guarantees\* support .* Opset 99/),
+    });
+  });
+
+  it('leaves out a source location after a prefix, and refuses a served model whose outputs are not float32 (the bad-input corpus)', async () => {
+    const hostile = hostileModelFiles();
+    await expect(loadServableModel(VIBRATION_CLASSIFIER_NAME, hostile['onnx-huge-dimension.onnx'])).rejects.toMatchObject({
+      reason: 'runtime_rejected',
+      message: 'ONNX Runtime cannot load the model: Exception during initialization: Integer overflow',
+    });
+    // Cast to STRING makes a graph ONNX Runtime loads; the sweep could read nothing from it.
+    await expect(loadServableModel(VIBRATION_CLASSIFIER_NAME, hostile['onnx-string-output.onnx'])).rejects.toMatchObject({
+      reason: 'signature_mismatch',
+      message: "output 'probabilities' has type string; expected float32",
     });
   });
 });

@@ -10,6 +10,8 @@ export interface NameHints {
   machineName?: string;
   sensorNo?: string;
   capturedAt?: string;
+  /** Why the capture time the name spells is no instant (30 February, hour 25): the name cannot date the capture. */
+  capturedAtProblem?: string;
   lotCode?: string;
   faultLabel?: number;
 }
@@ -19,7 +21,13 @@ export function hintsFromFileName(fileName: string): NameHints {
   const base = path.basename(fileName);
   let m = CAPTURE.exec(base);
   if (m) {
-    return { kind: 'capture', machineName: `g${m[1]}`, sensorNo: m[2], capturedAt: `${m[3]}-${m[4]}-${m[5]}T${m[6]}:${m[7]}:${m[8]}.000Z` };
+    const [year, month, day, hour, minute, second] = m.slice(3, 9).map(Number);
+    const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+    // Date.UTC rolls 30 February over into March: a field that changed means the name spells no real instant.
+    const real = at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+    const hints: NameHints = { kind: 'capture', machineName: `g${m[1]}`, sensorNo: m[2] };
+    if (real && year >= 1970) return { ...hints, capturedAt: `${m[3]}-${m[4]}-${m[5]}T${m[6]}:${m[7]}:${m[8]}.000Z` };
+    return { ...hints, capturedAtProblem: `the capture time in the file name (${m.slice(3, 6).join('')}T${m.slice(6, 9).join('')}Z) is not a real date and time from 1970 on` };
   }
   m = RECORDING.exec(base);
   if (m) return { kind: 'vibration', machineName: `g${m[1]}`, sensorNo: m[2] };
@@ -38,6 +46,9 @@ export function unsafeFileNameReason(name: string): string | null {
   if (/[/\\]/.test(name)) return 'must not contain / or \\ (no folders)';
   if (name === '.' || name === '..' || name.includes('..')) return 'must not contain ..';
   // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x1f\x7f]/.test(name)) return 'must not contain control characters';
+  if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return 'must not contain control characters';
+  // Shown in the ledger and the dashboard, a right-to-left override makes `report\u202Evsc.exe` read `reportexe.csv`.
+  const invisible = /\p{Cf}/u.exec(name);
+  if (invisible) return `must not contain invisible formatting characters (U+${invisible[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
   return null;
 }

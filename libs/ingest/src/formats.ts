@@ -24,7 +24,21 @@ export function splitFields(line: string, format: LineFormat): string[] {
   return format.separator ? line.split(format.separator) : line.trim().split(/\s+/);
 }
 
-/** True for a header line (column names in any case, spaces around commas allowed). */
+/** A field of a header as a column name: any case, spaces trimmed, invisible formatting characters (U+200B, U+200F…) dropped. */
+const columnName = (field: string) =>
+  field
+    .replace(/\p{Cf}/gu, '')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ');
+
+/** True for a header line (column names in any case, spaces around commas and invisible formatting characters allowed). */
 export function isHeader(fields: string[], format: LineFormat): boolean {
-  return fields.length === format.columns.length && fields.every((f, i) => f.trim().toLowerCase().replace(/\s+/g, ' ') === format.columns[i].toLowerCase());
+  return fields.length === format.columns.length && fields.every((f, i) => columnName(f) === format.columns[i].toLowerCase());
+}
+
+/** True for a line of the format's column names in another order, or with one twice: a header that would misplace every value. */
+export function isMisorderedHeader(fields: string[], format: LineFormat): boolean {
+  const names = format.columns.map((c) => c.toLowerCase());
+  return fields.length === format.columns.length && fields.every((f) => names.includes(columnName(f))) && !isHeader(fields, format);
 }

@@ -15,5 +15,11 @@ export function parseDecimal(field: string): number | null {
 export function describeBadNumber(field: string): string {
   if (field.trim() === '') return 'is empty';
   if (/^[+-]?(nan|inf(inity)?)$/i.test(field.trim())) return `is ${field.trim()}, not a finite number`;
-  return `is not a number ('${field.length > 20 ? `${field.slice(0, 20)}…` : field}')`;
+  if (parseDecimal(field.trim()) !== null) return `has spaces around the number ('${field}')`;
+  return `is not a number ('${visible(field.length > 20 ? `${field.slice(0, 20)}…` : field)}')`;
+}
+
+/** Characters a message would show as nothing (zero-width, direction marks, control characters) written as <U+200B>. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
 }

@@ -31,6 +31,34 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 // eslint-disable-next-line no-control-regex -- a NUL byte is what marks a binary file
 const SUSPECT = /[\x00\x80-\xff]/;
 
+/**
+ * What the first bytes of a file say it is when that is not UTF-8 text: UTF-16 or UTF-32 (with or without a
+ * byte-order mark), or a compressed archive or image under a text name. Null when nothing gives it away (the
+ * lines are checked one by one after that).
+ */
+export function notTextReason(head: Uint8Array): string | null {
+  const starts = (...bytes: number[]) => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
+  const save = 'save it as UTF-8 (or plain ASCII) CSV';
+  if (starts(0xff, 0xfe, 0, 0) || starts(0, 0, 0xfe, 0xff)) return `the file is UTF-32 encoded; ${save}`;
+  if (starts(0xff, 0xfe) || starts(0xfe, 0xff)) return `the file is UTF-16 encoded; ${save}`;
+  if (starts(0x1f, 0x8b)) return 'the file is gzip-compressed; unpack it and send the CSV inside';
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'the file is a ZIP archive (as an Excel .xlsx workbook is); export the sheet as CSV (UTF-8) and send that';
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'the file is binary (a PNG image), not CSV text';
+  // Without a byte-order mark, ASCII text in UTF-16 or UTF-32 has NUL bytes at fixed places of each 2 or 4 bytes.
+  const n = Math.min(head.length, 4096);
+  const sample = head.subarray(0, n - (n % 4));
+  if (sample.length >= 8 && sample.includes(0)) {
+    const zeros = [0, 0, 0, 0];
+    for (let i = 0; i < sample.length; i++) if (sample[i] === 0) zeros[i % 4]++;
+    const [z0, z1, z2, z3] = zeros.map((z) => z / (sample.length / 4));
+    if ((z0 < 0.1 && z1 > 0.9 && z2 > 0.9 && z3 > 0.9) || (z0 > 0.9 && z1 > 0.9 && z2 > 0.9 && z3 < 0.1)) return `the file is UTF-32 encoded; ${save}`;
+    const even = (z0 + z2) / 2;
+    const odd = (z1 + z3) / 2;
+    if ((even < 0.1 && odd > 0.9) || (even > 0.9 && odd < 0.1)) return `the file is UTF-16 encoded; ${save}`;
+  }
+  return null;
+}
+
 /** Streams a file line by line with exact byte offsets; see scanBlocks. */
 export async function scanLines(file: string, opts: ScanOptions): Promise<void> {
   for await (const offset of scanBlocks(file, opts)) opts.onProgress?.(offset);
@@ -54,9 +82,8 @@ export async function* scanBlocks(file: string, opts: Omit<ScanOptions, 'onProgr
     const text = block.toString('latin1');
     let pos = 0;
     if (offset === 0) {
-      if ((block[0] === 0xff && block[1] === 0xfe) || (block[0] === 0xfe && block[1] === 0xff)) {
-        throw new FileFormatError('the file is UTF-16 encoded; save it as UTF-8 (or plain ASCII) CSV');
-      }
+      const notText = notTextReason(block);
+      if (notText) throw new FileFormatError(notText);
       if (UTF8_BOM.every((b, i) => block[i] === b)) pos = 3;
     }
     const suspect = SUSPECT.test(pos ? text.slice(pos) : text);

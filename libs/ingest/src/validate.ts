@@ -1,8 +1,8 @@
 import type { IngestChunk, IngestKindName, RejectedLine } from '@him/contracts';
 import { ChunkChecksums } from './checksums';
-import { FORMATS, isHeader, splitFields, type LineFormat } from './formats';
+import { FORMATS, isHeader, isMisorderedHeader, splitFields, type LineFormat } from './formats';
 import { describeBadNumber, parseDecimal } from './numbers';
-import { scanLines } from './scanner';
+import { FileFormatError, scanLines } from './scanner';
 
 /** A data line that passed: its fields as written (exact text goes to the database) and their values. */
 export interface CheckedLine {
@@ -34,6 +34,9 @@ export function isPlainDataLine(text: string, format: LineFormat): boolean {
 
 /** Checks one data line: column count and a finite decimal number in every column. */
 export function checkLine(text: string, format: LineFormat): CheckedLine | { reason: string } {
+  // The scanner splits at LF (dropping a CR before it): a CR left inside is a line end of its own.
+  if (format.separator && text.includes('\r'))
+    return { reason: 'holds a carriage return (CR) that ends no line: are the line ends CR alone (old Mac)? Save the file with LF or CRLF line ends' };
   const fields = splitFields(text, format);
   if (fields.length !== format.columns.length) {
     return { reason: `expected ${format.columns.length} columns (${columnList(format)}), found ${fields.length}` };
@@ -43,6 +46,8 @@ export function checkLine(text: string, format: LineFormat): CheckedLine | { rea
     const v = parseDecimal(fields[i]);
     if (v === null) {
       if (isHeader(fields, format)) return { reason: 'header row repeated in the middle of the file' };
+      if (isMisorderedHeader(fields, format))
+        return { reason: `is a header of ${fields.map((f) => f.trim()).join(', ')}; the columns must be ${columnList(format)}, in that order` };
       return { reason: `column '${format.columns[i]}' ${describeBadNumber(fields[i])}` };
     }
     if (v < 0 && format.nonNegative?.includes(i)) return { reason: `column '${format.columns[i]}' is negative (${fields[i]}); ${format.kind} times count up from 0` };
@@ -81,6 +86,8 @@ export interface ValidateOptions {
 /**
  * One pass over a CSV file (vibration recording or capture): counts and checks every line and cuts the file
  * into chunks at line starts. Nothing is written anywhere; the caller decides whether the file is accepted.
+ * A capture is one waveform keyed by its times: times that do not increase (a sample out of place, or one time
+ * with two values, of which the database would keep only the first) reject the whole file, whatever the budget.
  */
 export async function validateCsvFile(file: string, kind: Exclude<IngestKindName, 'tep'>, opts: ValidateOptions): Promise<ValidationReport> {
   const format = FORMATS[kind];
@@ -90,6 +97,18 @@ export async function validateCsvFile(file: string, kind: Exclude<IngestKindName
   let rowsInChunk = 0;
   const firstTimes: number[] = [];
   let end = 0;
+  let lastTime = -Infinity;
+  let lastText = '';
+  let lastLine = 0;
+  const inTimeOrder = (time: number, text: string, lineNo: number) => {
+    if (!(time > lastTime)) {
+      throw new FileFormatError(`line ${lineNo}: Time ${text} does not come after ${lastText} (line ${lastLine}); a capture's samples must be in time order, each time once`);
+    }
+    lastTime = time;
+    lastText = text;
+    lastLine = lineNo;
+  };
+  const ordered = kind === 'capture';
   await scanLines(file, {
     onProgress: opts.onProgress,
     onBytes: (bytes) => checksums.update(bytes),
@@ -116,15 +135,22 @@ export async function validateCsvFile(file: string, kind: Exclude<IngestKindName
       report.rowsRead++;
       // CR ends, padding or a missing final newline would reach a raw CSV load as junk: such chunks go row by row.
       if (next - start !== text.length + 1 || text !== text.trim()) current.clean = false;
-      if (firstTimes.length === 2 && isPlainDataLine(text, format)) return;
+      if (firstTimes.length === 2 && isPlainDataLine(text, format)) {
+        if (ordered) {
+          const time = text.slice(0, text.indexOf(','));
+          inTimeOrder(Number(time), time, lineNo);
+        }
+        return;
+      }
       const checked = checkLine(text, format);
       if ('reason' in checked) {
         current.clean = false;
         report.rowsRejected++;
         if (report.rejected.length < opts.keepRejected) report.rejected.push({ line: lineNo, reason: checked.reason });
-      } else if (firstTimes.length < 2) {
-        firstTimes.push(checked.values[0]);
+        return;
       }
+      if (ordered) inTimeOrder(checked.values[0], checked.fields[0], lineNo);
+      if (firstTimes.length < 2) firstTimes.push(checked.values[0]);
     },
   });
   // Each chunk ends where the next begins; the last one at the end of the file.

@@ -22,8 +22,9 @@ export interface ModelSignature {
 /** The models the platform serves, by registry name, and the tensors it feeds and reads (null = any size). */
 export const MODEL_SIGNATURES: Record<string, ModelSignature> = {
   [VIBRATION_CLASSIFIER_NAME]: {
-    inputs: [{ name: VIBRATION_CLASSIFIER_INPUT, shape: [null, VIBRATION_FEATURE_COUNT] }],
-    outputs: [{ name: MLP_PROBABILITIES, shape: [null, VIBRATION_CLASS_COUNT] }],
+    // The sweep feeds and reads float32 (a model answering in strings or doubles would load, then fail every sweep).
+    inputs: [{ name: VIBRATION_CLASSIFIER_INPUT, shape: [null, VIBRATION_FEATURE_COUNT], type: 'float32' }],
+    outputs: [{ name: MLP_PROBABILITIES, shape: [null, VIBRATION_CLASS_COUNT], type: 'float32' }],
     checkMetadata: (metadata) => void vibrationClassifierWindowSeconds(metadata),
     driftFeatureCount: VIBRATION_FEATURE_COUNT,
   },

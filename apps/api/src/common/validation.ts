@@ -12,11 +12,36 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
-/** A JSON `null` body would reach the DTO as `{}`, as if nothing had been sent: refuse it instead. */
+/**
+ * The first string of a body that is not Unicode text: `"\ud800"` is valid JSON, but a lone surrogate is no character
+ * (MySQL would store it as U+FFFD). Answers the field's path (`rows.3.name`; a key's own path for a bad key), or null.
+ */
+export function fieldWithLoneSurrogate(value: unknown, at = ''): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? at || '(body)' : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const field = at ? `${at}.${key}` : key;
+    if (LONE_SURROGATE.test(key)) return field;
+    const found = fieldWithLoneSurrogate(item, field);
+    if (found) return found;
+  }
+  return null;
+}
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** A JSON `null` body would reach the DTO as `{}`, as if nothing had been sent: refuse it instead; so is text that is not Unicode. */
 class HouseValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && value === null) {
       throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'Request validation failed', details: [{ message: 'the body must be a JSON object, not null' }] });
+    }
+    const broken = metadata.type === 'body' || metadata.type === 'query' ? fieldWithLoneSurrogate(value) : null;
+    if (broken) {
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'Request validation failed',
+        details: [{ field: broken, message: `${broken} must be Unicode text: it holds a lone surrogate (a \\uD800–\\uDFFF escape without its pair)` }],
+      });
     }
     return super.transform(value, metadata);
   }

@@ -6,7 +6,7 @@ import { Injectable, PayloadTooLargeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '@him/config';
 import { InvalidInputError, type IngestInput } from '@him/contracts';
-import { INCOMING_PREFIX, resolveIngest, unsafeFileNameReason, uploadStore } from '@him/ingest';
+import { INCOMING_PREFIX, notTextReason, resolveIngest, unsafeFileNameReason, uploadStore } from '@him/ingest';
 import { createValidationPipe } from '../common/validation';
 import { IngestJobDto } from './ingest.dto';
 
@@ -150,8 +150,8 @@ export class IngestFilesService {
     } finally {
       fs.closeSync(fd);
     }
-    const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
-    if (utf16) throw new InvalidInputError('the file is UTF-16 encoded; save it as UTF-8 (or plain ASCII) CSV', [{ field: 'file', message: 'wrong encoding (UTF-16)' }]);
+    const notText = notTextReason(head);
+    if (notText) throw new InvalidInputError(notText, [{ field: 'file', message: notText }]);
     if (head.includes(0)) throw new InvalidInputError('the file is binary, not CSV text', [{ field: 'file', message: 'binary content (NUL bytes)' }]);
     const firstLine = head
       .toString('latin1')

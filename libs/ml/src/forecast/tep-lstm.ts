@@ -297,10 +297,10 @@ export async function evaluateTepLstm(runs: readonly NamedTepRun[], predict: Lst
  */
 export function tepLstmSignature(): ModelSignature {
   return {
-    inputs: [{ name: LSTM_INPUT, shape: [null, null, TEP_VARIABLES] }],
+    inputs: [{ name: LSTM_INPUT, shape: [null, null, TEP_VARIABLES], type: 'float32' }],
     outputs: [
-      { name: LSTM_FAULT_PROBABILITY, shape: [null, 1] },
-      { name: LSTM_PREDICTED_VALUE, shape: [null, null] },
+      { name: LSTM_FAULT_PROBABILITY, shape: [null, 1], type: 'float32' },
+      { name: LSTM_PREDICTED_VALUE, shape: [null, null], type: 'float32' },
     ],
     checkMetadata: (metadata) => {
       try {

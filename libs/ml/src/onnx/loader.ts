@@ -226,14 +226,17 @@ function errorText(e: unknown): string {
   return message.split('\n')[0].trim();
 }
 
-/** Some ORT errors start with a C++ source location and function signature: noise to whoever uploaded the model. */
+/**
+ * Some ORT errors carry a C++ source location and function signature, first or after a prefix such as
+ * `Exception during initialization: `: noise to whoever uploaded the model.
+ */
 function withoutSourceLocation(message: string): string {
-  const location = /^\S+\.(?:h|cc|cpp):\d+ /.exec(message);
+  const location = /(?:^|(?<=: ))\S+\.(?:h|cc|cpp):\d+ /.exec(message);
   if (!location) return message;
   let depth = 0;
-  for (let i = message.indexOf('(', location[0].length); i >= 0 && i < message.length; i++) {
+  for (let i = message.indexOf('(', location.index + location[0].length); i >= 0 && i < message.length; i++) {
     if (message[i] === '(') depth++;
-    else if (message[i] === ')' && --depth === 0) return message.slice(i + 1).replace(/^\s*(?:const\s+)?/, '');
+    else if (message[i] === ')' && --depth === 0) return message.slice(0, location.index) + message.slice(i + 1).replace(/^\s*(?:const\s+)?/, '');
   }
   return message;
 }

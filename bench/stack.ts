@@ -48,6 +48,13 @@ export async function freshDatabase(): Promise<void> {
   await migrateDatabase({ kind: 'mysql', url: DB_URL, poolMax: 2, debug: false });
 }
 
+/** Drops the bench database (a bench that made it for itself leaves none behind). */
+export async function dropBenchDatabase(): Promise<void> {
+  const admin = await createConnection(SERVER);
+  await admin.query(`drop database if exists \`${BENCH_DATABASE}\``);
+  await admin.end();
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const srv = net.createServer().listen(0, '127.0.0.1', () => {
@@ -66,8 +73,11 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 12
 }
 
 function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr.on('data', (d) => process.env.BENCH_VERBOSE && process.stderr.write(`[${name}] ${d}`));
+  // BENCH_VERBOSE: the processes' logs (JSON lines on stdout) and errors, each line after the process's name.
+  const verbose = Boolean(process.env.BENCH_VERBOSE);
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', verbose ? 'pipe' : 'ignore', 'pipe'] });
+  child.stdout?.on('data', (d) => process.stderr.write(`[${name}] ${d}`));
+  child.stderr!.on('data', (d) => verbose && process.stderr.write(`[${name}] ${d}`));
   return child;
 }
 
@@ -78,13 +88,31 @@ export function peakRssMb(pid: number): number {
 }
 
 /** CPU seconds (user + system) a live process has used so far (Linux /proc; clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The bench database server's pid, read from its pid file when it runs on this machine (see findServerPid). */
+let serverPid: number | undefined;
+
+/** Asks the server for its pid file: another MariaDB of a test may run on this machine beside it. */
+async function findServerPid(): Promise<void> {
+  const conn = await createConnection(SERVER);
+  try {
+    const [[row]] = await conn.query<any[]>('select @@pid_file as file');
+    const pid = Number(fs.readFileSync(String(row.file), 'utf8').trim());
+    if (pid > 0 && fs.existsSync(`/proc/${pid}`)) serverPid = pid;
+  } catch {
+    /* not on this machine, or not readable: the first local server found below */
+  } finally {
+    await conn.end();
+  }
+}
+
 /** The local database server's pid, when it runs on this machine (for its CPU share); undefined elsewhere. */
 function databasePid(): number | undefined {
+  if (serverPid !== undefined) return serverPid;
   for (const name of ['mariadbd', 'mysqld']) {
     const found = spawnSync('pidof', [name], { encoding: 'utf8' }).stdout?.trim().split(/\s+/)[0];
     if (found) return Number(found);
@@ -92,16 +120,27 @@ function databasePid(): number | undefined {
   return undefined;
 }
 
-/** Temporal, the API and one worker on the bench database; `stop()` ends them all. */
+export interface BenchStackOptions {
+  /** Settings for every process of the stack (API and workers), over the bench's own. */
+  env?: NodeJS.ProcessEnv;
+  /** The worker processes, each with settings of its own (e.g. WORKER_QUEUES); default one serving both queues. */
+  workers?: { name: string; env?: NodeJS.ProcessEnv }[];
+}
+
+const processExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+/** Temporal, the API and the workers (one by default) on the bench database; `stop()` or `close()` ends them all. */
 export class BenchStack {
   private constructor(
     readonly api: string,
     readonly temporalAddress: string,
     readonly worker: ChildProcess,
     private readonly children: ChildProcess[],
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly workerProcesses: ChildProcess[] = children.slice(2),
   ) {}
 
-  static async start(): Promise<BenchStack> {
+  static async start(options: BenchStackOptions = {}): Promise<BenchStack> {
     const temporalPort = await freePort();
     const apiPort = await freePort();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'him-bench-'));
@@ -116,17 +155,20 @@ export class BenchStack {
       RATE_LIMIT_PER_MINUTE: '1000000',
       BLOB_DIR: path.join(tmp, 'blobs'),
       WORKER_BUNDLE_PATH: path.join(REPO_ROOT, 'dist', 'workflow-bundle.js'),
+      ...options.env,
     };
+    await findServerPid();
     const cli = process.env.TEMPORAL_CLI ?? 'temporal';
+    // BENCH_PROFILE_DIR: the API and the workers write a V8 CPU profile there when they stop (open it in Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     const children = [
       start('temporal', cli, devServerArgs(temporalPort), {}),
-      start('api', process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], env),
+      start('api', process.execPath, [...profile, path.join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], env),
     ];
-    // BENCH_PROFILE_DIR: the worker writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    const worker = start('worker', process.execPath, [...WORKER_NODE_FLAGS, ...profile, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], env);
-    children.push(worker);
-    const stack = new BenchStack(`http://127.0.0.1:${apiPort}`, env.TEMPORAL_ADDRESS, worker, children);
+    for (const w of options.workers ?? [{ name: 'worker' }]) {
+      children.push(start(w.name, process.execPath, [...WORKER_NODE_FLAGS, ...profile, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], { ...env, ...w.env }));
+    }
+    const stack = new BenchStack(`http://127.0.0.1:${apiPort}`, env.TEMPORAL_ADDRESS, children[2], children, env);
     try {
       await until(async () => (await fetch(`${stack.api}/api/v1/health/ready`)).ok, 'the API to be ready');
     } catch (err) {
@@ -197,8 +239,55 @@ export class BenchStack {
     return { ms, body };
   }
 
+  /** The API process started with the stack. */
+  get apiProcess(): ChildProcess {
+    return this.children[1];
+  }
+
+  /** The worker processes in the order they were started (those of `start()` first), stopped ones included. */
+  get workers(): ChildProcess[] {
+    return [...this.workerProcesses];
+  }
+
+  /** Starts another worker process on the stack's database and Temporal, with settings of its own; `close()` ends it too. */
+  addWorker(name: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+    const worker = start(name, process.execPath, [...WORKER_NODE_FLAGS, path.join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js')], { ...this.env, ...env });
+    this.children.push(worker);
+    this.workerProcesses.push(worker);
+    return worker;
+  }
+
+  /** Starts another API process (a replica) on the stack's database and Temporal; resolves with its base URL once ready. */
+  async addApi(name: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+    const port = await freePort();
+    const api = start(name, process.execPath, [path.join(REPO_ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], { ...this.env, ...env, PORT: String(port) });
+    this.children.push(api);
+    const url = `http://127.0.0.1:${port}`;
+    await until(async () => (await fetch(`${url}/api/v1/health/ready`)).ok, `${name} to be ready`);
+    return url;
+  }
+
+  /** SIGTERM (a graceful stop: a worker drains) and wait for the exit; SIGKILL after `graceMs`. Resolves with how it ended. */
+  async stopProcess(child: ChildProcess, graceMs = 60_000): Promise<string> {
+    if (!processExited(child)) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    return child.signalCode ?? `exit ${child.exitCode}`;
+  }
+
   stop(): void {
     for (const child of [...this.children].reverse()) child.kill('SIGTERM');
+  }
+
+  /** Stops every process, the apps before Temporal, and waits until all have exited. */
+  async close(): Promise<void> {
+    const [temporal, ...apps] = this.children;
+    await Promise.all(apps.map((child) => this.stopProcess(child)));
+    await this.stopProcess(temporal, 10_000);
   }
 }
 

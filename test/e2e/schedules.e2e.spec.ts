@@ -92,7 +92,12 @@ describe('schedules (API → Temporal dev server)', () => {
       if (i > 0) expect(Date.parse(t) - Date.parse(s.next_runs[i - 1])).toBe(DAY_MS);
     }
     const d = await client.schedule.getHandle(ID).describe();
-    expect(d.action).toMatchObject({ workflowType: 'diagnosisSweep', taskQueue: TASK_QUEUES.io, args: [{ timezone: 'Asia/Seoul' }], staticSummary: 'nightly sweep (scheduled)' });
+    expect(d.action).toMatchObject({
+      workflowType: 'diagnosisSweep',
+      taskQueue: TASK_QUEUES.io,
+      args: [{ timezone: 'Asia/Seoul', concurrency: 2 }],
+      staticSummary: 'nightly sweep (scheduled)',
+    });
   });
 
   it('is never duplicated: processes starting at once leave one schedule; a changed cron, timezone or catch-up updates it and keeps it paused', async () => {

@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       expect(loadConfig({}).schedules).toEqual({
         sweepCron: '0 2 * * *',
         weeklyReportCron: '0 6 * * 1',
+        sweepConcurrency: 2,
         weeklyReportLang: 'en',
         reportRetentionCron: '30 3 * * *',
         retrainCron: { 'vibration-classifier': '0 4 * * 0', 'tep-detector': '20 4 * * 0', 'tep-lstm': '40 4 * * 0' },
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
     it('take any five-field cron, shorthand, IANA timezone and duration from 10 s to a year', () => {
       for (const cron of ['30 1 * * *', '0 2 * * MON-FRI', '*/15 0-6 1,15 JAN-JUN 1-5', '0 3 * * 7', '@weekly', '@daily'])
         expect(loadConfig({ SWEEP_CRON: cron }).schedules.sweepCron).toBe(cron);
+      expect(loadConfig({ SWEEP_CONCURRENCY: '8' }).schedules.sweepConcurrency).toBe(8);
       for (const zone of ['Europe/Berlin', 'America/New_York', 'UTC', 'America/Argentina/Buenos_Aires']) expect(loadConfig({ PLANT_TIMEZONE: zone }).plantTimezone).toBe(zone);
       const windows: [string, number][] = [
         ['10s', 10_000],
@@ -94,6 +96,7 @@ describe('loadConfig', () => {
         }
         throw new Error(`accepted ${JSON.stringify(env)}`);
       };
+      expect(problems({ SWEEP_CONCURRENCY: '9' })).toEqual([expect.stringMatching(/^SWEEP_CONCURRENCY: /)]);
       expect(problems({ SWEEP_CRON: '0 2 * *' })).toEqual([expect.stringMatching(/^SWEEP_CRON: '0 2 \* \*' is not a cron expression Temporal takes: must have five fields/)]);
       for (const cron of [
         '0 25 * * *',

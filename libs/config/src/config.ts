@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { DRIFT_POLICIES, type DriftPolicy, type RetrainableModel, type TaskQueueKind } from '@him/contracts';
+import { DRIFT_POLICIES, SWEEP_DEFAULT_CONCURRENCY, SWEEP_MAX_CONCURRENCY, type DriftPolicy, type RetrainableModel, type TaskQueueKind } from '@him/contracts';
 import { cronProblem, isIanaTimezone, parseDuration } from './schedule-settings';
 
 /** Repository root (nearest folder with package.json): relative paths resolve from here, from source or from dist/. */
@@ -132,6 +132,8 @@ const schema = z
     /** The plant's IANA timezone: a hand-started sweep's default day and a scheduled sweep's day are dates there. */
     PLANT_TIMEZONE: timezone.default('Asia/Seoul'),
     SWEEP_CRON: cron.default('0 2 * * *'),
+    // Series the scheduled sweep diagnoses at once: the CPU activity slots it fills (WORKER_CPU_CONCURRENCY per CPU worker).
+    SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(SWEEP_MAX_CONCURRENCY).default(SWEEP_DEFAULT_CONCURRENCY),
     WEEKLY_REPORT_CRON: cron.default('0 6 * * 1'),
     WEEKLY_REPORT_LANG: z.enum(['en', 'ko']).default('en'),
     REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
@@ -192,8 +194,9 @@ export class AppConfig {
   /** IANA timezone of the plant: the schedules' cron times and a scheduled sweep's day are local to it. */
   readonly plantTimezone: string;
   readonly schedules: {
-    /** When the nightly diagnosis sweep runs, in the plant's local time. */
+    /** When the nightly diagnosis sweep runs, in the plant's local time, and how many series it diagnoses at once. */
     sweepCron: string;
+    sweepConcurrency: number;
     /** When the weekly report of the previous ISO week is made (Monday 06:00 by default), and in which language. */
     weeklyReportCron: string;
     weeklyReportLang: 'en' | 'ko';
@@ -254,6 +257,7 @@ export class AppConfig {
     this.plantTimezone = p.PLANT_TIMEZONE;
     this.schedules = {
       sweepCron: p.SWEEP_CRON.trim(),
+      sweepConcurrency: p.SWEEP_CONCURRENCY,
       weeklyReportCron: p.WEEKLY_REPORT_CRON.trim(),
       weeklyReportLang: p.WEEKLY_REPORT_LANG,
       reportRetentionCron: p.REPORT_RETENTION_CRON.trim(),

@@ -43,7 +43,7 @@ export function scheduleCatalogue(config: AppConfig): ScheduleDefinition[] {
   return [
     {
       id: NIGHTLY_SWEEP_SCHEDULE,
-      job: { type: SWEEP_JOB, input: { timezone: config.plantTimezone } },
+      job: { type: SWEEP_JOB, input: { timezone: config.plantTimezone, concurrency: config.schedules.sweepConcurrency } },
       cron: config.schedules.sweepCron,
       timezone: config.plantTimezone,
       catchupWindowMs: config.schedules.catchupWindowMs,

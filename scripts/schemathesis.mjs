@@ -1,8 +1,10 @@
 // `npm run schemathesis`: checks the API against its own OpenAPI document with Schemathesis (PyPI), a client
 // nobody here wrote. Starts the whole system on a throwaway SQLite database and data directory (Temporal dev
-// server in memory, migrations, worker, API), runs `st run …/docs-json` with an admin key, every check, DELETE
-// excluded so the run keeps its key, a fixed seed and 100 examples per operation (scripts/schemathesis.toml has
-// the few per-operation settings, each with its reason), then stops everything. Exits non-zero on any failure.
+// server in memory, migrations, worker, API), runs `st run …/docs-json` with an admin key, every check, every phase
+// (the stateful one follows the document's response links: a started job to its status and cancel, a report to its
+// file, …), DELETE excluded so the run keeps its key, a fixed seed and 100 examples per operation
+// (scripts/schemathesis.toml has the few per-operation settings, each with its reason), then stops everything.
+// Exits non-zero on any failure.
 // Extra arguments go to `st run` (e.g. `npm run schemathesis -- --include-path-regex jobs`).
 // Environment: SCHEMATHESIS_EXAMPLES (default 100), SCHEMATHESIS_SEED (default 1), PORT (default: a free port).
 import { spawn, spawnSync } from 'node:child_process';
@@ -136,6 +138,9 @@ async function main() {
     `X-API-Key: ${adminKey}`,
     '--checks',
     'all',
+    // The default set, named so that a newer default cannot drop one; stateful runs on the links (checked by test/unit/openapi-document.spec.ts).
+    '--phases',
+    'examples,coverage,fuzzing,stateful',
     '--exclude-method',
     'DELETE',
     '--seed',

@@ -379,6 +379,11 @@ print(json.dumps(out))`;
     const monday = new Date(utcDayStart(today) - (((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7) + 7) * 86_400_000).toISOString().slice(0, 10);
     expect(report.params).toMatchObject({ type: 'weekly', from: monday, formats: ['pdf'] });
     expect(report.created_by).toBe('schedule:weekly-report');
+    // Asked for by hand, it is the same report, and the answer names the job that made it (its `job` link reads it).
+    const asked = await create({ type: 'weekly', from: monday, to: report.params.to, formats: ['pdf'], lang: 'en' });
+    expect(asked.status).toBe(202);
+    expect(asked.body).toMatchObject({ report_id: first.report_id, status: 'ready', created: false, workflow_id: report.workflow_id });
+    expect((await stack.http('GET', `/api/v1/jobs/${encodeURIComponent(asked.body.workflow_id)}`, { key: viewer })).status).toBe(200);
     const again = await run();
     expect(again).toMatchObject({ report_id: first.report_id, status: 'ready', files: first.files });
   });

@@ -4,7 +4,7 @@
 // live API against the same document (scripts/schemathesis.mjs).
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { LinkObject, OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig } from '@him/config';
 import { describeApi } from '../../apps/api/src/app.factory';
 import { UTC_DATE_TIME_PATTERN } from '../../apps/api/src/vibration/vibration.validation';
@@ -58,6 +58,62 @@ describe('the OpenAPI document', () => {
       return expected.filter((status) => !has(status)).map((status) => `${name} ${status}`);
     });
     expect(missing).toEqual([]);
+  });
+
+  it('links responses that name a resource to operations that exist, with parameters and fields that exist', () => {
+    const byId = new Map(operations.map(([name, op]) => [op.operationId, { name, op }]));
+    // Follows a JSON pointer through a schema ($ref, allOf/oneOf, object properties, array items).
+    const resolve = (schema: Schema | undefined, path: string[]): Schema | undefined => {
+      if (!schema) return undefined;
+      if (schema.$ref) return resolve(schemas()[schema.$ref.split('/').pop()], path);
+      if (path.length === 0) return schema;
+      for (const branch of [...(schema.allOf ?? []), ...(schema.oneOf ?? [])] as Schema[]) {
+        const found = resolve(branch, path);
+        if (found) return found;
+      }
+      const [head, ...rest] = path;
+      return resolve(/^\d+$/.test(head) ? schema.items : schema.properties?.[head], rest);
+    };
+    const links: string[] = [];
+    const problems: string[] = [];
+    for (const [name, op] of operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        for (const [linkName, link] of Object.entries((response.links ?? {}) as Record<string, LinkObject>)) {
+          const where = `${name} ${status} links.${linkName}`;
+          const target = byId.get(link.operationId ?? '');
+          if (!target) {
+            problems.push(`${where}: no operation ${link.operationId ?? link.operationRef}`);
+            continue;
+          }
+          links.push(`${name} ${status} → ${target.name}`);
+          const params = (target.op.parameters ?? []) as { name: string; in: string }[];
+          const given = Object.keys(link.parameters ?? {});
+          for (const [param, expression] of Object.entries<string>(link.parameters ?? {})) {
+            const [, at, paramName] = /^(?:(path|query|header|cookie)\.)?(.+)$/.exec(param)!;
+            if (!params.some((p) => p.name === paramName && (!at || p.in === at))) problems.push(`${where}: ${target.name} has no parameter ${param}`);
+            const pointer = /^\$response\.body#\/(.+)$/.exec(expression)?.[1];
+            const body = response.content?.['application/json']?.schema as Schema | undefined;
+            if (!pointer || !resolve(body, pointer.split('/'))) problems.push(`${where}: ${expression} is not a field of the response`);
+          }
+          for (const p of params) if (p.in === 'path' && !given.includes(p.name)) problems.push(`${where}: ${target.name}'s path parameter ${p.name} is not given`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    const jobStarts = operations.filter(([name]) => /^POST \/api\/v1\/jobs\/[a-z-]+$/.test(name));
+    expect(jobStarts.length).toBeGreaterThanOrEqual(5);
+    expect(links).toEqual(
+      expect.arrayContaining([
+        ...jobStarts.flatMap(([name]) => [`${name} 202 → GET /api/v1/jobs/{workflow_id}`, `${name} 202 → POST /api/v1/jobs/{workflow_id}/cancel`]),
+        'POST /api/v1/reports 202 → GET /api/v1/reports/{id}',
+        'POST /api/v1/reports 202 → GET /api/v1/reports/{id}/download',
+        'POST /api/v1/reports 202 → GET /api/v1/jobs/{workflow_id}',
+        'POST /api/v1/api-keys 201 → DELETE /api/v1/api-keys/{id}',
+        'POST /api/v1/models/{name} 201 → GET /api/v1/models/{name}/{version}',
+        'POST /api/v1/schedules/{id}/trigger 202 → GET /api/v1/schedules/{id}',
+        'GET /api/v1/schedules/{id} 200 → POST /api/v1/schedules/{id}/trigger',
+      ]),
+    );
   });
 
   it('names the key header as clients send it', () => {

@@ -33,7 +33,10 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Issue a new API key; the key is returned once' })
-  @ApiCreatedResponse({ type: ApiKeyIssuedResponseDto })
+  @ApiCreatedResponse({
+    type: ApiKeyIssuedResponseDto,
+    links: { revoke: { operationId: 'ApiKeys_revoke', parameters: { id: '$response.body#/id' }, description: 'Revoke the key just issued' } },
+  })
   @ApiErrorResponses(400, 413)
   async create(@Body() body: ApiKeyCreateDto): Promise<ApiKeyIssuedResponseDto> {
     const { entity, key } = await this.keys.issue(body.name, body.role);

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { REJECTED_LINES_STORED } from '@him/contracts';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
 import { IdParams } from '../common/id-params.dto';
+import { ApiJobStartedResponse, JOB_LINKS } from '../jobs/job-links';
 import { JobStarters } from '../jobs/job-starters';
 import { JobStartedResponseDto } from '../jobs/jobs.dto';
 import { JobsService } from '../jobs/jobs.service';
@@ -40,7 +41,10 @@ export class IngestController {
     },
   })
   @ApiExtraModels(IngestUploadDto, IngestPathDto)
-  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiJobStartedResponse({
+    ...JOB_LINKS,
+    ledger: { operationId: 'Ingest_list', parameters: { workflow_id: '$response.body#/workflow_id' }, description: 'The ledger entry the ingest writes' },
+  })
   @ApiErrorResponses(
     [400, 'Invalid options; no such file under the data directory; or the file as a whole is refused (empty, binary, UTF-16, kind or names unknown)'],
     [413, 'The file is larger than INGEST_MAX_BYTES'],

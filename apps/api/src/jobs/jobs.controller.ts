@@ -17,6 +17,7 @@ import {
 } from './jobs.dto';
 import { JobsService } from './jobs.service';
 import { JobStarters } from './job-starters';
+import { ApiJobStartedResponse, JOB_LINKS } from './job-links';
 
 @ApiTags('Jobs')
 @ApiKeyAuth()
@@ -34,7 +35,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Start an audit-log retention job (deletes entries older than N days; admin)' })
   // Every field has a default, so the body may be left out.
   @ApiBody({ type: AuditRetentionJobDto, required: false })
-  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiJobStartedResponse()
   @ApiErrorResponses([400, 'Invalid body, or `older_than_days` below AUDIT_RETENTION_MIN_DAYS'], [403, 'Needs the admin role'], 413, 503)
   startAuditRetention(@Body() body: AuditRetentionJobDto): Promise<JobStartedResponseDto> {
     return this.jobs.start(this.starters.auditRetention(body));
@@ -47,7 +48,7 @@ export class JobsController {
     description:
       'Builds the training set from the database (held-out recordings never trained on), trains a challenger, scores it and the active version on the same held-out set, registers it as a candidate and promotes it by the policy. The result names both scores and the decision.',
   })
-  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiJobStartedResponse()
   @ApiErrorResponses(400, [403, 'The key’s role is below operator, or `promote: force` without the admin role'], 413, 503)
   startRetrain(@Body() body: RetrainJobDto, @Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
     // Forcing bypasses the champion/challenger gate: as much power as promoting by hand, which is admin-only.
@@ -66,7 +67,7 @@ export class JobsController {
   })
   // Every field has a default, so the body may be left out.
   @ApiBody({ type: SweepJobDto, required: false })
-  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiJobStartedResponse()
   @ApiErrorResponses([400, 'Invalid body: day not YYYY-MM-DD, concurrency outside 1–8'], [403, 'Needs the operator role'], 413, 503)
   startDiagnosisSweep(@Body() body: SweepJobDto, @Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
     return this.jobs.start(this.starters.diagnosisSweep(body, req.principal?.name));
@@ -82,7 +83,7 @@ export class JobsController {
       'any range yields identical rows. Runs one activity per 7 days (progress in days) and continues as new on long backfills. ' +
       'The same range is one job: a second request while it runs joins it. The nightly sweep starts it for the days it touched.',
   })
-  @ApiAcceptedResponse({ type: JobStartedResponseDto })
+  @ApiJobStartedResponse()
   @ApiErrorResponses([400, 'A day that is not YYYY-MM-DD or not a calendar day, `from` after `to`, or a range longer than KPI_MAX_RANGE_DAYS'], 503)
   startKpiRollup(@Body() body: KpiRollupJobDto, @Req() req: FastifyRequest): Promise<JobStartedResponseDto> {
     return this.jobs.start(this.starters.kpiRollup(body, req.principal?.name));
@@ -98,7 +99,7 @@ export class JobsController {
 
   @Get(':workflow_id')
   @ApiOperation({ summary: 'Status of one job: progress while running, then its result or error' })
-  @ApiOkResponse({ type: JobResponseDto })
+  @ApiOkResponse({ type: JobResponseDto, links: { cancelJob: JOB_LINKS.cancelJob } })
   @ApiErrorResponses(400, [404, 'No job with this workflow id'], 503)
   get(@Param() p: WorkflowIdParams): Promise<JobResponseDto> {
     return this.jobs.get(p.workflow_id);
@@ -107,7 +108,7 @@ export class JobsController {
   @Post(':workflow_id/cancel')
   @HttpCode(202)
   @ApiOperation({ summary: 'Request cancellation of a running job' })
-  @ApiAcceptedResponse({ type: JobResponseDto })
+  @ApiAcceptedResponse({ type: JobResponseDto, links: { job: JOB_LINKS.job } })
   @ApiErrorResponses(400, [404, 'No job with this workflow id'], [409, 'The job is not running'], 503)
   cancel(@Param() p: WorkflowIdParams): Promise<JobResponseDto> {
     return this.jobs.cancel(p.workflow_id);

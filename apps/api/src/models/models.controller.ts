@@ -11,6 +11,11 @@ import { DriftQuery, ModelDriftDto } from './model-drift.dto';
 import { ModelDriftService } from './model-drift.service';
 import { mapModelVersion, ModelListQuery, ModelNameParams, ModelVersionParams, ModelVersionResponseDto } from './models.dto';
 
+/** Links from a response that is one model version to the operations on that version (checked by test/unit/openapi-document.spec.ts). */
+const VERSION = { name: '$response.body#/name', version: '$response.body#/version' };
+const VERSION_LINK = { operationId: 'Models_get', parameters: VERSION, description: 'This model version' };
+const PROMOTE_LINK = { operationId: 'Models_promote', parameters: VERSION, description: 'Make this version the active one (admin)' };
+
 @ApiTags('Models')
 @ApiKeyAuth()
 @Controller('models')
@@ -42,7 +47,7 @@ export class ModelsController {
 
   @Get(':name/:version')
   @ApiOperation({ summary: 'One model version' })
-  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiOkResponse({ type: ModelVersionResponseDto, links: { promote: PROMOTE_LINK } })
   @ApiErrorResponses(400, [404, 'This version of the model is not registered'])
   async get(@Param() p: ModelVersionParams): Promise<ModelVersionResponseDto> {
     return mapModelVersion(await this.registry.get(p.name, p.version));
@@ -52,7 +57,7 @@ export class ModelsController {
   @HttpCode(200)
   @RequireRole(Role.Admin)
   @ApiOperation({ summary: 'Make this version the active one (admin); the one active before is retired' })
-  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiOkResponse({ type: ModelVersionResponseDto, links: { version: VERSION_LINK } })
   @ApiErrorResponses(400, [404, 'This version of the model is not registered'], [409, 'This version is already active'])
   async promote(@Param() p: ModelVersionParams): Promise<ModelVersionResponseDto> {
     return mapModelVersion(await this.registry.promote(p.name, p.version));
@@ -62,7 +67,7 @@ export class ModelsController {
   @HttpCode(200)
   @RequireRole(Role.Admin)
   @ApiOperation({ summary: 'Put back the version that was active before the current one (admin)' })
-  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiOkResponse({ type: ModelVersionResponseDto, links: { version: VERSION_LINK } })
   @ApiErrorResponses(400, [409, 'There is no earlier active version to put back'])
   async rollback(@Param() p: ModelNameParams): Promise<ModelVersionResponseDto> {
     return mapModelVersion(await this.registry.rollback(p.name));
@@ -75,7 +80,7 @@ export class ModelsController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
-  @ApiCreatedResponse({ type: ModelVersionResponseDto })
+  @ApiCreatedResponse({ type: ModelVersionResponseDto, links: { version: VERSION_LINK, promote: PROMOTE_LINK } })
   @ApiErrorResponses(
     [400, 'No file in the field `file`, or the model is refused (not ONNX, external data, wrong inputs or outputs, ONNX Runtime cannot load it)'],
     [409, 'The same file is already registered'],

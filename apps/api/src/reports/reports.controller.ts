@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Role } from '@him/db';
 import { RequireRole } from '../auth/auth.decorators';
 import { ApiErrorResponses, ApiKeyAuth } from '../common/api-errors';
+import { JOB_LINKS } from '../jobs/job-links';
 import { ReportCreateDto, ReportCreatedDto, ReportDownloadDto, ReportIdParams, ReportPageDto, ReportResponseDto, ReportSearchDto } from './reports.dto';
 import { REPORT_CONTENT_TYPES, ReportsService } from './reports.service';
 
@@ -25,7 +26,14 @@ export class ReportsController {
       'The same request (type, days, equipment, lots, formats, language) is the same report: asking again joins the one being made, or returns the ready one, unless `force`. ' +
       'Follow it at status_url (or in the Temporal UI) and download it from GET /api/v1/reports/{id}/download when status is ready.',
   })
-  @ApiAcceptedResponse({ type: ReportCreatedDto })
+  @ApiAcceptedResponse({
+    type: ReportCreatedDto,
+    links: {
+      report: { operationId: 'Reports_get', parameters: { id: '$response.body#/report_id' }, description: 'The report: status, then its files' },
+      download: { operationId: 'Reports_download', parameters: { id: '$response.body#/report_id' }, description: 'A file of the report once it is ready' },
+      job: JOB_LINKS.job,
+    },
+  })
   @ApiErrorResponses(
     [
       400,
@@ -49,7 +57,16 @@ export class ReportsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One report: status, parameters, data window, model versions, row counts and its files with their checksums' })
-  @ApiOkResponse({ type: ReportResponseDto })
+  @ApiOkResponse({
+    type: ReportResponseDto,
+    links: {
+      download: {
+        operationId: 'Reports_download',
+        parameters: { id: '$response.body#/report_id', format: '$response.body#/params/formats/0' },
+        description: 'The report’s file (in its first format) once it is ready',
+      },
+    },
+  })
   @ApiErrorResponses(400, [404, 'No report with this id'])
   get(@Param() p: ReportIdParams): Promise<ReportResponseDto> {
     return this.reports.get(p.id);

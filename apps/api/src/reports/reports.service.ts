@@ -144,7 +144,8 @@ export class ReportsService {
   }
 
   private created(report: Report, status: ReportStatus, created: boolean): ReportCreatedDto {
-    const workflowId = `${REPORT_JOB}-${report.id}`;
+    // A ready report returned as it is names the job that made it (for a scheduled one, the weekly-report run's); else the job just started.
+    const workflowId = status === ReportStatus.Ready && report.workflowId ? report.workflowId : `${REPORT_JOB}-${report.id}`;
     return {
       report_id: report.id,
       workflow_id: workflowId,

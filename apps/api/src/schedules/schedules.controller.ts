@@ -9,6 +9,15 @@ import { MAX_BACKFILL_DAYS, SchedulesService } from './schedules.service';
 
 const UNKNOWN = [404, 'No schedule with this id (the list names them)'] as const;
 
+// Links from a response that names a schedule by its id: after an action, the schedule; from the schedule, the actions.
+const SCHEDULE_ID = { id: '$response.body#/id' };
+const SCHEDULE_LINK = { schedule: { operationId: 'Schedules_get', parameters: SCHEDULE_ID, description: 'The schedule: paused, next and recent runs' } };
+const ACTION_LINKS = {
+  trigger: { operationId: 'Schedules_trigger', parameters: SCHEDULE_ID, description: 'Start a run now' },
+  pause: { operationId: 'Schedules_pause', parameters: SCHEDULE_ID, description: 'Pause the schedule' },
+  unpause: { operationId: 'Schedules_unpause', parameters: SCHEDULE_ID, description: 'Unpause the schedule' },
+};
+
 @ApiTags('Schedules')
 @ApiKeyAuth()
 @Controller('schedules')
@@ -30,7 +39,7 @@ export class SchedulesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One schedule: cron, timezone, paused, next and recent runs' })
-  @ApiOkResponse({ type: ScheduleResponseDto })
+  @ApiOkResponse({ type: ScheduleResponseDto, links: ACTION_LINKS })
   @ApiErrorResponses(400, [...UNKNOWN], 503)
   get(@Param() p: ScheduleIdParams): Promise<ScheduleResponseDto> {
     return this.schedules.get(p.id);
@@ -42,7 +51,7 @@ export class SchedulesController {
     summary: 'Start a run now (operator)',
     description: 'Like a scheduled run, it is skipped when the previous run is still running (overlap policy skip); `counts.skipped_overlap` then grows.',
   })
-  @ApiAcceptedResponse({ type: ScheduleResponseDto })
+  @ApiAcceptedResponse({ type: ScheduleResponseDto, links: SCHEDULE_LINK })
   @ApiErrorResponses(400, [...UNKNOWN], 503)
   trigger(@Param() p: ScheduleIdParams, @Req() req: FastifyRequest): Promise<ScheduleResponseDto> {
     return this.schedules.trigger(p.id, req.principal?.name);
@@ -52,7 +61,7 @@ export class SchedulesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause a schedule (operator): no run starts until it is unpaused; the note says why and who' })
   @ApiBody({ type: ScheduleNoteDto, required: false })
-  @ApiOkResponse({ type: ScheduleResponseDto })
+  @ApiOkResponse({ type: ScheduleResponseDto, links: SCHEDULE_LINK })
   @ApiErrorResponses(400, [...UNKNOWN], 503)
   pause(@Param() p: ScheduleIdParams, @Body() body: ScheduleNoteDto, @Req() req: FastifyRequest): Promise<ScheduleResponseDto> {
     return this.schedules.pause(p.id, body?.note, req.principal?.name);
@@ -62,7 +71,7 @@ export class SchedulesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Unpause a schedule (operator); runs missed while paused are not made up (backfill them)' })
   @ApiBody({ type: ScheduleNoteDto, required: false })
-  @ApiOkResponse({ type: ScheduleResponseDto })
+  @ApiOkResponse({ type: ScheduleResponseDto, links: SCHEDULE_LINK })
   @ApiErrorResponses(400, [...UNKNOWN], 503)
   unpause(@Param() p: ScheduleIdParams, @Body() body: ScheduleNoteDto, @Req() req: FastifyRequest): Promise<ScheduleResponseDto> {
     return this.schedules.unpause(p.id, body?.note, req.principal?.name);
@@ -77,7 +86,7 @@ export class SchedulesController {
       `Every time in [from, to] the schedule’s cron matches starts a run, oldest first and one after another (overlap buffer_all), with that time as its scheduled time. ` +
       `from must be before to, to not in the future, the range at most ${MAX_BACKFILL_DAYS} days. A paused schedule is refused with 409: unpause it first.`,
   })
-  @ApiAcceptedResponse({ type: ScheduleBackfillResponseDto })
+  @ApiAcceptedResponse({ type: ScheduleBackfillResponseDto, links: SCHEDULE_LINK })
   @ApiErrorResponses(
     [400, `Invalid body, from not before to, to in the future, or a range over ${MAX_BACKFILL_DAYS} days`],
     [403, 'Needs the admin role'],

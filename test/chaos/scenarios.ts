@@ -158,7 +158,7 @@ const kpiRollup: Scenario = {
     const to = new Date(start + (KPI_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     return async () => ({ workflowId: (await post(plant, '/api/v1/jobs/kpi-rollup', { from: KPI_FROM, to })).workflow_id });
   },
-  async verify(plant, job, ended) {
+  async verify(plant, _job, ended) {
     expectCompleted(ended);
     expectEqual('days rolled up', ended.result.days, KPI_DAYS);
     const rows = await kpiRows(plant);
@@ -175,7 +175,6 @@ const kpiRollup: Scenario = {
     const again = await post(plant, '/api/v1/jobs/kpi-rollup', { from: KPI_FROM, to: ended.result.to });
     expectCompleted(await plant.finished(again.workflow_id, 120_000));
     expectEqual('the rows of a fault-free re-run', await kpiRows(plant), rows);
-    void job;
     return `${rows.length} equipment-days equal the diagnoses' counts and a fault-free re-run`;
   },
 };
